@@ -1,0 +1,259 @@
+"""Turn a validated Project into the Markdown tree and navigation the builder reads.
+
+YAML -> Jinja2 -> Markdown; no MkDocs plugin or hook is involved, so any builder
+that reads mkdocs.yml (MkDocs + Material today, Zensical next) can build it.
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+import shutil
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from . import model, site
+from .loader import Project
+from .timeestimate import describe_minutes, parse_time_estimate
+
+KIND_ADMONITION = {
+    "individual": "individual",
+    "with-manager": "with-manager",
+    "shadowing": "shadowing",
+    "reading": "read",
+    "online-link": "online",
+}
+SHIM = Path("node_modules/iframe-worker/shim/index.js")
+SHIM_TARGET = "assets/iframe-worker/shim.js"
+
+
+def relative_link(from_page: str, to_page: str) -> str:
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def answer_text(question) -> str:
+    if question.kind == "single":
+        return f"{'ABCDEFGHIJ'[question.answer]}. {question.options[question.answer]}"
+    if question.kind == "multiple":
+        return "; ".join(f"{'ABCDEFGHIJ'[i]}. {question.options[i]}" for i in sorted(question.answers))
+    if question.kind == "true-false":
+        return "True" if question.answer else "False"
+    return " / ".join(question.accepted)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("handbook", "templates/site"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["oneline"] = lambda text: " ".join(str(text).split())
+    env.filters["admonition"] = KIND_ADMONITION.get
+    env.filters["answer_text"] = answer_text
+    env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
+    env.globals["kind_labels"] = model.KIND_LABELS
+    return env
+
+
+class SiteGenerator:
+    def __init__(self, project: Project, tracker_url: str = ""):
+        self.project = project
+        self.tracker_url = tracker_url.rstrip("/")
+        self.env = _environment()
+        self.pages: dict[str, str] = {}  # markdown path -> text
+
+    # -- helpers ---------------------------------------------------------------
+    def render(self, path: str, template: str, **context) -> None:
+        self.pages[path] = self.env.get_template(template).render(**context)
+
+    def _element(self, activity: model.Activity):
+        section = self.project.sections[activity.section]
+        return next((e for e in section.elements if e.id == activity.element), None)
+
+    def tracker_link(self, kind: str, key: str) -> str:
+        return f"{self.tracker_url}/{kind}/{key}" if self.tracker_url else ""
+
+    # -- pages -----------------------------------------------------------------
+    def activity_page(self, activity: model.Activity) -> None:
+        path = site.activity_page(activity)
+        section = self.project.sections[activity.section]
+        element = self._element(activity)
+        quizzes = [
+            {"title": q.title, "link": relative_link(path, site.quiz_page(q)), "count": len(q.questions)}
+            for q in self.project.quizzes_for(activity.id)
+        ]
+        self.render(
+            path, "activity.md.j2",
+            activity=activity, section=section, element=element,
+            section_link=relative_link(path, site.section_overview(section)),
+            element_link=relative_link(path, element.page) if element else "",
+            case_studies=[self.project.case_study(c) for c in activity.case_studies],
+            quizzes=quizzes,
+            tracker_link=self.tracker_link("activities", activity.id),
+        )
+
+    def section_pages(self, section: model.Section) -> None:
+        overview = site.section_overview(section)
+        activities = self.project.activities_in(section.id)
+        rows = []
+        for element in section.elements:
+            topic = f"[{element.id} {element.title}]({relative_link(overview, element.page)})"
+            for index, item in enumerate(element.overview):
+                method = model.METHOD_LABELS[item.method]
+                if item.activity and item.activity in self.project.activities:
+                    target = site.activity_page(self.project.activities[item.activity])
+                    method = f"{method}: [activity {item.activity}]({relative_link(overview, target)})"
+                if item.note:
+                    method = f"{method} ({item.note})"
+                rows.append({"topic": topic if index == 0 else "", "method": method, "time": item.time})
+        total_low = sum(a.estimate.min_minutes for a in activities)
+        total_high = sum(a.estimate.max_minutes for a in activities)
+        reading = sum(  # reading and framework items that are not activities
+            parse_time_estimate(item.time).min_minutes
+            for element in section.elements for item in element.overview if not item.activity
+        )
+        low, high = total_low + reading, total_high + reading
+        total = describe_minutes(low) if low == high else f"{describe_minutes(low)} to {describe_minutes(high)}"
+        self.render(
+            overview, "section.md.j2", section=section, rows=rows, total=total,
+            activities=[{"activity": a, "link": relative_link(overview, site.activity_page(a))} for a in activities],
+        )
+        index = site.section_activity_index(section.slug)
+        self.render(
+            index, "section_activities.md.j2", section=section,
+            activities=[{"activity": a, "link": relative_link(index, site.activity_page(a))} for a in activities],
+        )
+
+    def catalogue(self) -> None:
+        activities = sorted(self.project.activities.values(), key=lambda a: a.number)
+        items = [
+            {
+                "activity": a,
+                "section": self.project.sections[a.section],
+                # raw HTML links: MkDocs does not rewrite these, so point at the built .html file
+                "href": relative_link(site.CATALOGUE, site.activity_page(a))[: -len(".md")] + ".html",
+            }
+            for a in activities
+        ]
+        self.render(site.CATALOGUE, "catalogue.md.j2", activities=items, sections=self.sorted_sections())
+
+    def quiz_pages(self) -> None:
+        listing = []
+        for quiz in sorted(self.project.quizzes.values(), key=lambda q: q.title):
+            path = site.quiz_page(quiz)
+            activity = self.project.activities.get(quiz.activity) if quiz.activity else None
+            activity_link = relative_link(path, site.activity_page(activity)) if activity else ""
+            self.render(path, "quiz.md.j2", quiz=quiz, activity_link=activity_link,
+                        tracker_link=self.tracker_link("quizzes", quiz.id))
+            listing.append({
+                "quiz": quiz, "link": relative_link(site.QUIZ_INDEX, path),
+                "activity_link": relative_link(site.QUIZ_INDEX, site.activity_page(activity)) if activity else "",
+            })
+        self.render(site.QUIZ_INDEX, "quiz_index.md.j2", quizzes=listing)
+
+    def sorted_sections(self) -> list[model.Section]:
+        return sorted(self.project.sections.values(), key=lambda s: model.SECTION_IDS.index(s.id))
+
+    def content_pages(self) -> None:
+        for page in self.project.pages.values():
+            text = (self.project.root / "content" / page.path).read_text(encoding="utf-8")
+            self.pages[page.path] = text.rstrip("\n") + "\n\n" + sources_block(page.meta.sources)
+
+    def generate(self) -> dict[str, str]:
+        self.content_pages()
+        for section in self.sorted_sections():
+            self.section_pages(section)
+        for activity in self.project.activities.values():
+            self.activity_page(activity)
+        self.catalogue()
+        self.quiz_pages()
+        self.render(site.TAGS_PAGE, "tags.md.j2")
+        return self.pages
+
+    # -- navigation --------------------------------------------------------------
+    def nav(self) -> list:
+        project = self.project
+        nav: list = []
+        if "index.md" in project.pages:
+            nav.append({"Home": "index.md"})
+        for section in self.sorted_sections():
+            element_pages = [e.page for e in section.elements]
+            extra = self._folder_pages(section.slug, exclude=set(element_pages))
+            activities = project.activities_in(section.id)
+            entries = [site.section_overview(section)]
+            entries += [{project.pages[p].meta.title: p} for p in element_pages + extra]
+            entries.append({"Activities": [site.section_activity_index(section.slug)] + [
+                {f"{a.id} {a.title}": site.activity_page(a)} for a in activities
+            ]})
+            nav.append({f"{section.label}: {section.title}": entries})
+        nav.append({"Activity catalogue": site.CATALOGUE})
+        if project.quizzes:
+            quizzes = sorted(project.quizzes.values(), key=lambda q: q.title)
+            nav.append({"Quizzes": [site.QUIZ_INDEX] + [{q.title: site.quiz_page(q)} for q in quizzes]})
+        section_slugs = {s.slug for s in project.sections.values()}
+        folders = sorted({p.split("/")[0] for p in project.pages if "/" in p} - section_slugs)
+        for folder in folders:
+            pages = self._folder_pages(folder)
+            index = f"{folder}/index.md"
+            title = project.pages[index].meta.title if index in project.pages else folder.replace("-", " ").capitalize()
+            nav.append({title: [p if p == index else {project.pages[p].meta.title: p} for p in pages]})
+        for path in self._folder_pages(""):
+            if path != "index.md":
+                nav.append({project.pages[path].meta.title: path})
+        nav.append({"Topics": site.TAGS_PAGE})
+        return nav
+
+    def _folder_pages(self, folder: str, exclude: set[str] = frozenset()) -> list[str]:
+        """Authored pages directly or deeper in a folder, index first, then by order and title."""
+        prefix = f"{folder}/" if folder else ""
+        pages = [
+            p for p in self.project.pages
+            if p.startswith(prefix) and p not in exclude and (folder or "/" not in p)
+        ]
+
+        def key(path: str):
+            meta = self.project.pages[path].meta
+            return (not path.endswith("index.md"), meta.order if meta.order is not None else 10_000, meta.title)
+
+        return sorted(pages, key=key)
+
+
+def sources_block(sources: list[model.Source]) -> str:
+    lines = ["## Sources", ""]
+    for source in sources:
+        text = f"[{source.title}]({source.url})" if source.url else source.title
+        lines.append(f"- {text}{': ' + source.note if source.note else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def write_tree(pages: dict[str, str], target: Path, project_root: Path) -> None:
+    """Write the generated pages, the content assets and the offline search shim.
+
+    Files are written only when their text changed, and stale files are removed,
+    so a live-reloading server sees exactly what changed.
+    """
+    wanted: set[Path] = set()
+    for path, text in pages.items():
+        file = target / path
+        wanted.add(file)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        if not file.exists() or file.read_text(encoding="utf-8") != text:
+            file.write_text(text, encoding="utf-8")
+    content = project_root / "content"
+    copies = [(f, target / f.relative_to(content)) for f in content.rglob("*") if f.is_file() and f.suffix != ".md"]
+    shim = project_root / SHIM
+    if not shim.exists():
+        raise FileNotFoundError(f"{SHIM} is missing: run 'npm ci' (the setup scripts do) to install the offline search shim")
+    copies.append((shim, target / SHIM_TARGET))
+    for source, file in copies:
+        wanted.add(file)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        if not file.exists() or file.read_bytes() != source.read_bytes():
+            shutil.copyfile(source, file)
+    for file in sorted(target.rglob("*"), reverse=True):
+        if file.is_file() and file not in wanted:
+            file.unlink()
+        elif file.is_dir() and not any(file.iterdir()):
+            file.rmdir()

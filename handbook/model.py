@@ -1,0 +1,274 @@
+"""The content model: sections, activities, case studies, quizzes and page front matter.
+
+Every definition is validated by pydantic; the loader turns pydantic's error
+locations into 'file:line field: message'.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .timeestimate import TimeEstimate, parse_time_estimate
+
+SECTION_IDS = ("1", "2", "3", "4", "5", "6", "A", "B")
+ACTIVITY_KINDS = ("individual", "with-manager", "shadowing", "reading", "online-link")
+# Methods in a section overview: the pack's six icons.
+METHODS = ("read", "framework", "individual", "with-manager", "shadowing", "online")
+KIND_LABELS = {
+    "individual": "Individual activity",
+    "with-manager": "With a manager or experienced colleague",
+    "shadowing": "Shadowing",
+    "reading": "Reading",
+    "online-link": "Online link",
+}
+METHOD_LABELS = {
+    "read": "Read",
+    "framework": "Framework link",
+    "individual": "Individual activity",
+    "with-manager": "With a manager",
+    "shadowing": "Shadowing",
+    "online": "Online link",
+}
+ACTIVITY_ID = re.compile(r"^([1-6])\.(\d{1,2})$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors: a typo in a key must not vanish silently."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+
+
+def _time_estimate(value: str) -> str:
+    parse_time_estimate(value)  # raises ValueError with a readable message
+    return value
+
+
+class Source(Strict):
+    title: Text
+    url: str | None = None
+    note: str | None = None
+
+
+# ---- sections -------------------------------------------------------------
+
+class OverviewItem(Strict):
+    method: Literal[METHODS]
+    time: Text
+    activity: str | None = None
+    note: str | None = None
+
+    _check_time = field_validator("time")(_time_estimate)
+
+
+class Element(Strict):
+    id: Text  # '1.a'
+    title: Text
+    page: Text  # Markdown page under content/, e.g. section-1/1a-introduction.md
+    overview: list[OverviewItem] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _element_id(cls, value: str) -> str:
+        if not re.fullmatch(r"[1-6AB]\.[a-z]", value):
+            raise ValueError("element id must look like '1.a'")
+        return value
+
+
+class Section(Strict):
+    id: Literal[SECTION_IDS]
+    title: Text
+    summary: str = ""
+    aims: list[Text] = Field(min_length=1)
+    elements: list[Element] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _elements_belong(self) -> "Section":
+        for element in self.elements:
+            if not element.id.startswith(self.id + "."):
+                raise ValueError(f"element {element.id} does not belong to section {self.id}")
+        return self
+
+    @property
+    def slug(self) -> str:
+        return f"section-{self.id}" if self.id.isdigit() else f"appendix-{self.id.lower()}"
+
+    @property
+    def label(self) -> str:
+        return f"Section {self.id}" if self.id.isdigit() else f"Appendix {self.id}"
+
+
+# ---- case studies -----------------------------------------------------------
+
+class CaseStudyPart(Strict):
+    title: Text
+    text: str = ""
+    questions: list[Text] = Field(default_factory=list)
+
+
+class CaseStudy(Strict):
+    id: Text
+    title: Text
+    story: Text
+    questions: list[Text] = Field(default_factory=list)
+    parts: list[CaseStudyPart] = Field(default_factory=list)
+    source: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("case study id must be lower-case words joined by hyphens, e.g. 'annie-thomas'")
+        return value
+
+    @model_validator(mode="after")
+    def _has_questions(self) -> "CaseStudy":
+        if not self.questions and not self.parts:
+            raise ValueError("a case study needs questions or parts")
+        return self
+
+
+class CaseStudyRef(Strict):
+    ref: Text
+
+
+# ---- activities -------------------------------------------------------------
+
+class FrameworkReference(Strict):
+    document: Text
+    where: str = ""
+    note: str | None = None
+
+
+class ActivityPart(Strict):
+    title: Text
+    intro: str = ""
+    prompts: list[Text] = Field(min_length=1)
+
+
+class Activity(Strict):
+    id: Text
+    section: Literal[SECTION_IDS]
+    element: str | None = None
+    title: Text
+    kind: Literal[ACTIVITY_KINDS]
+    time: Text
+    framework: list[FrameworkReference] = Field(default_factory=list)
+    summary: Text
+    parts: list[ActivityPart] = Field(default_factory=list)
+    case_studies: list[Union[CaseStudyRef, CaseStudy]] = Field(default_factory=list)
+    evidence: list[Text] = Field(default_factory=list)
+    sign_off: bool = True
+    tags: list[Text] = Field(default_factory=list)
+    links: list[Source] = Field(default_factory=list)
+
+    _check_time = field_validator("time")(_time_estimate)
+
+    @field_validator("id")
+    @classmethod
+    def _activity_id(cls, value: str) -> str:
+        if not ACTIVITY_ID.match(value):
+            raise ValueError("activity id must look like '1.4' or '2.13' (write it in quotes)")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Activity":
+        if self.id.split(".")[0] != self.section:
+            raise ValueError(f"activity {self.id} is not in section {self.section}")
+        if not self.parts and not self.case_studies:
+            raise ValueError("an activity needs parts with prompts or case studies")
+        return self
+
+    @property
+    def estimate(self) -> TimeEstimate:
+        return parse_time_estimate(self.time)
+
+    @property
+    def number(self) -> tuple[int, int]:
+        section, item = self.id.split(".")
+        return int(section), int(item)
+
+    @property
+    def slug(self) -> str:
+        section, item = self.number
+        return f"{section}-{item:02d}"
+
+
+# ---- quizzes ----------------------------------------------------------------
+
+class QuestionBase(Strict):
+    prompt: Text
+    explanation: Text
+    source: Text
+
+
+class SingleChoice(QuestionBase):
+    kind: Literal["single"]
+    options: list[Text] = Field(min_length=2)
+    answer: int = Field(ge=0, description="index of the right option, counting from 0")
+
+    @model_validator(mode="after")
+    def _answer_in_range(self) -> "SingleChoice":
+        if self.answer >= len(self.options):
+            raise ValueError(f"answer {self.answer} is not an option (0 to {len(self.options) - 1})")
+        return self
+
+
+class MultipleChoice(QuestionBase):
+    kind: Literal["multiple"]
+    options: list[Text] = Field(min_length=2)
+    answers: list[Annotated[int, Field(ge=0)]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _answers_in_range(self) -> "MultipleChoice":
+        bad = [a for a in self.answers if a >= len(self.options)]
+        if bad:
+            raise ValueError(f"answers {bad} are not options (0 to {len(self.options) - 1})")
+        return self
+
+
+class TrueFalse(QuestionBase):
+    kind: Literal["true-false"]
+    answer: bool
+
+
+class ShortAnswer(QuestionBase):
+    kind: Literal["short-answer"]
+    accepted: list[Text] = Field(min_length=1)
+
+
+Question = Annotated[Union[SingleChoice, MultipleChoice, TrueFalse, ShortAnswer], Field(discriminator="kind")]
+
+
+class Quiz(Strict):
+    id: Text
+    title: Text
+    activity: str | None = None
+    intro: str = ""
+    pass_mark: int = Field(ge=1, le=100, description="percentage needed to pass")
+    questions: list[Question] = Field(min_length=1)
+    tags: list[Text] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("quiz id must be lower-case words joined by hyphens, e.g. 'legal-powers'")
+        return value
+
+
+# ---- Markdown pages -----------------------------------------------------------
+
+class PageMeta(Strict):
+    title: Text
+    description: str | None = None
+    reviewed: dt.date
+    sources: list[Source] = Field(min_length=1)
+    tags: list[Text] = Field(default_factory=list)
+    order: int | None = None  # position among its siblings in the navigation
+    hide: list[str] = Field(default_factory=list)

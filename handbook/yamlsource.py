@@ -1,0 +1,128 @@
+"""Read YAML with line numbers kept, so errors can name file, line and field.
+
+The fast path parses with libyaml and builds plain Python values; the node
+tree is kept so that a validation error's location (('parts', 1, 'prompts'))
+can be turned into a line number only when there is an error to report.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class ContentLoader(_BaseLoader):
+    """SafeLoader that keeps 1.4 and 1.10 as text: ids must never become floats."""
+
+
+ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:float"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class ContentError:
+    path: str  # relative to the project root, e.g. activities/1-4.yml
+    line: int | None
+    field: str  # e.g. parts[1].prompts; '' for the whole file
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        field = f" {self.field}:" if self.field else ""
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}{field} {prefix}{self.message}"
+
+
+@dataclass
+class YamlDocument:
+    path: str
+    data: Any
+    root: yaml.Node | None
+    line_offset: int = 0  # for YAML front matter inside a Markdown file
+
+    def locate(self, loc: tuple) -> tuple[int | None, str]:
+        """Line number and dotted field path for a validation location."""
+        node, line, path = self.root, 1, ""
+        if node is not None:
+            line = node.start_mark.line + 1
+        for index, key in enumerate(loc):
+            last = index == len(loc) - 1
+            if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+                for key_node, value_node in node.value:
+                    if key_node.value == key:
+                        # A bad key (extra field) is reported at the key itself.
+                        node = value_node
+                        line = (key_node if last else value_node).start_mark.line + 1
+                        path = f"{path}.{key}" if path else key
+                        break
+                else:
+                    if last:  # a missing field: report where it belongs
+                        path = f"{path}.{key}" if path else key
+                    # otherwise a union tag such as 'single' that is not a key
+                    continue
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+                if 0 <= key < len(node.value):
+                    node = node.value[key]
+                    line = node.start_mark.line + 1
+                path = f"{path}[{key}]"
+            else:
+                path = f"{path}.{key}" if path and isinstance(key, str) else (
+                    f"{path}[{key}]" if isinstance(key, int) else path or str(key))
+        return line + self.line_offset, path
+
+    def error(self, loc: tuple, message: str, severity: str = "error") -> ContentError:
+        line, field = self.locate(loc)
+        return ContentError(self.path, line, field, message, severity)
+
+
+def _duplicate_keys(node: yaml.Node, path: str, found: list[ContentError], doc_path: str, offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                found.append(ContentError(doc_path, key_node.start_mark.line + 1 + offset,
+                                          f"{path}.{key}" if path else str(key), "duplicate key"))
+            seen.add(key)
+            _duplicate_keys(value_node, f"{path}.{key}" if path else str(key), found, doc_path, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _duplicate_keys(item, f"{path}[{index}]", found, doc_path, offset)
+
+
+def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument | None, list[ContentError]]:
+    """Parse one YAML document. Returns the document or the errors that stop it."""
+    try:
+        loader = ContentLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problem = " ".join(filter(None, [exc.context, exc.problem]))
+        return None, [ContentError(path, line, "", f"YAML syntax error: {problem}")]
+    except yaml.YAMLError as exc:
+        return None, [ContentError(path, None, "", f"YAML error: {exc}")]
+    errors: list[ContentError] = []
+    if root is not None:
+        _duplicate_keys(root, "", errors, path, line_offset)
+    return YamlDocument(path, data, root, line_offset), errors
+
+
+def read_yaml_file(file: Path, project_root: Path) -> tuple[YamlDocument | None, list[ContentError]]:
+    relative = file.relative_to(project_root).as_posix()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [ContentError(relative, None, "", f"not UTF-8 text ({exc.reason})")]
+    return parse_yaml(text, relative)

@@ -1,0 +1,116 @@
+"""Shared fixtures: a small but complete handbook project in a temporary folder."""
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SECTION = """\
+id: "1"
+title: The Education Welfare Service
+summary: What the service is.
+aims:
+  - understand the service
+elements:
+  - id: "1.a"
+    title: An introduction
+    page: section-1/1a-intro.md
+    overview:
+      - method: read
+        time: 10 minutes
+      - method: with-manager
+        time: 1 hour
+        activity: "1.1"
+"""
+
+ACTIVITY = """\
+id: "1.1"
+section: "1"
+element: "1.a"
+title: Finding out more about my role
+kind: with-manager
+time: 1 hour
+summary: Talk to your manager about local arrangements.
+parts:
+  - title: Discussion
+    prompts:
+      - What does the service do here?
+      - How is time given to schools?
+case_studies:
+  - ref: annie-thomas
+evidence:
+  - Notes of the discussion.
+tags: [role]
+"""
+
+CASE_STUDY = """\
+id: annie-thomas
+title: Annie Thomas
+story: A Year 7 pupil who has not started secondary school.
+questions:
+  - What would you expect the school to have done?
+"""
+
+QUIZ = """\
+id: values
+title: Values quiz
+activity: "1.1"
+pass_mark: 70
+questions:
+  - kind: single
+    prompt: Who is responsible for a registered child's regular attendance?
+    options: [The school, The parent, The EWO]
+    answer: 1
+    explanation: Parents have the primary duty.
+    source: Education Act 1996 s7
+  - kind: true-false
+    prompt: Every local authority must have an EWS.
+    answer: false
+    explanation: There is no statutory requirement.
+    source: Induction pack 1.a
+"""
+
+PAGE = """\
+---
+title: {title}
+reviewed: 2026-11-01
+sources:
+  - title: Induction pack (2015)
+---
+
+## About
+
+{body}
+"""
+
+
+def write(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def make_project(root: Path) -> Path:
+    """A minimal valid project that links to the real mkdocs.yml, theme overrides and npm files."""
+    root.mkdir(parents=True)
+    for shared in ("mkdocs.yml", "overrides", "node_modules"):
+        os.symlink(ROOT / shared, root / shared)
+    write(root, "sections/1.yml", SECTION)
+    write(root, "activities/1-1.yml", ACTIVITY)
+    write(root, "activities/case-studies/annie-thomas.yml", CASE_STUDY)
+    write(root, "quizzes/values.yml", QUIZ)
+    write(root, "content/index.md", PAGE.format(title="Home", body="Start with [Section 1](section-1/index.md)."))
+    write(root, "content/section-1/1a-intro.md",
+          PAGE.format(title="1.a An introduction", body="Then do [activity 1.1](activities/1-01.md). Zebrafinch."))
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "handbook")
