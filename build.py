@@ -167,6 +167,7 @@ def serve(root: Path = ROOT, address: str = "127.0.0.1:8000", tracker_url: str =
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this file's folder)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate content; exit 1 on any error")
     build_parser = commands.add_parser("build", help="build the static site")
@@ -177,11 +178,12 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("--tracker-url", default=os.environ.get("TRACKER_URL", ""),
                          help="link activity pages to this tracker (default: $TRACKER_URL)")
     args = parser.parse_args(argv)
+    root = args.root.resolve()
     if args.command == "check":
-        return 0 if check().ok else 1
+        return 0 if check(root).ok else 1
     if args.command == "build":
-        return build(site_dir=args.site_dir, tracker_url=args.tracker_url)
-    return serve(address=args.dev_addr, tracker_url=args.tracker_url)
+        return build(root, site_dir=args.site_dir, tracker_url=args.tracker_url)
+    return serve(root, address=args.dev_addr, tracker_url=args.tracker_url)
 
 
 if __name__ == "__main__":

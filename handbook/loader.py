@@ -54,12 +54,21 @@ class Project:
     pages: dict[str, Page] = field(default_factory=dict)
     assets: set[str] = field(default_factory=set)  # non-Markdown files under content/
     source_of: dict[tuple[str, str], YamlDocument] = field(default_factory=dict)
+    # ids of files that failed validation: references to them are not reported
+    # again, so one mistake gives one error rather than a cascade.
+    invalid_ids: dict[str, set[str]] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def defines(self, label: str, key: str) -> bool:
+        """Whether an id is defined, even by a file that is currently invalid."""
+        store = {"section": self.sections, "activity": self.activities,
+                 "case study": self.case_studies, "quiz": self.quizzes}[label]
+        return key in store or key in self.invalid_ids.get(label, set())
 
     def activities_in(self, section_id: str) -> list[model.Activity]:
         return sorted((a for a in self.activities.values() if a.section == section_id), key=lambda a: a.number)
@@ -107,6 +116,8 @@ def _load_kind(project: Project, folder: Path, schema: type[BaseModel], into: di
         item, errors = validate(doc, schema)
         project.errors.extend(errors)
         if item is None:
+            if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+                project.invalid_ids.setdefault(label, set()).add(doc.data["id"])
             continue
         key = item.id
         if key in into:
@@ -166,21 +177,21 @@ def _check_references(project: Project) -> None:
             if element.page not in project.pages:
                 error("section", section.id, ("elements", index, "page"), f"page content/{element.page} does not exist")
             for item_index, item in enumerate(element.overview):
-                if item.activity and item.activity not in project.activities:
+                if item.activity and not project.defines("activity", item.activity):
                     error("section", section.id, ("elements", index, "overview", item_index, "activity"),
                           f"unknown activity {item.activity!r}")
 
     for activity in project.activities.values():
-        if activity.section not in project.sections:
+        if not project.defines("section", activity.section):
             error("activity", activity.id, ("section",), f"unknown section {activity.section!r} (no sections/{activity.section}.yml)")
-        if activity.element and element_ids.get(activity.element) != activity.section:
+        if activity.element and activity.section in project.sections and element_ids.get(activity.element) != activity.section:
             error("activity", activity.id, ("element",), f"unknown element {activity.element!r} in section {activity.section}")
         for index, item in enumerate(activity.case_studies):
-            if isinstance(item, model.CaseStudyRef) and item.ref not in project.case_studies:
+            if isinstance(item, model.CaseStudyRef) and not project.defines("case study", item.ref):
                 error("activity", activity.id, ("case_studies", index, "ref"), f"unknown case study {item.ref!r}")
 
     for quiz in project.quizzes.values():
-        if quiz.activity and quiz.activity not in project.activities:
+        if quiz.activity and not project.defines("activity", quiz.activity):
             error("quiz", quiz.id, ("activity",), f"linked activity {quiz.activity!r} does not exist")
 
 

@@ -193,11 +193,6 @@ class Activity(Strict):
         section, item = self.id.split(".")
         return int(section), int(item)
 
-    @property
-    def slug(self) -> str:
-        section, item = self.number
-        return f"{section}-{item:02d}"
-
 
 # ---- quizzes ----------------------------------------------------------------
 

@@ -18,8 +18,12 @@ def section_activity_index(section_slug: str) -> str:
 
 
 def activity_page(activity: model.Activity) -> str:
-    section = f"section-{activity.section}"
-    return f"{section}/activities/{activity.slug}.md"
+    return activity_page_for_id(activity.id)
+
+
+def activity_page_for_id(activity_id: str) -> str:
+    section, item = activity_id.split(".")
+    return f"section-{section}/activities/{section}-{int(item):02d}.md"
 
 
 def quiz_page(quiz: model.Quiz) -> str:
@@ -37,5 +41,7 @@ def generated_pages(project) -> set[str]:
         pages.add(section_overview(section))
         pages.add(section_activity_index(section.slug))
     pages.update(activity_page(a) for a in project.activities.values())
+    pages.update(activity_page_for_id(i) for i in project.invalid_ids.get("activity", ())
+                 if model.ACTIVITY_ID.match(i))
     pages.update(quiz_page(q) for q in project.quizzes.values())
     return pages

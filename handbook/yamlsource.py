@@ -63,7 +63,7 @@ class YamlDocument:
                         path = f"{path}.{key}" if path else key
                         break
                 else:
-                    if last:  # a missing field: report where it belongs
+                    if last and not _is_union_tag(node, key):  # a missing field: report where it belongs
                         path = f"{path}.{key}" if path else key
                     # otherwise a union tag such as 'single' that is not a key
                     continue
@@ -80,6 +80,11 @@ class YamlDocument:
     def error(self, loc: tuple, message: str, severity: str = "error") -> ContentError:
         line, field = self.locate(loc)
         return ContentError(self.path, line, field, message, severity)
+
+
+def _is_union_tag(node: yaml.MappingNode, key: str) -> bool:
+    """pydantic names the chosen member of a tagged union ('single') in error locations."""
+    return any(k.value == "kind" and getattr(v, "value", None) == key for k, v in node.value)
 
 
 def _duplicate_keys(node: yaml.Node, path: str, found: list[ContentError], doc_path: str, offset: int) -> None:
