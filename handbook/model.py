@@ -32,7 +32,7 @@ METHOD_LABELS = {
     "shadowing": "Shadowing",
     "online": "Online link",
 }
-ACTIVITY_ID = re.compile(r"^([1-6])\.(\d{1,2})$")
+ACTIVITY_ID = re.compile(r"^([1-6])\.(\d{1,4})$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 Text = Annotated[str, Field(min_length=1)]

@@ -7,6 +7,7 @@ can be turned into a line number only when there is an error to report.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,16 @@ class ContentError:
 class YamlDocument:
     path: str
     data: Any
-    root: yaml.Node | None
+    text: str
     line_offset: int = 0  # for YAML front matter inside a Markdown file
+
+    @cached_property
+    def root(self) -> yaml.Node | None:
+        """The node tree, composed again only when an error needs a line number.
+
+        Keeping thousands of node trees alive costs memory and garbage-collector time.
+        """
+        return _compose(self.text)
 
     def locate(self, loc: tuple) -> tuple[int | None, str]:
         """Line number and dotted field path for a validation location."""
@@ -82,6 +91,17 @@ class YamlDocument:
         return ContentError(self.path, line, field, message, severity)
 
 
+def _compose(text: str, construct: bool = False):
+    loader = ContentLoader(text)
+    try:
+        root = loader.get_single_node()
+        if not construct:
+            return root
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
+
+
 def _is_union_tag(node: yaml.MappingNode, key: str) -> bool:
     """pydantic names the chosen member of a tagged union ('single') in error locations."""
     return any(k.value == "kind" and getattr(v, "value", None) == key for k, v in node.value)
@@ -105,12 +125,7 @@ def _duplicate_keys(node: yaml.Node, path: str, found: list[ContentError], doc_p
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument | None, list[ContentError]]:
     """Parse one YAML document. Returns the document or the errors that stop it."""
     try:
-        loader = ContentLoader(text)
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
+        root, data = _compose(text, construct=True)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -121,7 +136,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument
     errors: list[ContentError] = []
     if root is not None:
         _duplicate_keys(root, "", errors, path, line_offset)
-    return YamlDocument(path, data, root, line_offset), errors
+    return YamlDocument(path, data, text, line_offset), errors
 
 
 def read_yaml_file(file: Path, project_root: Path) -> tuple[YamlDocument | None, list[ContentError]]:
