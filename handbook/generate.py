@@ -145,8 +145,7 @@ class SiteGenerator:
             path = site.quiz_page(quiz)
             activity = self.project.activities.get(quiz.activity) if quiz.activity else None
             activity_link = relative_link(path, site.activity_page(activity)) if activity else ""
-            self.render(path, "quiz.md.j2", quiz=quiz, activity_link=activity_link,
-                        tracker_link=self.tracker_link("quizzes", quiz.id))
+            self.render(path, "quiz.md.j2", quiz=quiz, activity_link=activity_link)
             listing.append({
                 "quiz": quiz, "link": relative_link(site.QUIZ_INDEX, path),
                 "activity_link": relative_link(site.QUIZ_INDEX, site.activity_page(activity)) if activity else "",

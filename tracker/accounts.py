@@ -1,0 +1,221 @@
+"""User accounts: creation, password hashing (argon2), teams, lockout bookkeeping."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlite_utils import Database
+
+from . import audit
+from .db import writing
+
+ROLES = ("inductee", "manager", "admin")
+ROLE_LABELS = {"inductee": "Inductee", "manager": "Manager", "admin": "Administrator"}
+MIN_PASSWORD_LENGTH = 10
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_hasher = PasswordHasher()
+
+
+class User(UserMixin):
+    def __init__(self, row: dict):
+        self.row = row
+        self.id = row["id"]
+        self.email = row["email"]
+        self.name = row["name"]
+        self.role = row["role"]
+
+    def get_id(self) -> str:
+        # The session version changes on password change, which ends other sessions.
+        return f"{self.id}:{self.row['session_version']}"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.row["active"])
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_inductee(self) -> bool:
+        return self.role == "inductee"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
+    if password.lower() in {"password123", "changeme123", "1234567890"}:
+        return "Choose a password that is harder to guess"
+    return None
+
+
+def get_user(db: Database, user_id: int) -> dict | None:
+    return next(db.query("SELECT * FROM users WHERE id = ?", [user_id]), None)
+
+
+def find_by_email(db: Database, email: str) -> dict | None:
+    return next(db.query("SELECT * FROM users WHERE email = ? COLLATE NOCASE", [email.strip()]), None)
+
+
+def create_user(db: Database, *, email: str, name: str, role: str, password: str,
+                manager_ids: list[int] = (), actor_id: int | None = None) -> int:
+    """Create one account inside its own transaction; the caller has validated the input."""
+    with writing(db):
+        cursor = db.conn.execute(
+            "INSERT INTO users (email, name, role, password_hash) VALUES (?, ?, ?, ?)",
+            (email.strip(), name.strip(), role, hash_password(password)))
+        user_id = cursor.lastrowid
+        for manager_id in manager_ids:
+            db.conn.execute("INSERT INTO team_members (manager_id, inductee_id) VALUES (?, ?)", (manager_id, user_id))
+        audit.log(db, actor_id, "user.created", subject_id=user_id, detail=f"role={role}")
+    return user_id
+
+
+def set_password(db: Database, user_id: int, password: str, actor_id: int | None) -> None:
+    with writing(db):
+        db.conn.execute(
+            "UPDATE users SET password_hash = ?, session_version = session_version + 1,"
+            " failed_logins = 0, locked_until = NULL WHERE id = ?", (hash_password(password), user_id))
+        audit.log(db, actor_id, "user.password_changed", subject_id=user_id)
+
+
+def set_managers(db: Database, inductee_id: int, manager_ids: list[int], actor_id: int) -> None:
+    with writing(db):
+        db.conn.execute("DELETE FROM team_members WHERE inductee_id = ?", (inductee_id,))
+        for manager_id in manager_ids:
+            db.conn.execute("INSERT INTO team_members (manager_id, inductee_id) VALUES (?, ?)", (manager_id, inductee_id))
+        audit.log(db, actor_id, "user.managers_set", subject_id=inductee_id,
+                  detail="managers=" + ",".join(map(str, manager_ids)))
+
+
+def managers(db: Database) -> list[dict]:
+    return list(db.query("SELECT id, name, email FROM users WHERE role = 'manager' AND active ORDER BY name"))
+
+
+def team_of(db: Database, manager_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT u.* FROM users u JOIN team_members t ON t.inductee_id = u.id"
+        " WHERE t.manager_id = ? AND u.active ORDER BY u.name", [manager_id]))
+
+
+def managers_of(db: Database, inductee_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT u.id, u.name, u.email FROM users u JOIN team_members t ON t.manager_id = u.id"
+        " WHERE t.inductee_id = ? ORDER BY u.name", [inductee_id]))
+
+
+def manages(db: Database, manager_id: int, inductee_id: int) -> bool:
+    return db.execute("SELECT 1 FROM team_members WHERE manager_id = ? AND inductee_id = ?",
+                      [manager_id, inductee_id]).fetchone() is not None
+
+
+def all_users(db: Database) -> list[dict]:
+    return list(db.query(
+        "SELECT u.*, (SELECT group_concat(m.name, ', ') FROM team_members t JOIN users m ON m.id = t.manager_id"
+        "             WHERE t.inductee_id = u.id) AS manager_names"
+        " FROM users u ORDER BY u.role, u.name"))
+
+
+# ---- login throttling ---------------------------------------------------------
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def locked_until(row: dict) -> dt.datetime | None:
+    if not row["locked_until"]:
+        return None
+    until = dt.datetime.fromisoformat(row["locked_until"])
+    return until if until > now() else None
+
+
+def note_failed_login(db: Database, row: dict, max_failures: int, lockout_minutes: int) -> bool:
+    """Count a failure; lock the account after max_failures. Returns True if now locked."""
+    failures = row["failed_logins"] + 1
+    locked = failures >= max_failures
+    until = (now() + dt.timedelta(minutes=lockout_minutes)).isoformat() if locked else None
+    with writing(db):
+        db.conn.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                        (0 if locked else failures, until, row["id"]))
+        if locked:
+            audit.log(db, None, "user.locked_out", subject_id=row["id"], detail=f"{max_failures} failed logins")
+    return locked
+
+
+def note_successful_login(db: Database, row: dict) -> None:
+    if row["failed_logins"] or row["locked_until"]:
+        with writing(db):
+            db.conn.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", (row["id"],))
+
+
+# ---- bulk import ----------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    created: list[str]
+    problems: list[str]  # 'row 3: email is not valid'
+
+
+CSV_COLUMNS = ("email", "name", "role", "password", "managers")
+
+
+def import_csv(db: Database, text: str, actor_id: int | None) -> ImportResult:
+    """Import users from CSV (email,name,role,password,managers). Good rows are imported,
+    each bad row is reported by its line number and reason."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in CSV_COLUMNS[:4] if c not in (reader.fieldnames or [])]
+    if missing:
+        return ImportResult([], [f"row 1: the header must include {', '.join(missing)}"])
+    created, problems, seen = [], [], set()
+    for line, row in enumerate(reader, start=2):
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        problem = row_problem(db, row, seen)
+        manager_ids = []
+        if not problem and row.get("managers"):
+            for email in filter(None, (e.strip() for e in row["managers"].split(";"))):
+                manager = find_by_email(db, email)
+                if not manager or manager["role"] != "manager":
+                    problem = f"manager {email} is not a manager account"
+                    break
+                manager_ids.append(manager["id"])
+        if problem:
+            problems.append(f"row {line}: {problem}")
+            continue
+        create_user(db, email=row["email"], name=row["name"], role=row["role"], password=row["password"],
+                    manager_ids=manager_ids, actor_id=actor_id)
+        seen.add(row["email"].lower())
+        created.append(row["email"])
+    return ImportResult(created, problems)
+
+
+def row_problem(db: Database, row: dict, seen: set[str]) -> str | None:
+    if not EMAIL.match(row.get("email", "")):
+        return "email is not a valid email address"
+    if row["email"].lower() in seen or find_by_email(db, row["email"]):
+        return f"an account for {row['email']} already exists"
+    if not row.get("name"):
+        return "name is missing"
+    if row.get("role") not in ROLES:
+        return f"role must be one of {', '.join(ROLES)}"
+    return password_problem(row.get("password", ""))

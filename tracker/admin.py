@@ -1,0 +1,113 @@
+"""Accounts, for administrators: list, create (form, CLI) and bulk CSV import."""
+from __future__ import annotations
+
+import click
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from . import accounts
+from .access import role_required
+from .db import get_db
+from .forms import ImportForm, ManagersForm, UserForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    return render_template("admin/users.html", users=accounts.all_users(get_db()))
+
+
+def _manager_choices(form) -> None:
+    form.managers.choices = [(m["id"], f"{m['name']} ({m['email']})") for m in accounts.managers(get_db())]
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_user():
+    db = get_db()
+    form = UserForm()
+    _manager_choices(form)
+    if form.validate_on_submit():
+        if accounts.find_by_email(db, form.email.data):
+            form.email.errors.append("An account with this email address already exists")
+        elif form.role.data != "inductee" and form.managers.data:
+            form.managers.errors.append("Only inductees have managers")
+        else:
+            accounts.create_user(db, email=form.email.data, name=form.name.data, role=form.role.data,
+                                 password=form.password.data, manager_ids=form.managers.data, actor_id=current_user.id)
+            flash(f"Account created for {form.name.data}.", "success")
+            return redirect(url_for(".users"))
+    return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/managers", methods=["GET", "POST"])
+@role_required("admin")
+def user_managers(user_id: int):
+    db = get_db()
+    user = accounts.get_user(db, user_id)
+    if user is None or user["role"] != "inductee":
+        abort(404)
+    form = ManagersForm(managers=[m["id"] for m in accounts.managers_of(db, user_id)])
+    _manager_choices(form)
+    if form.validate_on_submit():
+        accounts.set_managers(db, user_id, form.managers.data, current_user.id)
+        flash(f"Managers updated for {user['name']}.", "success")
+        return redirect(url_for(".users"))
+    return render_template("admin/managers.html", form=form, user=user), 400 if form.errors else 200
+
+
+@bp.route("/users/import", methods=["GET", "POST"])
+@role_required("admin")
+def import_users():
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.csv_file.data
+        if not upload or not upload.filename:
+            form.csv_file.errors = ["Select a CSV file"]
+        else:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.csv_file.errors = ["The file must be a CSV file saved as UTF-8 text"]
+            else:
+                result = accounts.import_csv(get_db(), text, current_user.id)
+    status = 400 if form.errors else 200
+    return render_template("admin/import.html", form=form, result=result), status
+
+
+def init_cli(app) -> None:
+    @app.cli.command("create-user")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+    @click.option("--manager", "manager_emails", multiple=True, help="email of a manager (inductees only)")
+    @click.password_option()
+    def create_user_command(email, name, role, manager_emails, password):
+        """Create an account."""
+        db = get_db()
+        problem = accounts.row_problem(db, {"email": email, "name": name, "role": role, "password": password}, set())
+        manager_ids = []
+        for manager_email in manager_emails:
+            manager = accounts.find_by_email(db, manager_email)
+            if not manager or manager["role"] != "manager":
+                problem = problem or f"{manager_email} is not a manager account"
+            else:
+                manager_ids.append(manager["id"])
+        if problem:
+            raise click.ClickException(problem)
+        accounts.create_user(db, email=email, name=name, role=role, password=password, manager_ids=manager_ids)
+        click.echo(f"Created {role} {email}")
+
+    @app.cli.command("import-users")
+    @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+    def import_users_command(csv_file):
+        """Import accounts from a CSV file (email,name,role,password,managers)."""
+        result = accounts.import_csv(get_db(), csv_file.read(), None)
+        for email in result.created:
+            click.echo(f"created {email}")
+        for problem in result.problems:
+            click.echo(f"skipped {problem}", err=True)
+        click.echo(f"{len(result.created)} imported, {len(result.problems)} rows with problems")

@@ -1,0 +1,82 @@
+"""Sign in, sign out and change password, with lockout after repeated failures."""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from . import accounts
+from .db import get_db
+from .forms import ChangePasswordForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+LOCKED_MESSAGE = "This account is locked after too many failed attempts. Try again in {minutes} minutes."
+FAILED_MESSAGE = "Enter a correct email address and password"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        error = attempt_login(form.email.data, form.password.data)
+        if error is None:
+            return redirect(safe_next(request.args.get("next")))
+        form.email.errors.append(error)
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+
+
+def attempt_login(email: str, password: str) -> str | None:
+    db = get_db()
+    config = current_app.config
+    row = accounts.find_by_email(db, email)
+    if row is None or not row["active"]:
+        time.sleep(config["LOGIN_FAILURE_DELAY"])  # unknown addresses cost as much time as wrong passwords
+        return FAILED_MESSAGE
+    if accounts.locked_until(row):
+        return LOCKED_MESSAGE.format(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    if not accounts.verify_password(row["password_hash"], password):
+        # Each failure costs a little more time; the account locks after LOGIN_MAX_FAILURES.
+        time.sleep(min(config["LOGIN_FAILURE_DELAY"] * (row["failed_logins"] + 1), 2.0))
+        if accounts.note_failed_login(db, row, config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCKOUT_MINUTES"]):
+            return LOCKED_MESSAGE.format(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+        return FAILED_MESSAGE
+    accounts.note_successful_login(db, row)
+    session.clear()  # a fresh session on sign-in: no fixation
+    login_user(accounts.User(row))
+    session.permanent = True
+    return None
+
+
+def safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("home")
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not accounts.verify_password(current_user.row["password_hash"], form.current_password.data):
+            form.current_password.errors.append("Your current password is not correct")
+        else:
+            accounts.set_password(get_db(), current_user.id, form.new_password.data, current_user.id)
+            row = accounts.get_user(get_db(), current_user.id)
+            session.clear()
+            login_user(accounts.User(row))  # other sessions end: the session version changed
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("home"))
+    return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400

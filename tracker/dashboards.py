@@ -1,0 +1,53 @@
+"""Dashboards: 'my induction' for inductees, 'my team' for managers."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from . import accounts, content, progress
+from .records import records_of
+from .access import inductee_or_404, role_required
+from .db import get_db
+
+bp = Blueprint("dashboards", __name__)
+
+
+def home_endpoint(user) -> str:
+    return {"inductee": "dashboards.my_induction", "manager": "dashboards.my_team",
+            "admin": "admin.users"}[user.role]
+
+
+@bp.route("/my-induction")
+@role_required("inductee")
+def my_induction():
+    return render_induction(accounts.get_user(get_db(), current_user.id))
+
+
+@bp.route("/team/<int:inductee_id>")
+@role_required("manager")
+def inductee_induction(inductee_id: int):
+    return render_induction(inductee_or_404(inductee_id))
+
+
+def render_induction(inductee: dict):
+    db = get_db()
+    induction = progress.summary(db, inductee)
+    return render_template("dashboards/induction.html", induction=induction, inductee=inductee,
+                           records=records_of(db, inductee["id"]), activities=content.activities(),
+                           sections=content.sections(), managers=accounts.managers_of(db, inductee["id"]))
+
+
+@bp.route("/team")
+@role_required("manager")
+def my_team():
+    db = get_db()
+    team = accounts.team_of(db, current_user.id)
+    inductions = progress.summaries(db, team)
+    pending = list(db.query(
+        "SELECT r.id, r.activity_id, r.activity_title, r.submitted_at, u.id AS inductee_id, u.name AS inductee_name"
+        " FROM records r JOIN team_members t ON t.inductee_id = r.inductee_id JOIN users u ON u.id = r.inductee_id"
+        " WHERE t.manager_id = ? AND r.state = 'submitted' ORDER BY r.submitted_at, r.id", [current_user.id]))
+    overdue = sorted(
+        ((member, item) for member in team for item in inductions[member["id"]].overdue),
+        key=lambda pair: pair[1].target_date)
+    return render_template("dashboards/team.html", team=team, inductions=inductions, pending=pending, overdue=overdue)

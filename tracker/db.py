@@ -1,0 +1,195 @@
+"""SQLite storage through sqlite-utils: WAL mode, foreign keys, a busy timeout and
+versioned migrations that run at start-up (PRAGMA user_version holds the version)."""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import current_app, g
+from sqlite_utils import Database
+
+BUSY_TIMEOUT_SECONDS = 10
+
+# Each migration runs once, in order, inside one transaction. Never edit a released
+# migration: add a new one.
+MIGRATIONS: list[str] = [
+    # 1: accounts, plans, activity records, evidence, comments, audit log
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('inductee', 'manager', 'admin')),
+        password_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        session_version INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE TABLE team_members (
+        manager_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        PRIMARY KEY (manager_id, inductee_id)
+    );
+    CREATE INDEX team_members_inductee ON team_members(inductee_id);
+    CREATE TABLE plans (
+        inductee_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        start_date TEXT,
+        notes TEXT NOT NULL DEFAULT '',
+        updated_at TEXT,
+        updated_by INTEGER REFERENCES users(id)
+    );
+    CREATE TABLE plan_items (
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        activity_id TEXT NOT NULL,
+        target_date TEXT,
+        priority INTEGER NOT NULL DEFAULT 0,
+        not_required INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (inductee_id, activity_id)
+    );
+    CREATE TABLE records (
+        id INTEGER PRIMARY KEY,
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        activity_id TEXT NOT NULL,
+        activity_title TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'not_started'
+            CHECK (state IN ('not_started', 'in_progress', 'submitted', 'signed_off', 'returned')),
+        notes TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        submitted_at TEXT,
+        signed_off_at TEXT,
+        signed_off_by INTEGER REFERENCES users(id),
+        UNIQUE (inductee_id, activity_id)
+    );
+    CREATE INDEX records_state ON records(state, submitted_at);
+    CREATE TABLE evidence (
+        id INTEGER PRIMARY KEY,
+        record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('text', 'file', 'witness')),
+        body TEXT NOT NULL DEFAULT '',
+        file_name TEXT,
+        stored_name TEXT,
+        content_type TEXT,
+        size INTEGER,
+        witness_name TEXT,
+        witness_role TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        created_by INTEGER NOT NULL REFERENCES users(id)
+    );
+    CREATE INDEX evidence_record ON evidence(record_id);
+    CREATE TABLE comments (
+        id INTEGER PRIMARY KEY,
+        record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+        author_id INTEGER NOT NULL REFERENCES users(id),
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE INDEX comments_record ON comments(record_id);
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        actor_id INTEGER,
+        action TEXT NOT NULL,
+        subject_id INTEGER,
+        activity_id TEXT,
+        record_id INTEGER,
+        from_state TEXT,
+        to_state TEXT,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_subject ON audit_log(subject_id, at);
+    CREATE INDEX audit_record ON audit_log(record_id);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
+]
+
+
+def connect(path: str | Path) -> Database:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+    conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed transaction's integrity
+    db = Database(conn)
+    if db.journal_mode != "wal":
+        db.enable_wal()
+    return db
+
+
+@contextmanager
+def writing(db: Database):
+    """A short write transaction that takes the write lock at once (BEGIN IMMEDIATE),
+    so concurrent writers wait on the busy timeout instead of failing mid-transaction."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.rollback()
+        raise
+    else:
+        conn.commit()
+
+
+def schema_version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: Database) -> int:
+    """Apply pending migrations; return the number applied."""
+    applied = 0
+    with writing(db):
+        version = schema_version(db)
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in _statements(script):
+                db.conn.execute(statement)
+            db.conn.execute(f"PRAGMA user_version = {number}")
+            applied += 1
+    return applied
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (sqlite3.executescript would commit our transaction)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+def get_db() -> Database:
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(exception=None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.conn.close()
+
+
+def init_app(app) -> None:
+    Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
+    db = connect(app.config["DATABASE"])
+    try:
+        migrate(db)
+    finally:
+        db.conn.close()
+    app.teardown_appcontext(close_db)
+
+    @app.cli.command("migrate")
+    def migrate_command():
+        """Apply database migrations (they also run at start-up)."""
+        click.echo(f"{migrate(get_db())} migrations applied; schema version {schema_version(get_db())}")

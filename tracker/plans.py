@@ -1,0 +1,131 @@
+"""The induction plan: every activity with a target date, priorities for the first
+four to six weeks, and activities marked not required (with a reason) by a manager."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from . import audit, content
+from .access import can_manage_induction, inductee_or_404, role_required
+from .db import get_db, writing
+
+bp = Blueprint("plans", __name__)
+REASON_LIMIT = 500
+
+
+@dataclass
+class PlanRow:
+    activity_id: str
+    target_date: str = ""
+    priority: bool = False
+    not_required: bool = False
+    reason: str = ""
+
+    @property
+    def field_id(self) -> str:
+        return self.activity_id.replace(".", "-")
+
+
+@dataclass
+class PlanInput:
+    start_date: str = ""
+    notes: str = ""
+    rows: dict[str, PlanRow] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (field id, message)
+
+    def error_for(self, field_id: str) -> str | None:
+        return next((message for fid, message in self.errors if fid == field_id), None)
+
+
+def load_plan(db, inductee_id: int) -> PlanInput:
+    plan = next(db.query("SELECT * FROM plans WHERE inductee_id = ?", [inductee_id]), None) or {}
+    items = {r["activity_id"]: r for r in db.query("SELECT * FROM plan_items WHERE inductee_id = ?", [inductee_id])}
+    rows = {}
+    for activity in content.activities():
+        item = items.get(activity.id, {})
+        rows[activity.id] = PlanRow(activity.id, item.get("target_date") or "", bool(item.get("priority")),
+                                    bool(item.get("not_required")), item.get("reason") or "")
+    return PlanInput(plan.get("start_date") or "", plan.get("notes") or "", rows)
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+        return True
+    except ValueError:
+        return False
+
+
+def read_form(form, current: PlanInput, may_exempt: bool) -> PlanInput:
+    """Read and check the submitted plan. Inductees cannot change 'not required'."""
+    plan = PlanInput(form.get("start_date", "").strip(), form.get("notes", "").strip())
+    if plan.start_date and not _valid_date(plan.start_date):
+        plan.errors.append(("start_date", "Start date must be a real date, like 2026-11-30"))
+    if len(plan.notes) > 5000:
+        plan.errors.append(("notes", "Notes must be 5,000 characters or fewer"))
+    for activity_id, old in current.rows.items():
+        row = PlanRow(activity_id)
+        row.target_date = form.get(f"target-{row.field_id}", "").strip()
+        row.priority = form.get(f"priority-{row.field_id}") == "yes"
+        if may_exempt:
+            row.not_required = form.get(f"not-required-{row.field_id}") == "yes"
+            row.reason = form.get(f"reason-{row.field_id}", "").strip()
+        else:
+            row.not_required, row.reason = old.not_required, old.reason
+        if row.target_date and not _valid_date(row.target_date):
+            plan.errors.append((f"target-{row.field_id}", f"Target date for activity {activity_id} must be a real date, like 2026-11-30"))
+        if may_exempt and row.not_required and not row.reason:
+            plan.errors.append((f"reason-{row.field_id}", f"Give a reason why activity {activity_id} is not required"))
+        if len(row.reason) > REASON_LIMIT:
+            plan.errors.append((f"reason-{row.field_id}", f"Reason for activity {activity_id} must be {REASON_LIMIT} characters or fewer"))
+        plan.rows[activity_id] = row
+    return plan
+
+
+def save_plan(db, inductee_id: int, plan: PlanInput, previous: PlanInput, actor_id: int) -> None:
+    with writing(db):
+        db.conn.execute(
+            "INSERT INTO plans (inductee_id, start_date, notes, updated_at, updated_by)"
+            " VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?)"
+            " ON CONFLICT (inductee_id) DO UPDATE SET start_date = excluded.start_date, notes = excluded.notes,"
+            " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            (inductee_id, plan.start_date or None, plan.notes, actor_id))
+        changed = []
+        for activity_id, row in plan.rows.items():
+            if row == previous.rows.get(activity_id):
+                continue
+            changed.append(activity_id)
+            db.conn.execute(
+                "INSERT INTO plan_items (inductee_id, activity_id, target_date, priority, not_required, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (inductee_id, activity_id) DO UPDATE SET"
+                " target_date = excluded.target_date, priority = excluded.priority,"
+                " not_required = excluded.not_required, reason = excluded.reason",
+                (inductee_id, activity_id, row.target_date or None, int(row.priority), int(row.not_required), row.reason))
+            if row.not_required != previous.rows[activity_id].not_required:
+                audit.log(db, actor_id, "plan.not_required" if row.not_required else "plan.required",
+                          subject_id=inductee_id, activity_id=activity_id, detail=row.reason[:200])
+        audit.log(db, actor_id, "plan.updated", subject_id=inductee_id, detail=f"{len(changed)} activities changed")
+
+
+@bp.route("/plan/<int:inductee_id>", methods=["GET", "POST"])
+@role_required("inductee", "manager")
+def plan(inductee_id: int):
+    inductee = inductee_or_404(inductee_id)
+    db = get_db()
+    current = load_plan(db, inductee_id)
+    may_exempt = can_manage_induction(inductee_id)
+    shown, status = current, 200
+    if request.method == "POST":
+        submitted = read_form(request.form, current, may_exempt)
+        if submitted.errors:
+            shown, status = submitted, 400
+        else:
+            save_plan(db, inductee_id, submitted, current, current_user.id)
+            flash("The induction plan has been saved.", "success")
+            return redirect(url_for(".plan", inductee_id=inductee_id))
+    sections = [(s, [a for a in content.activities() if a.section == s.id]) for s in content.sections()]
+    return render_template("plans/plan.html", inductee=inductee, plan=shown, sections=sections,
+                           may_exempt=may_exempt), status

@@ -1,0 +1,126 @@
+"""Induction progress worked out from the handbook's activities, the plan and the records."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from handbook.timeestimate import describe_minutes
+
+from . import content
+
+
+@dataclass
+class SectionProgress:
+    section_id: str
+    title: str
+    required: int = 0
+    signed_off: int = 0
+    submitted: int = 0
+    started: int = 0  # in progress or returned
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.signed_off / self.required) if self.required else 100
+
+
+@dataclass
+class DueItem:
+    activity_id: str
+    title: str
+    target_date: dt.date
+    state: str
+    priority: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.target_date < dt.date.today()
+
+
+@dataclass
+class Induction:
+    inductee: dict
+    sections: list[SectionProgress] = field(default_factory=list)
+    due: list[DueItem] = field(default_factory=list)
+    remaining_min: int = 0
+    remaining_max: int = 0
+    orphaned: list[dict] = field(default_factory=list)  # records whose activity left the handbook
+
+    @property
+    def required(self) -> int:
+        return sum(s.required for s in self.sections)
+
+    @property
+    def signed_off(self) -> int:
+        return sum(s.signed_off for s in self.sections)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.signed_off / self.required) if self.required else 100
+
+    @property
+    def overdue(self) -> list[DueItem]:
+        return [d for d in self.due if d.overdue]
+
+    @property
+    def complete(self) -> bool:
+        return self.required > 0 and self.signed_off == self.required
+
+    @property
+    def remaining(self) -> str:
+        if self.remaining_max == 0:
+            return "nothing"
+        low, high = describe_minutes(self.remaining_min), describe_minutes(self.remaining_max)
+        return low if low == high else f"{low} to {high}"
+
+
+def summaries(db: Database, inductees: list[dict]) -> dict[int, Induction]:
+    """Progress for several inductees with two queries in all (dashboards show whole teams)."""
+    if not inductees:
+        return {}
+    ids = [i["id"] for i in inductees]
+    marks = ",".join("?" for _ in ids)
+    records: dict[int, dict[str, dict]] = {i: {} for i in ids}
+    for row in db.query(f"SELECT inductee_id, activity_id, activity_title, state FROM records"
+                        f" WHERE inductee_id IN ({marks})", ids):
+        records[row["inductee_id"]][row["activity_id"]] = row
+    plans: dict[int, dict[str, dict]] = {i: {} for i in ids}
+    for row in db.query(f"SELECT * FROM plan_items WHERE inductee_id IN ({marks})", ids):
+        plans[row["inductee_id"]][row["activity_id"]] = row
+    return {i["id"]: summarise(i, records[i["id"]], plans[i["id"]]) for i in inductees}
+
+
+def summary(db: Database, inductee: dict) -> Induction:
+    return summaries(db, [inductee])[inductee["id"]]
+
+
+def summarise(inductee: dict, records: dict[str, dict], plan: dict[str, dict]) -> Induction:
+    induction = Induction(inductee)
+    by_section = {s.id: SectionProgress(s.id, content.section_title(s.id)) for s in content.sections()}
+    known = set()
+    for activity in content.activities():
+        known.add(activity.id)
+        item = plan.get(activity.id, {})
+        if item.get("not_required"):
+            continue
+        section = by_section.setdefault(activity.section, SectionProgress(activity.section, content.section_title(activity.section)))
+        state = records.get(activity.id, {}).get("state", "not_started")
+        section.required += 1
+        if state == "signed_off":
+            section.signed_off += 1
+            continue
+        if state == "submitted":
+            section.submitted += 1
+        elif state in ("in_progress", "returned"):
+            section.started += 1
+        estimate = activity.estimate
+        induction.remaining_min += estimate.min_minutes
+        induction.remaining_max += estimate.max_minutes
+        if item.get("target_date"):
+            induction.due.append(DueItem(activity.id, activity.title, dt.date.fromisoformat(item["target_date"]),
+                                         state, bool(item.get("priority"))))
+    induction.sections = [s for s in by_section.values() if s.required]
+    induction.due.sort(key=lambda d: (d.target_date, d.activity_id))
+    induction.orphaned = [r for a, r in sorted(records.items()) if a not in known]
+    return induction

@@ -1,0 +1,151 @@
+"""Activity records and their states. Every change of state is checked against the
+current state inside one write transaction and written to the audit log.
+
+    not_started -> in_progress -> submitted -> signed_off
+                                  submitted -> returned -> submitted ...
+    signed_off -> in_progress (a manager reopens it)
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from . import audit
+from .db import writing
+
+STATE_LABELS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "submitted": "Waiting for sign-off",
+    "signed_off": "Signed off",
+    "returned": "Returned for changes",
+}
+STATE_TAG_COLOURS = {
+    "not_started": "grey", "in_progress": "light-blue", "submitted": "yellow",
+    "signed_off": "green", "returned": "red",
+}
+EDITABLE = {"not_started", "in_progress", "returned"}
+# action -> (states it may start from, state it ends in or None to keep)
+TRANSITIONS = {
+    "save": (EDITABLE, None),
+    "submit": ({"in_progress", "returned"}, "submitted"),
+    "sign_off": ({"submitted"}, "signed_off"),
+    "return": ({"submitted"}, "returned"),
+    "reopen": ({"signed_off"}, "in_progress"),
+}
+
+
+class TransitionError(Exception):
+    """The record is not in a state that allows this action (for example already signed off)."""
+
+
+def get(db: Database, inductee_id: int, activity_id: str) -> dict | None:
+    return next(db.query("SELECT * FROM records WHERE inductee_id = ? AND activity_id = ?",
+                         [inductee_id, activity_id]), None)
+
+
+def get_by_id(db: Database, record_id: int) -> dict | None:
+    return next(db.query("SELECT * FROM records WHERE id = ?", [record_id]), None)
+
+
+def ensure(db: Database, inductee_id: int, activity_id: str, activity_title: str) -> dict:
+    """The record for this inductee and activity, created (not started) if new."""
+    db.conn.execute(
+        "INSERT OR IGNORE INTO records (inductee_id, activity_id, activity_title) VALUES (?, ?, ?)",
+        (inductee_id, activity_id, activity_title))
+    return next(db.query("SELECT * FROM records WHERE inductee_id = ? AND activity_id = ?",
+                         [inductee_id, activity_id]))
+
+
+def _locked_record(db: Database, record_id: int, action: str) -> dict:
+    record = next(db.query("SELECT * FROM records WHERE id = ?", [record_id]), None)
+    allowed_from, _ = TRANSITIONS[action]
+    if record is None or record["state"] not in allowed_from:
+        raise TransitionError(action)
+    return record
+
+
+def _move(db: Database, record: dict, action: str, actor_id: int, detail: str = "") -> str:
+    _, to_state = TRANSITIONS[action]
+    to_state = to_state or ("in_progress" if record["state"] == "not_started" else record["state"])
+    extra = {
+        "submit": ", submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), signed_off_at = NULL, signed_off_by = NULL",
+        "sign_off": ", signed_off_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), signed_off_by = :actor",
+        "reopen": ", signed_off_at = NULL, signed_off_by = NULL",
+    }.get(action, "")
+    db.conn.execute(
+        f"UPDATE records SET state = :state, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'){extra} WHERE id = :id",
+        {"state": to_state, "id": record["id"], "actor": actor_id})
+    if to_state != record["state"]:
+        audit.log(db, actor_id, f"record.{action}", subject_id=record["inductee_id"],
+                  activity_id=record["activity_id"], record_id=record["id"],
+                  from_state=record["state"], to_state=to_state, detail=detail)
+    return to_state
+
+
+def save_notes(db: Database, inductee_id: int, activity_id: str, title: str, notes: str, actor_id: int) -> dict:
+    with writing(db):
+        record = ensure(db, inductee_id, activity_id, title)
+        record = _locked_record(db, record["id"], "save")
+        db.conn.execute("UPDATE records SET notes = ? WHERE id = ?", (notes, record["id"]))
+        _move(db, record, "save", actor_id)
+    return get_by_id(db, record["id"])
+
+
+def add_evidence(db: Database, inductee_id: int, activity_id: str, title: str, actor_id: int, **fields) -> int:
+    with writing(db):
+        record = ensure(db, inductee_id, activity_id, title)
+        record = _locked_record(db, record["id"], "save")
+        columns = ["record_id", "created_by", *fields]
+        cursor = db.conn.execute(
+            f"INSERT INTO evidence ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+            (record["id"], actor_id, *fields.values()))
+        _move(db, record, "save", actor_id)
+        audit.log(db, actor_id, "evidence.added", subject_id=inductee_id, activity_id=activity_id,
+                  record_id=record["id"], detail=f"kind={fields.get('kind')}")
+        return cursor.lastrowid
+
+
+def remove_evidence(db: Database, evidence: dict, actor_id: int) -> None:
+    with writing(db):
+        record = _locked_record(db, evidence["record_id"], "save")
+        db.conn.execute("DELETE FROM evidence WHERE id = ?", (evidence["id"],))
+        audit.log(db, actor_id, "evidence.removed", subject_id=record["inductee_id"],
+                  activity_id=record["activity_id"], record_id=record["id"], detail=f"kind={evidence['kind']}")
+
+
+def transition(db: Database, record_id: int, action: str, actor_id: int, comment: str = "") -> str:
+    """Submit, sign off, return or reopen. A comment, if given, is kept with the record."""
+    with writing(db):
+        record = _locked_record(db, record_id, action)
+        if action == "submit" and not has_content(db, record):
+            raise TransitionError("empty")
+        if comment:
+            db.conn.execute("INSERT INTO comments (record_id, author_id, body) VALUES (?, ?, ?)",
+                            (record_id, actor_id, comment))
+        return _move(db, record, action, actor_id, detail=comment[:200] if action in ("return", "reopen") else "")
+
+
+def has_content(db: Database, record: dict) -> bool:
+    if record["notes"].strip():
+        return True
+    return db.execute("SELECT 1 FROM evidence WHERE record_id = ?", [record["id"]]).fetchone() is not None
+
+
+def evidence_of(db: Database, record_id: int) -> list[dict]:
+    return list(db.query("SELECT * FROM evidence WHERE record_id = ? ORDER BY id", [record_id]))
+
+
+def evidence_item(db: Database, evidence_id: int) -> dict | None:
+    return next(db.query(
+        "SELECT e.*, r.inductee_id, r.activity_id, r.state FROM evidence e JOIN records r ON r.id = e.record_id"
+        " WHERE e.id = ?", [evidence_id]), None)
+
+
+def comments_of(db: Database, record_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT c.*, u.name AS author_name, u.role AS author_role FROM comments c JOIN users u ON u.id = c.author_id"
+        " WHERE c.record_id = ? ORDER BY c.id", [record_id]))
+
+
+def records_of(db: Database, inductee_id: int) -> dict[str, dict]:
+    return {r["activity_id"]: r for r in db.query("SELECT * FROM records WHERE inductee_id = ?", [inductee_id])}
