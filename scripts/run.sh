@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Install what is needed, build the handbook and serve it on http://127.0.0.1:8000/
+# Install what is needed, build the handbook (linked to the tracker), create demo data
+# and serve both on http://127.0.0.1:8000/ : the handbook at / and the tracker at /tracker/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-.venv/bin/python build.py build
-echo "Serving the handbook on http://127.0.0.1:${PORT:-8000}/ (Ctrl+C to stop)"
-exec .venv/bin/python -m http.server --bind 127.0.0.1 --directory site "${PORT:-8000}"
+.venv/bin/python build.py build --tracker-url /tracker
+export TRACKER_INSTANCE_PATH="${TRACKER_INSTANCE_PATH:-$PWD/instance}"
+.venv/bin/flask --app tracker demo-data
+echo "Handbook: http://127.0.0.1:${PORT:-8000}/   Tracker: http://127.0.0.1:${PORT:-8000}/tracker/   (Ctrl+C to stop)"
+exec .venv/bin/gunicorn --bind "127.0.0.1:${PORT:-8000}" --workers 2 --threads 4 --access-logfile - \
+    'tracker.wsgi:combined()'

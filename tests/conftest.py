@@ -114,3 +114,49 @@ def make_project(root: Path) -> Path:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "handbook")
+
+
+# ---- tracker -------------------------------------------------------------------
+
+DEMO_PASSWORD = "induction-demo-2026"
+
+
+def tracker_config(folder: Path, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE": str(folder / "tracker.sqlite"),
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+        "LOGIN_FAILURE_DELAY": 0,
+        "SITE_URL": "/",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def tracker_app(tmp_path):
+    """The real tracker on a real SQLite file in a temporary folder, with the demo data:
+    admin@example.org, manager@example.org (Rhian Evans), inductee@example.org (Dafydd Morgan)
+    and inductee2@example.org (Ceri Williams), all in Rhian's team; password DEMO_PASSWORD."""
+    from tracker import create_app
+    from tracker.db import get_db
+    from tracker.demo import create_demo_data
+
+    app = create_app(tracker_config(tmp_path))
+    with app.app_context():
+        app.config["DEMO_IDS"] = create_demo_data(get_db())
+    return app
+
+
+def login(client, email: str, password: str = DEMO_PASSWORD):
+    """Sign in through the real form, CSRF token included."""
+    page = client.get("/login")
+    token = csrf_token(page.get_data(as_text=True))
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def csrf_token(html: str) -> str:
+    import re
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
