@@ -133,18 +133,32 @@ def tracker_config(folder: Path, **overrides) -> dict:
     }
 
 
-@pytest.fixture
-def tracker_app(tmp_path):
-    """The real tracker on a real SQLite file in a temporary folder, with the demo data:
-    admin@example.org, manager@example.org (Rhian Evans), inductee@example.org (Dafydd Morgan)
-    and inductee2@example.org (Ceri Williams), all in Rhian's team; password DEMO_PASSWORD."""
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> tuple[Path, dict]:
+    """The demo database, made once per test run (hashing passwords is slow on purpose)."""
     from tracker import create_app
     from tracker.db import get_db
     from tracker.demo import create_demo_data
 
-    app = create_app(tracker_config(tmp_path))
+    folder = tmp_path_factory.mktemp("demo-db")
+    app = create_app(tracker_config(folder))
     with app.app_context():
-        app.config["DEMO_IDS"] = create_demo_data(get_db())
+        ids = create_demo_data(get_db())
+        get_db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return folder / "tracker.sqlite", ids
+
+
+@pytest.fixture
+def tracker_app(tmp_path, demo_database):
+    """The real tracker on a real SQLite file in a temporary folder, with the demo data:
+    admin@example.org, manager@example.org (Rhian Evans), inductee@example.org (Dafydd Morgan)
+    and inductee2@example.org (Ceri Williams), all in Rhian's team; password DEMO_PASSWORD."""
+    from tracker import create_app
+
+    template, ids = demo_database
+    shutil.copyfile(template, tmp_path / "tracker.sqlite")
+    app = create_app(tracker_config(tmp_path))
+    app.config["DEMO_IDS"] = ids
     return app
 
 

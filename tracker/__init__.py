@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     admin.init_cli(app)
     register_error_pages(app)
     register_template_helpers(app)
+    app.after_request(security_headers)
 
     @app.route("/")
     def home():
@@ -88,6 +89,20 @@ def load_user(session_id: str):
     if row is None or not row["active"] or str(row["session_version"]) != version:
         return None
     return User(row)
+
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")  # pages hold personal data
+    return response
 
 
 ERRORS = {

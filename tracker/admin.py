@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from . import accounts
 from .access import role_required
@@ -20,7 +21,7 @@ def users():
 
 
 def _manager_choices(form) -> None:
-    form.managers.choices = [(m["id"], f"{m['name']} ({m['email']})") for m in accounts.managers(get_db())]
+    form.managers.choices = [SelectChoice(m["id"], f"{m['name']} ({m['email']})") for m in accounts.managers(get_db())]
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

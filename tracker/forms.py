@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
@@ -35,7 +36,8 @@ class UserForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)])
     email = EmailField("Email address", validators=[
         DataRequired("Enter an email address"), Email("Enter an email address in the correct format, like name@example.org")])
-    role = RadioField("Role", choices=list(ROLE_LABELS.items()), validators=[DataRequired("Select a role")])
+    role = RadioField("Role", choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
+                      validators=[DataRequired("Select a role")])
     managers = SelectMultipleField("Managers", coerce=int, description="For inductees: who supervises and signs off their induction")
     password = PasswordField("Temporary password", description=f"At least {MIN_PASSWORD_LENGTH} characters. Give it to the person securely.",
                              validators=[DataRequired("Enter a temporary password"), strong_password])

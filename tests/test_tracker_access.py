@@ -1,0 +1,163 @@
+"""Authorization matrix: every tracker route for every kind of visitor.
+
+Visitors: anonymous, the inductee (Dafydd), another inductee (Ceri, same team),
+their manager (Rhian), another manager (with a team of their own) and an admin.
+A denied request must change nothing in the database."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from conftest import DEMO_PASSWORD, csrf_token
+from tracker import accounts, records
+from tracker.db import get_db
+
+VISITORS = ["anonymous", "inductee", "other_inductee", "manager", "other_manager", "admin"]
+EMAILS = {
+    "inductee": "inductee@example.org", "other_inductee": "inductee2@example.org",
+    "manager": "manager@example.org", "other_manager": "other.manager@example.org", "admin": "admin@example.org",
+}
+ALL_SIGNED_IN = set(VISITORS) - {"anonymous"}
+PASSWORD_HASH = accounts.hash_password(DEMO_PASSWORD)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def world(tracker_app):
+    """The demo data plus another manager with an inductee of their own, and a file of evidence."""
+    with tracker_app.app_context():
+        db = get_db()
+        # Inserted directly with one precomputed hash: hashing is slow by design.
+        other = db["users"].insert({"email": EMAILS["other_manager"], "name": "Owen Other", "role": "manager",
+                                    "password_hash": PASSWORD_HASH}).last_pk
+        theirs = db["users"].insert({"email": "their.inductee@example.org", "name": "Tia Theirs", "role": "inductee",
+                                     "password_hash": PASSWORD_HASH}).last_pk
+        db["team_members"].insert({"manager_id": other, "inductee_id": theirs})
+        ids = dict(tracker_app.config["DEMO_IDS"])
+        dafydd = ids["inductee@example.org"]
+        records.save_notes(db, dafydd, "1.4", "The reasons behind absence", "notes", dafydd)
+        uploads = Path(tracker_app.config["UPLOAD_FOLDER"])
+        uploads.mkdir(parents=True, exist_ok=True)
+        (uploads / "0123456789abcdef0123456789abcdef").write_bytes(PNG)
+        file_id = records.add_evidence(db, dafydd, "1.4", "The reasons behind absence", dafydd, kind="file",
+                                       body="photo", file_name="lists.png", stored_name="0123456789abcdef0123456789abcdef",
+                                       content_type="image/png", size=len(PNG))
+        text_id = records.add_evidence(db, dafydd, "1.4", "The reasons behind absence", dafydd, kind="text", body="x")
+    return {"dafydd": dafydd, "file": file_id, "text": text_id}
+
+
+def snapshot(app) -> dict:
+    with app.app_context():
+        db = get_db()
+        tables = ["users", "team_members", "plans", "plan_items", "records", "evidence", "comments"]
+        return {t: list(db.query(f"SELECT * FROM {t} ORDER BY rowid")) for t in tables}
+
+
+def client_for(app, visitor: str):
+    """A client signed in as the visitor. The session is set directly, as Flask-Login would
+    after a sign-in (the sign-in form itself is tested in test_tracker_auth.py): this keeps
+    the matrix fast, since password hashing is slow by design."""
+    client = app.test_client()
+    if visitor != "anonymous":
+        with app.app_context():
+            row = accounts.find_by_email(get_db(), EMAILS[visitor])
+        with client.session_transaction() as session:
+            session["_user_id"] = f"{row['id']}:{row['session_version']}"
+            session["_fresh"] = True
+    return client
+
+
+def token_for(client) -> str:
+    page = client.get("/account/password")
+    return csrf_token(page.get_data(as_text=True)) if page.status_code == 200 else "no-session"
+
+
+# (method, url template, form data, visitors allowed)
+ROUTES = [
+    ("GET", "/my-induction", None, {"inductee", "other_inductee"}),
+    ("GET", "/team", None, {"manager", "other_manager"}),
+    ("GET", "/team/{dafydd}", None, {"manager"}),
+    ("GET", "/plan/{dafydd}", None, {"inductee", "manager"}),
+    ("POST", "/plan/{dafydd}", {"start_date": "2026-12-01", "target-1-4": "2026-12-20"}, {"inductee", "manager"}),
+    ("GET", "/activities/1.4", None, {"inductee", "other_inductee", "manager", "other_manager"}),
+    ("GET", "/records/{dafydd}/1.4", None, {"inductee", "manager"}),
+    ("GET", "/records/{dafydd}/1.4/submit", None, {"inductee"}),
+    ("POST", "/records/{dafydd}/1.4/submit", {"confirm": "y"}, {"inductee"}),
+    ("POST", "/records/{dafydd}/1.4/notes", {"notes": "changed"}, {"inductee"}),
+    ("POST", "/records/{dafydd}/1.4/evidence/text", {"body": "more"}, {"inductee"}),
+    ("POST", "/records/{dafydd}/1.4/evidence/witness", {"witness_name": "W", "witness_role": "EWO", "body": "saw it"}, {"inductee"}),
+    ("POST", "/evidence/{text}/delete", {}, {"inductee"}),
+    ("GET", "/evidence/{file}/file", None, {"inductee", "manager"}),
+    ("POST", "/records/{dafydd}/1.2/sign-off", {"comment": ""}, {"manager"}),
+    ("POST", "/records/{dafydd}/1.2/return", {"comment": "Add more"}, {"manager"}),
+    ("POST", "/records/{dafydd}/1.1/reopen", {"comment": "Redo it"}, {"manager"}),
+    ("GET", "/admin/users", None, {"admin"}),
+    ("GET", "/admin/users/new", None, {"admin"}),
+    ("POST", "/admin/users/new", {"name": "New Person", "email": "new@example.org", "role": "inductee",
+                                  "password": "a-long-password-1"}, {"admin"}),
+    ("GET", "/admin/users/import", None, {"admin"}),
+    ("POST", "/admin/users/import", "csv", {"admin"}),
+    ("GET", "/admin/users/{dafydd}/managers", None, {"admin"}),
+    ("POST", "/admin/users/{dafydd}/managers", {}, {"admin"}),
+    ("GET", "/account/password", None, ALL_SIGNED_IN),
+    ("POST", "/logout", {}, ALL_SIGNED_IN),
+]
+CASES = [(method, url, data, allowed, visitor) for method, url, data, allowed in ROUTES for visitor in VISITORS]
+
+
+@pytest.mark.parametrize("method,url,data,allowed,visitor", CASES,
+                         ids=[f"{c[0]} {c[1]} as {c[4]}" for c in CASES])
+def test_authorization_matrix(tracker_app, world, method, url, data, allowed, visitor):
+    client = client_for(tracker_app, visitor)
+    path = url.format(**world)
+    before = snapshot(tracker_app)
+    if method == "GET":
+        response = client.get(path)
+    else:
+        form = {"csrf_token": token_for(client)}
+        if data == "csv":
+            form["csv_file"] = (io.BytesIO(b"email,name,role,password\nx@example.org,X Y,inductee,long-enough-pw\n"), "u.csv")
+        else:
+            form.update(data)
+        response = client.post(path, data=form)
+    if visitor in allowed:
+        assert response.status_code in (200, 302, 303), response.status_code
+        if response.status_code == 302 and path != "/logout":
+            assert "/login" not in response.location
+    elif visitor == "anonymous":
+        # sent to sign in, or refused for lack of a session's CSRF token
+        assert (response.status_code == 302 and "/login" in response.location) or response.status_code == 400
+        assert snapshot(tracker_app) == before
+    else:
+        assert response.status_code in (403, 404), response.status_code
+        assert snapshot(tracker_app) == before, "a denied request changed the database"
+
+
+def test_pages_show_only_the_visitors_own_data(tracker_app, world):
+    ceri = client_for(tracker_app, "other_inductee")
+    page = ceri.get("/my-induction").get_data(as_text=True)
+    assert "Ceri Williams" not in page or "Dafydd" not in page
+    assert "Dafydd Morgan" not in page
+    other = client_for(tracker_app, "other_manager")
+    team = other.get("/team").get_data(as_text=True)
+    assert "Tia Theirs" in team and "Dafydd Morgan" not in team and "Ceri Williams" not in team
+    activity = other.get("/activities/1.4").get_data(as_text=True)
+    assert "Dafydd Morgan" not in activity
+
+
+def test_post_without_csrf_token_is_refused(tracker_app, world):
+    client = client_for(tracker_app, "inductee")
+    before = snapshot(tracker_app)
+    response = client.post(f"/records/{world['dafydd']}/1.4/notes", data={"notes": "no token"})
+    assert response.status_code == 400
+    assert "Your form has expired" in response.get_data(as_text=True)
+    assert snapshot(tracker_app) == before
+
+
+def test_login_without_csrf_token_is_refused(tracker_app):
+    client = tracker_app.test_client()
+    response = client.post("/login", data={"email": EMAILS["inductee"], "password": DEMO_PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/my-induction").status_code == 302

@@ -1,0 +1,258 @@
+"""Activity records end to end through the real app: states, audit trail, evidence, bad input."""
+from __future__ import annotations
+
+import io
+import re
+import sqlite3
+
+import pytest
+
+from conftest import csrf_token, login
+from tracker import records
+from tracker.db import get_db
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 32
+
+
+def signed_in(app, email):
+    client = app.test_client()
+    assert login(client, email).status_code == 302
+    return client
+
+
+def post(client, url, data=None, **kwargs):
+    """POST a form with the session's CSRF token taken from a page, as a browser would."""
+    html = client.get("/account/password").get_data(as_text=True)
+    return client.post(url, data={"csrf_token": csrf_token(html), **(data or {})}, **kwargs)
+
+
+def audit_rows(app, **where):
+    with app.app_context():
+        clause = " AND ".join(f"{k} = ?" for k in where)
+        return list(get_db().query(f"SELECT * FROM audit_log WHERE {clause} ORDER BY id", list(where.values())))
+
+
+def record_row(app, inductee, activity):
+    with app.app_context():
+        return records.get(get_db(), inductee, activity)
+
+
+@pytest.fixture
+def people(tracker_app):
+    ids = tracker_app.config["DEMO_IDS"]
+    return {"dafydd": ids["inductee@example.org"], "ceri": ids["inductee2@example.org"],
+            "rhian": ids["manager@example.org"]}
+
+
+def test_full_cycle_writes_an_audit_entry_for_every_transition(tracker_app, people):
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    manager = signed_in(tracker_app, "manager@example.org")
+    d = people["dafydd"]
+    base = f"/records/{d}/1.4"
+    assert post(inductee, f"{base}/evidence/text", {"body": "Two lists, ticked and crossed."}).status_code == 302
+    assert post(inductee, f"{base}/submit", {"confirm": "y"}).status_code == 302
+    assert record_row(tracker_app, d, "1.4")["state"] == "submitted"
+    assert post(manager, f"{base}/return", {"comment": "Add the Part 2 discussion."}).status_code == 302
+    page = inductee.get(base).get_data(as_text=True)
+    assert "Returned for changes" in page and "Add the Part 2 discussion." in page
+    assert post(inductee, f"{base}/notes", {"notes": "Part 2: discussed with my manager."}).status_code == 302
+    assert post(inductee, f"{base}/submit", {"confirm": "y"}).status_code == 302
+    assert post(manager, f"{base}/sign-off", {"comment": "Good."}).status_code == 302
+    row = record_row(tracker_app, d, "1.4")
+    assert row["state"] == "signed_off" and row["signed_off_by"] == people["rhian"]
+
+    moves = [(a["action"], a["from_state"], a["to_state"], a["actor_id"])
+             for a in audit_rows(tracker_app, record_id=row["id"]) if a["to_state"]]
+    assert moves == [
+        ("record.save", "not_started", "in_progress", d),  # from the demo data
+        ("record.submit", "in_progress", "submitted", d),
+        ("record.return", "submitted", "returned", people["rhian"]),
+        ("record.submit", "returned", "submitted", d),
+        ("record.sign_off", "submitted", "signed_off", people["rhian"]),
+    ]
+    assert all(a["at"] for a in audit_rows(tracker_app, record_id=row["id"]))
+
+
+def test_signed_off_record_cannot_be_edited_until_a_manager_reopens_it(tracker_app, people):
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    manager = signed_in(tracker_app, "manager@example.org")
+    d = people["dafydd"]
+    before = record_row(tracker_app, d, "1.1")
+    assert before["state"] == "signed_off"
+    response = post(inductee, f"/records/{d}/1.1/notes", {"notes": "sneaky change"})
+    assert response.status_code == 303
+    assert record_row(tracker_app, d, "1.1")["notes"] == before["notes"]
+    assert "Save notes" not in inductee.get(f"/records/{d}/1.1").get_data(as_text=True)
+
+    assert post(manager, f"/records/{d}/1.1/reopen", {"comment": ""}).status_code == 400  # a reason is required
+    assert post(manager, f"/records/{d}/1.1/reopen", {"comment": "Needs the witness's role."}).status_code == 302
+    reopened = audit_rows(tracker_app, record_id=before["id"], action="record.reopen")
+    assert reopened and reopened[0]["actor_id"] == people["rhian"] and "witness" in reopened[0]["detail"]
+    assert post(inductee, f"/records/{d}/1.1/notes", {"notes": "updated after reopening"}).status_code == 302
+    assert record_row(tracker_app, d, "1.1")["notes"] == "updated after reopening"
+
+
+def test_audit_log_is_append_only(tracker_app):
+    with tracker_app.app_context():
+        db = get_db()
+        assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute("UPDATE audit_log SET action = 'forged'")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute("DELETE FROM audit_log")
+
+
+def test_manager_cannot_sign_off_twice(tracker_app, people):
+    manager = signed_in(tracker_app, "manager@example.org")
+    d = people["dafydd"]
+    assert post(manager, f"/records/{d}/1.2/sign-off").status_code == 302
+    assert post(manager, f"/records/{d}/1.2/sign-off").status_code == 303  # already signed off
+    assert len(audit_rows(tracker_app, action="record.sign_off", activity_id="1.2")) == 1
+
+
+def test_submitting_an_empty_record_is_refused_with_a_message(tracker_app, people):
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    d = people["dafydd"]
+    assert post(inductee, f"/records/{d}/1.6/notes", {"notes": ""}).status_code == 302
+    response = post(inductee, f"/records/{d}/1.6/submit", {"confirm": "y"})
+    assert response.status_code == 400
+    assert "Add notes or evidence before you submit" in response.get_data(as_text=True)
+
+
+# ---- bad input: messages, nothing lost, never a 500 ---------------------------------
+
+BAD_FORMS = [
+    ("notes too long", "/records/{d}/1.4/notes", {"notes": "x" * 20_001 + "KEEP-ME"}, "Notes must be 20,000 characters or fewer", "KEEP-ME"),
+    ("witness without a name", "/records/{d}/1.4/evidence/witness", {"witness_role": "Senior EWO", "body": "She ran the meeting well KEEP-ME"},
+     "Enter the witness&#39;s name", "KEEP-ME"),
+    ("written evidence empty", "/records/{d}/1.4/evidence/text", {"body": "   "}, "Enter the written evidence", None),
+    ("submit without confirming", "/records/{d}/1.4/submit", {}, "Confirm the record is your own work", None),
+    ("plan date not a date", "/plan/{d}", {"start_date": "31/12/2026", "target-1-4": "next week KEEP-ME"},
+     "Start date must be a real date", "next week KEEP-ME"),
+    ("unknown evidence kind", "/records/{d}/1.4/evidence/video", {"body": "x"}, None, None),
+]
+
+
+@pytest.mark.parametrize("label,url,data,message,kept", BAD_FORMS, ids=[b[0] for b in BAD_FORMS])
+def test_bad_input_shows_what_to_fix_and_keeps_what_was_typed(tracker_app, people, label, url, data, message, kept):
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    response = post(inductee, url.format(d=people["dafydd"]), data)
+    html = response.get_data(as_text=True)
+    if message is None:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 400
+    assert 'class="govuk-error-summary"' in html and message in html
+    assert html.startswith("<!DOCTYPE html>") and "<title>Error: " in html
+    if kept:
+        assert kept in html
+
+
+def test_manager_return_without_comment_is_refused(tracker_app, people):
+    manager = signed_in(tracker_app, "manager@example.org")
+    response = post(manager, f"/records/{people['dafydd']}/1.2/return", {"comment": ""})
+    assert response.status_code == 400
+    assert "Say what the inductee needs to change" in response.get_data(as_text=True)
+    assert record_row(tracker_app, people["dafydd"], "1.2")["state"] == "submitted"
+
+
+def test_not_required_needs_a_reason_and_only_a_manager_can_set_it(tracker_app, people):
+    d = people["dafydd"]
+    manager = signed_in(tracker_app, "manager@example.org")
+    response = post(manager, f"/plan/{d}", {"not-required-1-6": "yes", "target-1-6": "2026-12-24"})
+    assert response.status_code == 400 and "Give a reason why activity 1.6 is not required" in response.get_data(as_text=True)
+    assert 'value="2026-12-24"' in response.get_data(as_text=True)
+    assert post(manager, f"/plan/{d}", {"not-required-1-6": "yes", "reason-1-6": "Did this in her last post"}).status_code == 302
+    assert audit_rows(tracker_app, action="plan.not_required", activity_id="1.6")
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    # The inductee saving the plan cannot undo the manager's decision.
+    assert post(inductee, f"/plan/{d}", {"target-1-4": "2026-12-20"}).status_code == 302
+    with tracker_app.app_context():
+        item = next(get_db().query("SELECT * FROM plan_items WHERE inductee_id = ? AND activity_id = '1.6'", [d]))
+    assert item["not_required"] == 1 and item["reason"] == "Did this in her last post"
+    page = inductee.get("/my-induction").get_data(as_text=True)
+    assert "of 5 signed off" in page  # six activities, one not required
+
+
+# ---- uploads ---------------------------------------------------------------------------
+
+def upload(client, d, name, data, description="Photo of my lists"):
+    return post(client, f"/records/{d}/1.4/evidence/file",
+                {"upload": (io.BytesIO(data), name), "description": description},
+                content_type="multipart/form-data")
+
+
+def test_upload_is_stored_outside_the_web_root_and_downloads_for_the_manager(tracker_app, people):
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    response = upload(inductee, people["dafydd"], "lists.png", PNG)
+    assert response.status_code == 302
+    with tracker_app.app_context():
+        item = next(get_db().query("SELECT * FROM evidence WHERE kind = 'file'"))
+    assert item["file_name"] == "lists.png" and re.fullmatch(r"[0-9a-f]{32}", item["stored_name"])
+    stored = tracker_app.config["UPLOAD_FOLDER"] + "/" + item["stored_name"]
+    assert open(stored, "rb").read() == PNG
+    assert tracker_app.test_client().get(f"/static/{item['stored_name']}").status_code == 404
+    manager = signed_in(tracker_app, "manager@example.org")
+    download = manager.get(f"/evidence/{item['id']}/file")
+    assert download.status_code == 200 and download.data == PNG
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("virus.exe", b"MZ\x90\x00" + b"\x00" * 100, "The file must be a JPG, PNG"),
+    ("fake.png", b"this is not an image at all", "do not look like a .png file"),
+    ("empty.pdf", b"", "The selected file is empty"),
+    ("notes.txt", b"\xff\xfe\x00binary", "do not look like a .txt file"),
+])
+def test_wrong_type_uploads_are_refused(tracker_app, people, name, data, message):
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    response = upload(inductee, people["dafydd"], name, data, description="KEEP-THIS-DESCRIPTION")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in html and "KEEP-THIS-DESCRIPTION" in html
+    with tracker_app.app_context():
+        assert get_db().execute("SELECT count(*) FROM evidence WHERE kind = 'file'").fetchone()[0] == 0
+    import os
+    folder = tracker_app.config["UPLOAD_FOLDER"]
+    assert not os.path.isdir(folder) or os.listdir(folder) == []
+
+
+def test_oversized_upload_is_refused(tracker_app, people):
+    tracker_app.config["MAX_UPLOAD_BYTES"] = 1024
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    response = upload(inductee, people["dafydd"], "big.png", PNG + b"\x00" * 2048)
+    assert response.status_code == 400 and "The file must be smaller than" in response.get_data(as_text=True)
+
+
+def test_request_bigger_than_the_limit_gets_a_friendly_413(tracker_app, people):
+    tracker_app.config["MAX_CONTENT_LENGTH"] = 4096
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    response = upload(inductee, people["dafydd"], "huge.png", PNG + b"\x00" * 10_000)
+    assert response.status_code == 413 and "The file is too big" in response.get_data(as_text=True)
+
+
+# ---- content changes ---------------------------------------------------------------
+
+def test_records_of_an_activity_removed_from_the_handbook_stay_visible_and_flagged(tracker_app, people):
+    d = people["dafydd"]
+    with tracker_app.app_context():
+        db = get_db()
+        db.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state, notes)"
+                   " VALUES (?, '1.9', 'An activity that was removed', 'signed_off', 'old notes')", [d])
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    dashboard = inductee.get("/my-induction").get_data(as_text=True)
+    assert "An activity that was removed" in dashboard and "No longer in the handbook" in dashboard
+    page = inductee.get(f"/records/{d}/1.9")
+    assert page.status_code == 200 and "old notes" in page.get_data(as_text=True)
+    assert "no longer in the handbook" in page.get_data(as_text=True)
+    manager = signed_in(tracker_app, "manager@example.org")
+    assert manager.get(f"/team/{d}").status_code == 200
+    assert manager.get("/team").status_code == 200
+    assert manager.get("/activities/1.9").status_code == 200
+    assert post(inductee, f"/records/{d}/1.9/notes", {"notes": "x"}).status_code == 404
+
+
+def test_record_page_links_to_the_handbook(tracker_app, people):
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    html = inductee.get(f"/records/{people['dafydd']}/1.4").get_data(as_text=True)
+    assert 'href="/section-1/activities/1-04.html"' in html
