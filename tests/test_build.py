@@ -86,3 +86,36 @@ def test_built_pages_load_nothing_from_the_internet(project):
         html = page.read_text(encoding="utf-8")
         external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', html)
         assert not [u for u in external if not u.startswith("https://tracker")], f"{page}: {external}"
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("real-build") / "site"
+    assert build.build(site_dir=folder) == 0
+    return folder
+
+
+def test_real_handbook_has_every_section_1_page(real_site):
+    expected = ["index.html", "section-1/index.html", "section-1/activities/index.html", "activities/index.html",
+                "quizzes/values-and-principles.html"]
+    expected += [f"section-1/activities/1-0{n}.html" for n in range(1, 7)]
+    expected += [f"section-1/{name}.html" for name in ("1a-introduction", "1b-values-and-principles",
+                                                        "1c-reflective-practice", "1d-values-and-beliefs-about-attendance",
+                                                        "1e-context")]
+    for page in expected:
+        assert (real_site / page).is_file(), page
+    case_studies = (real_site / "section-1/activities/1-05.html").read_text(encoding="utf-8")
+    for name in ("Annie Thomas", "Brandon Williams", "Dane Parker", "Sara Jenkins", "Sophie Jones"):
+        assert name in case_studies
+
+
+def test_real_search_index_holds_section_1_terms(real_site):
+    text = search_text(real_site).lower()
+    for term in ("borton", "persistent absence", "reflective practice", "annie thomas", "values and principles",
+                 "belonging, engaging and participating"):
+        assert term in text, term
+
+
+def test_every_content_page_shows_its_sources_and_review_date(real_site):
+    page = (real_site / "section-1/1d-values-and-beliefs-about-attendance.html").read_text(encoding="utf-8")
+    assert 'id="sources"' in page and "Last reviewed:" in page
