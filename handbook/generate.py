@@ -192,12 +192,10 @@ class SiteGenerator:
             quizzes = sorted(project.quizzes.values(), key=lambda q: q.title)
             nav.append({"Quizzes": [site.QUIZ_INDEX] + [{q.title: site.quiz_page(q)} for q in quizzes]})
         section_slugs = {s.slug for s in project.sections.values()}
-        folders = sorted({p.split("/")[0] for p in project.pages if "/" in p} - section_slugs)
+        folders = sorted({p.split("/")[0] for p in project.pages if "/" in p} - section_slugs,
+                         key=lambda f: self._folder_key(f))
         for folder in folders:
-            pages = self._folder_pages(folder)
-            index = f"{folder}/index.md"
-            title = project.pages[index].meta.title if index in project.pages else folder.replace("-", " ").capitalize()
-            nav.append({title: [p if p == index else {project.pages[p].meta.title: p} for p in pages]})
+            nav.append({self._folder_title(folder): self._folder_nav(folder)})
         for path in self._folder_pages(""):
             if path != "index.md":
                 nav.append({project.pages[path].meta.title: path})
@@ -205,18 +203,38 @@ class SiteGenerator:
         return nav
 
     def _folder_pages(self, folder: str, exclude: set[str] = frozenset()) -> list[str]:
-        """Authored pages directly or deeper in a folder, index first, then by order and title."""
+        """Authored pages directly in a folder, index first, then by order and title."""
         prefix = f"{folder}/" if folder else ""
         pages = [
             p for p in self.project.pages
-            if p.startswith(prefix) and p not in exclude and (folder or "/" not in p)
+            if p.startswith(prefix) and "/" not in p[len(prefix):] and p not in exclude
         ]
+        return sorted(pages, key=self._page_key)
 
-        def key(path: str):
-            meta = self.project.pages[path].meta
-            return (not path.endswith("index.md"), meta.order if meta.order is not None else 10_000, meta.title)
+    def _page_key(self, path: str):
+        meta = self.project.pages[path].meta
+        return (not path.endswith("index.md"), meta.order if meta.order is not None else 10_000, meta.title)
 
-        return sorted(pages, key=key)
+    def _folder_title(self, folder: str) -> str:
+        index = f"{folder}/index.md"
+        return self.project.pages[index].meta.title if index in self.project.pages else folder.rsplit("/", 1)[-1].replace("-", " ").capitalize()
+
+    def _folder_key(self, folder: str):
+        index = f"{folder}/index.md"
+        meta = self.project.pages[index].meta if index in self.project.pages else None
+        return (meta.order if meta and meta.order is not None else 10_000, self._folder_title(folder))
+
+    def _folder_nav(self, folder: str) -> list:
+        """A folder's pages, then its sub-folders as nested sections (each ordered by its index page)."""
+        entries: list = []
+        for path in self._folder_pages(folder):
+            entries.append(path if path == f"{folder}/index.md" else {self.project.pages[path].meta.title: path})
+        depth = folder.count("/") + 1
+        subfolders = sorted({"/".join(p.split("/")[: depth + 1]) for p in self.project.pages
+                             if p.startswith(folder + "/") and p.count("/") > depth}, key=self._folder_key)
+        for sub in subfolders:
+            entries.append({self._folder_title(sub): self._folder_nav(sub)})
+        return entries
 
 
 def sources_block(sources: list[model.Source]) -> str:

@@ -87,7 +87,8 @@ def test_signed_off_record_cannot_be_edited_until_a_manager_reopens_it(tracker_a
     assert post(manager, f"/records/{d}/1.1/reopen", {"comment": ""}).status_code == 400  # a reason is required
     assert post(manager, f"/records/{d}/1.1/reopen", {"comment": "Needs the witness's role."}).status_code == 302
     reopened = audit_rows(tracker_app, record_id=before["id"], action="record.reopen")
-    assert reopened and reopened[0]["actor_id"] == people["rhian"] and "witness" in reopened[0]["detail"]
+    assert reopened and reopened[0]["actor_id"] == people["rhian"] and reopened[0]["detail"] == "with comment"
+    assert "Needs the witness's role." in manager.get(f"/records/{d}/1.1").get_data(as_text=True).replace("&#39;", "'")
     assert post(inductee, f"/records/{d}/1.1/notes", {"notes": "updated after reopening"}).status_code == 302
     assert record_row(tracker_app, d, "1.1")["notes"] == "updated after reopening"
 

@@ -106,7 +106,7 @@ def save_plan(db, inductee_id: int, plan: PlanInput, previous: PlanInput, actor_
                 (inductee_id, activity_id, row.target_date or None, int(row.priority), int(row.not_required), row.reason))
             if row.not_required != previous.rows[activity_id].not_required:
                 audit.log(db, actor_id, "plan.not_required" if row.not_required else "plan.required",
-                          subject_id=inductee_id, activity_id=activity_id, detail=row.reason[:200])
+                          subject_id=inductee_id, activity_id=activity_id)
         audit.log(db, actor_id, "plan.updated", subject_id=inductee_id, detail=f"{len(changed)} activities changed")
 
 

@@ -122,7 +122,8 @@ def transition(db: Database, record_id: int, action: str, actor_id: int, comment
         if comment:
             db.conn.execute("INSERT INTO comments (record_id, author_id, body) VALUES (?, ?, ?)",
                             (record_id, actor_id, comment))
-        return _move(db, record, action, actor_id, detail=comment[:200] if action in ("return", "reopen") else "")
+        # The audit entry holds no free text (it cannot be erased); the comment itself is kept in comments.
+        return _move(db, record, action, actor_id, detail="with comment" if comment else "")
 
 
 def has_content(db: Database, record: dict) -> bool:
