@@ -169,6 +169,10 @@ class SiteGenerator:
         self.catalogue()
         self.quiz_pages()
         self.render(site.TAGS_PAGE, "tags.md.j2")
+        if self.project.glossary:
+            self.render(site.GLOSSARY_PAGE, "glossary.md.j2", glossary=self.project.glossary)
+            definitions = abbreviations(self.project.glossary)
+            self.pages = {path: text.rstrip("\n") + "\n\n" + definitions for path, text in self.pages.items()}
         return self.pages
 
     # -- navigation --------------------------------------------------------------
@@ -194,8 +198,15 @@ class SiteGenerator:
         section_slugs = {s.slug for s in project.sections.values()}
         folders = sorted({p.split("/")[0] for p in project.pages if "/" in p} - section_slugs,
                          key=lambda f: self._folder_key(f))
+        glossary = {"Glossary of abbreviations": site.GLOSSARY_PAGE} if project.glossary else None
         for folder in folders:
-            nav.append({self._folder_title(folder): self._folder_nav(folder)})
+            entries = self._folder_nav(folder)
+            if glossary and site.GLOSSARY_PAGE.startswith(folder + "/"):
+                entries.append(glossary)
+                glossary = None
+            nav.append({self._folder_title(folder): entries})
+        if glossary:
+            nav.append(glossary)
         for path in self._folder_pages(""):
             if path != "index.md":
                 nav.append({project.pages[path].meta.title: path})
@@ -235,6 +246,11 @@ class SiteGenerator:
         for sub in subfolders:
             entries.append({self._folder_title(sub): self._folder_nav(sub)})
         return entries
+
+
+def abbreviations(glossary: model.Glossary) -> str:
+    """Markdown abbreviation definitions: the abbr extension turns each use into a tooltip."""
+    return "\n".join(f"*[{t.term}]: {t.meaning}" for t in glossary.terms) + "\n"
 
 
 def sources_block(sources: list[model.Source]) -> str:

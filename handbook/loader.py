@@ -52,6 +52,7 @@ class Project:
     case_studies: dict[str, model.CaseStudy] = field(default_factory=dict)
     quizzes: dict[str, model.Quiz] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
+    glossary: model.Glossary | None = None
     assets: set[str] = field(default_factory=set)  # non-Markdown files under content/
     source_of: dict[tuple[str, str], YamlDocument] = field(default_factory=dict)
     # ids of files that failed validation: references to them are not reported
@@ -128,6 +129,17 @@ def _load_kind(project: Project, folder: Path, schema: type[BaseModel], into: di
         project.source_of[(label, key)] = doc
 
 
+def load_glossary(project: Project) -> None:
+    file = project.root / "glossary.yml"
+    if not file.exists():
+        return
+    doc, errors = read_yaml_file(file, project.root)
+    project.errors.extend(errors)
+    if doc is not None:
+        project.glossary, errors = validate(doc, model.Glossary)
+        project.errors.extend(errors)
+
+
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
 
 
@@ -202,6 +214,7 @@ def load_project(root: Path | str, check_links: bool = True) -> Project:
     _load_kind(project, root / "activities" / "case-studies", model.CaseStudy, project.case_studies, "case study")
     _load_kind(project, root / "activities", model.Activity, project.activities, "activity")
     _load_kind(project, root / "quizzes", model.Quiz, project.quizzes, "quiz")
+    load_glossary(project)
     load_pages(project)
     _check_references(project)
     if check_links:

@@ -267,3 +267,24 @@ class PageMeta(Strict):
     tags: list[Text] = Field(default_factory=list)
     order: int | None = None  # position among its siblings in the navigation
     hide: list[str] = Field(default_factory=list)
+
+
+# ---- glossary -----------------------------------------------------------------------
+
+class GlossaryTerm(Strict):
+    term: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z][A-Za-z0-9&]*$")]
+    meaning: Text
+    note: str | None = None
+
+
+class Glossary(Strict):
+    terms: list[GlossaryTerm] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Glossary":
+        seen = set()
+        for term in self.terms:
+            if term.term in seen:
+                raise ValueError(f"term {term.term} is defined twice")
+            seen.add(term.term)
+        return self

@@ -7,6 +7,7 @@ from . import model
 CATALOGUE = "activities/index.md"
 QUIZ_INDEX = "quizzes/index.md"
 TAGS_PAGE = "tags.md"
+GLOSSARY_PAGE = "reference/glossary.md"
 
 
 def section_overview(section: model.Section) -> str:
@@ -37,6 +38,8 @@ def page_url(markdown_path: str) -> str:
 
 def generated_pages(project) -> set[str]:
     pages = {CATALOGUE, QUIZ_INDEX, TAGS_PAGE}
+    if project.glossary:
+        pages.add(GLOSSARY_PAGE)
     for section in project.sections.values():
         pages.add(section_overview(section))
         pages.add(section_activity_index(section.slug))

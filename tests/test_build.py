@@ -119,3 +119,23 @@ def test_real_search_index_holds_section_1_terms(real_site):
 def test_every_content_page_shows_its_sources_and_review_date(real_site):
     page = (real_site / "section-1/1d-values-and-beliefs-about-attendance.html").read_text(encoding="utf-8")
     assert 'id="sources"' in page and "Last reviewed:" in page
+
+
+def test_glossary_becomes_a_page_and_tooltips_everywhere(project):
+    write(project, "glossary.yml", "terms:\n  - term: EWO\n    meaning: Education Welfare Officer\n"
+                                   "  - term: ESO\n    meaning: Education supervision order\n    note: Children Act 1989 s36.\n")
+    write(project, "content/section-1/1a-intro.md",
+          "---\ntitle: Intro\nreviewed: 2026-11-01\nsources:\n  - title: Pack\n---\n\nAn EWO may apply for an ESO. "
+          "See [activity 1.1](activities/1-01.md) and the [glossary](../reference/glossary.md).\n")
+    assert build.build(project) == 0
+    page = (project / "site/section-1/1a-intro.html").read_text(encoding="utf-8")
+    assert '<abbr title="Education Welfare Officer">EWO</abbr>' in page
+    assert '<abbr title="Education supervision order">ESO</abbr>' in page
+    glossary = (project / "site/reference/glossary.html").read_text(encoding="utf-8")
+    assert "Children Act 1989 s36." in glossary
+
+
+def test_duplicate_glossary_term_is_an_error(project):
+    write(project, "glossary.yml", "terms:\n  - term: EWO\n    meaning: A\n  - term: EWO\n    meaning: B\n")
+    from handbook.loader import format_errors, load_project
+    assert format_errors(load_project(project).errors) == ["glossary.yml:1 term EWO is defined twice"]
