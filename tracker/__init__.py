@@ -49,8 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
 
-    from . import activities, admin, auth, dashboards, demo, plans, static
-    for module in (auth, admin, dashboards, plans, activities, static):
+    from . import (activities, admin, auth, dashboards, demo, pdp, plans, portfolio, quizzes, reflections, static,
+                   supervision)
+    for module in (auth, admin, dashboards, plans, activities, quizzes, reflections, pdp, supervision, portfolio, static):
         app.register_blueprint(module.bp)
     demo.init_app(app)
     admin.init_cli(app)

@@ -48,6 +48,7 @@ def _context(inductee_id: int, activity_id: str) -> dict:
         "evidence": records.evidence_of(db, record["id"]) if record else [],
         "comments": records.comments_of(db, record["id"]) if record else [],
         "history": audit.entries_for_record(db, record["id"]) if record else [],
+        "quiz_passes": records.passed_quizzes(db, inductee_id, activity_id),
         "handbook_url": content.handbook_url(activity_id),
         "is_owner": current_user.id == inductee_id,
         "is_manager": can_manage_induction(inductee_id),

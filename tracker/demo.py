@@ -59,7 +59,40 @@ def create_demo_data(db) -> dict[str, int]:
         work(first, "1.4", "Started the two lists with a colleague.")
     if records.get(db, second, "1.1") is None and content.activity("1.1"):
         work(second, "1.1", "Booked a meeting with Rhian for Thursday.")
+    if not db.execute("SELECT 1 FROM supervision_sessions WHERE inductee_id = ?", [first]).fetchone():
+        demo_supervision_and_reflection(db, first, manager, start)
     return ids
+
+
+def demo_supervision_and_reflection(db, inductee: int, manager: int, start: dt.date) -> None:
+    from .db import writing
+    with writing(db):
+        db.conn.execute(
+            "INSERT INTO supervision_agreements (inductee_id, purpose, confidentiality, timing, location, recording,"
+            " inductee_agreed_at, manager_agreed_at, manager_agreed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (inductee, "Support, learning and accountability during induction.",
+             "What we discuss stays between us unless a child's safety is at risk.",
+             "Every two weeks for an hour during induction, then monthly.", "The small meeting room at the team base.",
+             "Rhian writes the record within two working days; Dafydd confirms it.",
+             start.isoformat(), start.isoformat(), manager))
+        session = db.conn.execute(
+            "INSERT INTO supervision_sessions (inductee_id, manager_id, session_date, agenda, discussion, decisions, next_date,"
+            " confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (inductee, manager, start.isoformat(), "Induction plan; first school visits.",
+             "Talked through the plan and the priorities for the first four weeks.",
+             "Start with Section 1; shadow a home visit in week three.",
+             (start + dt.timedelta(days=14)).isoformat(), start.isoformat())).lastrowid
+        db.conn.execute("INSERT INTO supervision_actions (session_id, inductee_id, description, owner, due_date)"
+                        " VALUES (?, ?, ?, 'inductee', ?)", (session, inductee, "Read the school attendance policies of my schools",
+                                                             (start + dt.timedelta(days=10)).isoformat()))
+        db.conn.execute(
+            "INSERT INTO reflections (author_id, entry_date, title, what, so_what, now_what, activity_id, shared_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, '1.3', ?)",
+            (inductee, start.isoformat(), "My first team meeting",
+             "I listened to how colleagues talked about families who do not engage.",
+             "I noticed I assumed the worst about parents who miss meetings. That is not fair to them.",
+             "Before a first visit I will write down what I know and what I am assuming.",
+             start.isoformat()))
 
 
 def init_app(app) -> None:

@@ -129,7 +129,9 @@ def transition(db: Database, record_id: int, action: str, actor_id: int, comment
 def has_content(db: Database, record: dict) -> bool:
     if record["notes"].strip():
         return True
-    return db.execute("SELECT 1 FROM evidence WHERE record_id = ?", [record["id"]]).fetchone() is not None
+    if db.execute("SELECT 1 FROM evidence WHERE record_id = ?", [record["id"]]).fetchone() is not None:
+        return True
+    return bool(passed_quizzes(db, record["inductee_id"], record["activity_id"]))
 
 
 def evidence_of(db: Database, record_id: int) -> list[dict]:
@@ -150,3 +152,17 @@ def comments_of(db: Database, record_id: int) -> list[dict]:
 
 def records_of(db: Database, inductee_id: int) -> dict[str, dict]:
     return {r["activity_id"]: r for r in db.query("SELECT * FROM records WHERE inductee_id = ?", [inductee_id])}
+
+
+def note_quiz_passed(db: Database, inductee_id: int, activity_id: str, title: str, actor_id: int) -> None:
+    """A passed quiz is evidence for its activity: make sure the record exists and is started.
+    Call inside the write transaction that stores the attempt."""
+    record = ensure(db, inductee_id, activity_id, title)
+    if record["state"] == "not_started":
+        _move(db, record, "save", actor_id, detail="quiz passed")
+
+
+def passed_quizzes(db: Database, inductee_id: int, activity_id: str) -> list[dict]:
+    return list(db.query(
+        "SELECT * FROM quiz_attempts WHERE inductee_id = ? AND activity_id = ? AND passed ORDER BY id",
+        [inductee_id, activity_id]))

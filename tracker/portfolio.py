@@ -1,0 +1,127 @@
+"""The induction portfolio: one page and one PDF per inductee for induction sign-off and
+later accreditation; whole-induction sign-off; subject access export and erasure."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from . import accounts, audit, content, pdp, personal_data, progress, records, supervision
+from .access import can_manage_induction, inductee_or_404, role_required
+from .db import get_db, writing
+
+bp = Blueprint("portfolio", __name__)
+
+
+def gather(db, inductee: dict) -> dict:
+    inductee_id = inductee["id"]
+    signed = list(db.query("SELECT r.*, u.name AS signed_off_by_name FROM records r LEFT JOIN users u ON u.id = r.signed_off_by"
+                           " WHERE r.inductee_id = ? AND r.state = 'signed_off'", [inductee_id]))
+    signed.sort(key=lambda r: tuple(int(p) if p.isdigit() else 0 for p in r["activity_id"].split(".")))
+    for record in signed:
+        record["evidence"] = records.evidence_of(db, record["id"])
+        record["quizzes"] = records.passed_quizzes(db, inductee_id, record["activity_id"])
+    reflections = list(db.query("SELECT * FROM reflections WHERE author_id = ? AND shared_at IS NOT NULL"
+                                " ORDER BY entry_date, id", [inductee_id]))
+    attempts = list(db.query("SELECT * FROM quiz_attempts WHERE inductee_id = ? ORDER BY created_at, id", [inductee_id]))
+    latest_pdp = pdp.version_of(db, inductee_id)
+    sessions = sorted(supervision.sessions_of(db, inductee_id), key=lambda s: s["session_date"])
+    return {
+        "inductee": inductee,
+        "managers": accounts.managers_of(db, inductee_id),
+        "induction": progress.summary(db, inductee),
+        "signed": signed,
+        "reflections": reflections,
+        "attempts": attempts,
+        "pdp": latest_pdp,
+        "objectives": json.loads(latest_pdp["objectives"]) if latest_pdp else [],
+        "columns": pdp.OBJECTIVE_COLUMNS,
+        "sessions": sessions,
+        "actions": {s["id"]: supervision.actions_of_session(db, s["id"]) for s in sessions},
+        "agreement": supervision.agreement_of(db, inductee_id),
+        "signoff": next(db.query("SELECT s.*, u.name AS manager_name FROM induction_signoffs s JOIN users u"
+                                 " ON u.id = s.signed_off_by WHERE s.inductee_id = ?", [inductee_id]), None),
+    }
+
+
+@bp.route("/portfolio/<int:inductee_id>")
+@role_required("inductee", "manager")
+def page(inductee_id: int):
+    inductee = inductee_or_404(inductee_id)
+    return render_template("portfolio/page.html", **gather(get_db(), inductee),
+                           can_sign_off=can_manage_induction(inductee_id))
+
+
+@bp.route("/portfolio/<int:inductee_id>/pdf")
+@role_required("inductee", "manager")
+def pdf(inductee_id: int):
+    inductee = inductee_or_404(inductee_id)
+    from weasyprint import HTML  # imported here: it is slow to load and only this route needs it
+    html = render_template("portfolio/pdf.html", **gather(get_db(), inductee))
+    document = HTML(string=html, base_url=request.url_root).write_pdf()
+    filename = f"induction-portfolio-{inductee_id}.pdf"
+    return Response(document, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/portfolio/<int:inductee_id>/sign-off", methods=["POST"])
+@role_required("manager")
+def sign_off(inductee_id: int):
+    inductee = inductee_or_404(inductee_id)
+    if not can_manage_induction(inductee_id):
+        abort(403)
+    db = get_db()
+    induction = progress.summary(db, inductee)
+    if not induction.complete:
+        flash("The induction can be signed off only when every required activity is signed off.", "warning")
+        return redirect(url_for(".page", inductee_id=inductee_id)), 303
+    with writing(db):
+        db.conn.execute("INSERT OR IGNORE INTO induction_signoffs (inductee_id, signed_off_by, comment) VALUES (?, ?, ?)",
+                        (inductee_id, current_user.id, request.form.get("comment", "")[:2000]))
+        audit.log(db, current_user.id, "induction.signed_off", subject_id=inductee_id)
+    flash(f"{inductee['name']}'s induction is signed off.", "success")
+    return redirect(url_for(".page", inductee_id=inductee_id))
+
+
+def _json_download(data: dict, person_id: int) -> Response:
+    return Response(json.dumps(data, indent=2, ensure_ascii=False, default=str), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="personal-data-{person_id}.json"'})
+
+
+@bp.route("/account/export")
+@role_required("inductee", "manager", "admin")
+def export_mine():
+    db = get_db()
+    with writing(db):
+        audit.log(db, current_user.id, "user.data_exported", subject_id=current_user.id)
+    return _json_download(personal_data.export(db, current_user.id), current_user.id)
+
+
+@bp.route("/admin/users/<int:user_id>/export")
+@role_required("admin")
+def export_for(user_id: int):
+    db = get_db()
+    if accounts.get_user(db, user_id) is None:
+        abort(404)
+    with writing(db):
+        audit.log(db, current_user.id, "user.data_exported", subject_id=user_id)
+    return _json_download(personal_data.export(db, user_id), user_id)
+
+
+@bp.route("/admin/users/<int:user_id>/erase", methods=["GET", "POST"])
+@role_required("admin")
+def erase(user_id: int):
+    db = get_db()
+    user = accounts.get_user(db, user_id)
+    if user is None or user["id"] == current_user.id or user["email"].endswith("@erased.invalid"):
+        abort(404)
+    error = None
+    if request.method == "POST":
+        if request.form.get("confirm_email", "").strip().lower() != user["email"].lower():
+            error = "Type the person's email address exactly to confirm"
+        else:
+            personal_data.erase(db, user_id, current_user.id)
+            flash("The person's data has been erased. The audit log records that this was done.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("portfolio/erase.html", user=user, error=error), 400 if error else 200

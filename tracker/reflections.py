@@ -1,0 +1,197 @@
+"""Reflective log: Borton's model (What? So what? Now what?). Private by default;
+the author may share an entry with their managers, who can then comment."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from . import accounts, audit, content
+from .access import role_required
+from .db import get_db, writing
+from .privacy import identifying_details
+
+bp = Blueprint("reflections", __name__)
+TEXT_LIMIT = 10_000
+
+
+class ReflectionForm(FlaskForm):
+    entry_date = DateField("Date", validators=[DataRequired("Enter the date as a real date, like 2026-11-24")])
+    title = StringField("Title", description="A few words to help you find this entry again",
+                        validators=[DataRequired("Enter a title"), Length(max=200)])
+    what = TextAreaField("What?", description="What happened? What did you do, see and feel?",
+                         validators=[DataRequired("Describe what happened"), Length(max=TEXT_LIMIT)])
+    so_what = TextAreaField("So what?", description="What does it mean? What did you learn about your practice?",
+                            validators=[DataRequired("Say what it means for your practice"), Length(max=TEXT_LIMIT)])
+    now_what = TextAreaField("Now what?", description="What will you do differently or next?",
+                             validators=[DataRequired("Say what you will do next"), Length(max=TEXT_LIMIT)])
+    activity_id = SelectField("Linked activity (optional)", validators=[Optional()])
+    supervision_id = SelectField("Linked supervision session (optional)", validators=[Optional()])
+    confirmed = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Your comment", validators=[DataRequired("Enter a comment"), Length(max=5000)])
+
+
+def _choices(form: ReflectionForm, author_id: int) -> None:
+    form.activity_id.choices = [SelectChoice("", "None")] + [
+        SelectChoice(a.id, f"{a.id} {a.title}") for a in content.activities()]
+    sessions = get_db().query("SELECT id, session_date FROM supervision_sessions WHERE inductee_id = ?"
+                              " ORDER BY session_date DESC", [author_id])
+    form.supervision_id.choices = [SelectChoice("", "None")] + [
+        SelectChoice(str(s["id"]), f"Supervision on {s['session_date']}") for s in sessions]
+
+
+def reflection_or_404(reflection_id: int, *, for_editing: bool = False) -> dict:
+    """The author sees their own entries; a manager sees an entry only once it is shared with them."""
+    row = next(get_db().query("SELECT r.*, u.name AS author_name FROM reflections r JOIN users u ON u.id = r.author_id"
+                              " WHERE r.id = ?", [reflection_id]), None)
+    if row is None:
+        abort(404)
+    if row["author_id"] == current_user.id:
+        return row
+    if not for_editing and row["shared_at"] and current_user.is_manager \
+            and accounts.manages(get_db(), current_user.id, row["author_id"]):
+        return row
+    abort(404)
+
+
+def _values(form: ReflectionForm) -> dict:
+    return {
+        "entry_date": form.entry_date.data.isoformat(), "title": form.title.data.strip(),
+        "what": form.what.data, "so_what": form.so_what.data, "now_what": form.now_what.data,
+        "activity_id": form.activity_id.data or None,
+        "supervision_id": int(form.supervision_id.data) if form.supervision_id.data else None,
+    }
+
+
+def _save(form: ReflectionForm, reflection_id: int | None):
+    """Save, unless the text looks identifying and the author has not yet confirmed."""
+    warnings = identifying_details(form.title.data, form.what.data, form.so_what.data, form.now_what.data)
+    if warnings and form.confirmed.data != "yes":
+        form.confirmed.data = "yes"
+        return None, warnings
+    db = get_db()
+    values = _values(form)
+    with writing(db):
+        if reflection_id is None:
+            columns = ", ".join(values)
+            cursor = db.conn.execute(
+                f"INSERT INTO reflections (author_id, {columns}) VALUES (?, {', '.join('?' for _ in values)})",
+                (current_user.id, *values.values()))
+            reflection_id = cursor.lastrowid
+        else:
+            assignments = ", ".join(f"{k} = ?" for k in values)
+            db.conn.execute(f"UPDATE reflections SET {assignments}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+                            " WHERE id = ? AND author_id = ?", (*values.values(), reflection_id, current_user.id))
+    return reflection_id, []
+
+
+@bp.route("/reflections")
+@role_required("inductee", "manager")
+def index():
+    db = get_db()
+    if current_user.is_manager:
+        rows = list(db.query(
+            "SELECT r.*, u.name AS author_name FROM reflections r JOIN users u ON u.id = r.author_id"
+            " JOIN team_members t ON t.inductee_id = r.author_id"
+            " WHERE t.manager_id = ? AND r.shared_at IS NOT NULL ORDER BY r.entry_date DESC, r.id DESC", [current_user.id]))
+        return render_template("reflections/shared.html", reflections=rows)
+    rows = list(db.query("SELECT * FROM reflections WHERE author_id = ? ORDER BY entry_date DESC, id DESC", [current_user.id]))
+    return render_template("reflections/index.html", reflections=rows)
+
+
+@bp.route("/reflections/new", methods=["GET", "POST"])
+@role_required("inductee")
+def new():
+    form = ReflectionForm()
+    _choices(form, current_user.id)
+    if request.method == "GET":
+        form.entry_date.data = dt.date.today()
+        form.activity_id.data = request.args.get("activity", "")
+    warnings = []
+    if form.validate_on_submit():
+        reflection_id, warnings = _save(form, None)
+        if reflection_id:
+            flash("Reflection saved. Only you can see it until you share it.", "success")
+            return redirect(url_for(".view", reflection_id=reflection_id))
+    return render_template("reflections/edit.html", form=form, warnings=warnings, reflection=None), 400 if form.errors else 200
+
+
+@bp.route("/reflections/<int:reflection_id>/edit", methods=["GET", "POST"])
+@role_required("inductee")
+def edit(reflection_id: int):
+    row = reflection_or_404(reflection_id, for_editing=True)
+    form = ReflectionForm(data={**row, "entry_date": dt.date.fromisoformat(row["entry_date"]),
+                                "supervision_id": str(row["supervision_id"] or ""), "activity_id": row["activity_id"] or ""})
+    _choices(form, current_user.id)
+    warnings = []
+    if form.validate_on_submit():
+        saved, warnings = _save(form, reflection_id)
+        if saved:
+            flash("Reflection saved.", "success")
+            return redirect(url_for(".view", reflection_id=reflection_id))
+    return render_template("reflections/edit.html", form=form, warnings=warnings, reflection=row), 400 if form.errors else 200
+
+
+def _render_view(row: dict, form: CommentForm, status: int = 200):
+    comments = list(get_db().query(
+        "SELECT c.*, u.name AS author_name FROM reflection_comments c JOIN users u ON u.id = c.author_id"
+        " WHERE c.reflection_id = ? ORDER BY c.id", [row["id"]]))
+    activity = content.activity(row["activity_id"]) if row["activity_id"] else None
+    return render_template("reflections/view.html", reflection=row, comments=comments, form=form,
+                           activity=activity), status
+
+
+@bp.route("/reflections/<int:reflection_id>")
+@role_required("inductee", "manager")
+def view(reflection_id: int):
+    return _render_view(reflection_or_404(reflection_id), CommentForm())
+
+
+@bp.route("/reflections/<int:reflection_id>/share", methods=["POST"])
+@role_required("inductee")
+def share(reflection_id: int):
+    row = reflection_or_404(reflection_id, for_editing=True)
+    sharing = request.form.get("share") == "yes"
+    db = get_db()
+    with writing(db):
+        db.conn.execute("UPDATE reflections SET shared_at = ? WHERE id = ?",
+                        (dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if sharing else None, row["id"]))
+        audit.log(db, current_user.id, "reflection.shared" if sharing else "reflection.unshared",
+                  subject_id=current_user.id, detail=f"reflection {row['id']}")
+    flash("Shared with your manager." if sharing else "No longer shared: only you can see it.", "success")
+    return redirect(url_for(".view", reflection_id=reflection_id))
+
+
+@bp.route("/reflections/<int:reflection_id>/comments", methods=["POST"])
+@role_required("inductee", "manager")
+def comment(reflection_id: int):
+    row = reflection_or_404(reflection_id)  # a manager only reaches a shared entry
+    form = CommentForm()
+    if not form.validate():
+        return _render_view(row, form, 400)
+    db = get_db()
+    with writing(db):
+        db.conn.execute("INSERT INTO reflection_comments (reflection_id, author_id, body) VALUES (?, ?, ?)",
+                        (reflection_id, current_user.id, form.body.data))
+    flash("Comment added.", "success")
+    return redirect(url_for(".view", reflection_id=reflection_id) + "#comments")
+
+
+@bp.route("/reflections/<int:reflection_id>/delete", methods=["POST"])
+@role_required("inductee")
+def delete(reflection_id: int):
+    row = reflection_or_404(reflection_id, for_editing=True)
+    db = get_db()
+    with writing(db):
+        db.conn.execute("DELETE FROM reflections WHERE id = ?", (row["id"],))
+        audit.log(db, current_user.id, "reflection.deleted", subject_id=current_user.id, detail=f"reflection {row['id']}")
+    flash("Reflection deleted.", "success")
+    return redirect(url_for(".index"))

@@ -1,0 +1,225 @@
+"""Supervision: an agreement both people agree to, session records the inductee confirms,
+and actions that carry forward until they are done. Every page prints cleanly."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from . import audit
+from .accounts import get_user
+from .access import can_manage_induction, inductee_or_404, role_required
+from .db import get_db, writing
+
+bp = Blueprint("supervision", __name__)
+AGREEMENT_FIELDS = {
+    "purpose": ("Purpose", "What supervision is for: support, learning, accountability, wellbeing"),
+    "equality": ("Equality and diversity", "How you will both make sure differences are respected"),
+    "confidentiality": ("Confidentiality", "What stays between you, and when information must be shared"),
+    "timing": ("How often and how long", "For example, every two weeks for an hour during induction"),
+    "review": ("Review", "When you will review this agreement"),
+    "cancellation": ("Cancellation", "What happens if a session has to be cancelled"),
+    "location": ("Where", "Where sessions take place, somewhere private and free from interruptions"),
+    "preparation": ("Preparation", "What each of you prepares beforehand"),
+    "recording": ("Recording", "Who writes the record, when, and where it is kept"),
+}
+ACTION_ROWS = 4
+TEXT_LIMIT = 10_000
+
+
+class AgreementForm(FlaskForm):
+    pass
+
+
+for _name, (_label, _hint) in AGREEMENT_FIELDS.items():
+    setattr(AgreementForm, _name, TextAreaField(_label, description=_hint, validators=[Length(max=TEXT_LIMIT)]))
+
+
+class SessionForm(FlaskForm):
+    session_date = DateField("Date of the session", validators=[DataRequired("Enter the date of the session, like 2026-11-24")])
+    agenda = TextAreaField("Agenda", validators=[DataRequired("Enter the agenda"), Length(max=TEXT_LIMIT)])
+    discussion = TextAreaField("Discussion", validators=[Length(max=TEXT_LIMIT)])
+    decisions = TextAreaField("Decisions", validators=[Length(max=TEXT_LIMIT)])
+    next_date = DateField("Date of the next session (optional)", validators=[Optional()])
+
+
+def agreement_of(db, inductee_id: int) -> dict:
+    return next(db.query("SELECT * FROM supervision_agreements WHERE inductee_id = ?", [inductee_id]), None) or {}
+
+
+def open_actions(db, inductee_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT a.*, s.session_date FROM supervision_actions a JOIN supervision_sessions s ON s.id = a.session_id"
+        " WHERE a.inductee_id = ? AND a.done_at IS NULL ORDER BY a.due_date IS NULL, a.due_date, a.id", [inductee_id]))
+
+
+def sessions_of(db, inductee_id: int) -> list[dict]:
+    return list(db.query("SELECT * FROM supervision_sessions WHERE inductee_id = ? ORDER BY session_date DESC, id DESC",
+                         [inductee_id]))
+
+
+def actions_of_session(db, session_id: int) -> list[dict]:
+    return list(db.query("SELECT * FROM supervision_actions WHERE session_id = ? ORDER BY id", [session_id]))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@bp.route("/supervision/<int:inductee_id>")
+@role_required("inductee", "manager")
+def overview(inductee_id: int):
+    inductee = inductee_or_404(inductee_id)
+    db = get_db()
+    return render_template("supervision/overview.html", inductee=inductee, agreement=agreement_of(db, inductee_id),
+                           sessions=sessions_of(db, inductee_id), actions=open_actions(db, inductee_id),
+                           fields=AGREEMENT_FIELDS, is_manager=can_manage_induction(inductee_id))
+
+
+@bp.route("/supervision/<int:inductee_id>/agreement", methods=["GET", "POST"])
+@role_required("inductee", "manager")
+def agreement(inductee_id: int):
+    inductee = inductee_or_404(inductee_id)
+    db = get_db()
+    current = agreement_of(db, inductee_id)
+    form = AgreementForm(data=current)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data or "" for name in AGREEMENT_FIELDS}
+        with writing(db):
+            # Any change needs both people to agree again.
+            db.conn.execute(
+                f"INSERT INTO supervision_agreements (inductee_id, {', '.join(values)}, updated_at, updated_by)"
+                f" VALUES (?, {', '.join('?' for _ in values)}, ?, ?) ON CONFLICT (inductee_id) DO UPDATE SET "
+                + ", ".join(f"{k} = excluded.{k}" for k in values)
+                + ", updated_at = excluded.updated_at, updated_by = excluded.updated_by,"
+                  " inductee_agreed_at = NULL, manager_agreed_at = NULL, manager_agreed_by = NULL",
+                (inductee_id, *values.values(), _now(), current_user.id))
+            audit.log(db, current_user.id, "supervision.agreement_changed", subject_id=inductee_id)
+        flash("Agreement saved. You both need to agree to it again.", "success")
+        return redirect(url_for(".overview", inductee_id=inductee_id))
+    return render_template("supervision/agreement.html", form=form, inductee=inductee,
+                           fields=AGREEMENT_FIELDS), 400 if form.errors else 200
+
+
+@bp.route("/supervision/<int:inductee_id>/agreement/agree", methods=["POST"])
+@role_required("inductee", "manager")
+def agree(inductee_id: int):
+    inductee_or_404(inductee_id)
+    db = get_db()
+    if not agreement_of(db, inductee_id):
+        abort(404)
+    with writing(db):
+        if current_user.id == inductee_id:
+            db.conn.execute("UPDATE supervision_agreements SET inductee_agreed_at = ? WHERE inductee_id = ?", (_now(), inductee_id))
+        else:
+            db.conn.execute("UPDATE supervision_agreements SET manager_agreed_at = ?, manager_agreed_by = ? WHERE inductee_id = ?",
+                            (_now(), current_user.id, inductee_id))
+        audit.log(db, current_user.id, "supervision.agreement_agreed", subject_id=inductee_id)
+    flash("You have agreed to the supervision agreement.", "success")
+    return redirect(url_for(".overview", inductee_id=inductee_id))
+
+
+def _action_rows(form_data) -> tuple[list[dict], list[tuple[str, str]]]:
+    rows, errors = [], []
+    for n in range(ACTION_ROWS):
+        description = form_data.get(f"action-{n}-description", "").strip()
+        owner = form_data.get(f"action-{n}-owner", "inductee")
+        due = form_data.get(f"action-{n}-due", "").strip()
+        row = {"description": description, "owner": owner, "due_date": due}
+        rows.append(row)
+        if not description:
+            if due:
+                errors.append((f"action-{n}-description", f"Describe action {n + 1}, or clear its due date"))
+            continue
+        if owner not in ("inductee", "manager"):
+            errors.append((f"action-{n}-owner", f"Choose who owns action {n + 1}"))
+        if due:
+            try:
+                dt.date.fromisoformat(due)
+            except ValueError:
+                errors.append((f"action-{n}-due", f"Due date for action {n + 1} must be a real date, like 2026-12-01"))
+        if len(description) > 1000:
+            errors.append((f"action-{n}-description", f"Action {n + 1} must be 1,000 characters or fewer"))
+    return rows, errors
+
+
+@bp.route("/supervision/<int:inductee_id>/sessions/new", methods=["GET", "POST"])
+@role_required("manager")
+def new_session(inductee_id: int):
+    inductee = inductee_or_404(inductee_id)
+    db = get_db()
+    form = SessionForm()
+    carried = open_actions(db, inductee_id)
+    rows, action_errors = _action_rows(request.form) if request.method == "POST" else ([{}] * ACTION_ROWS, [])
+    if form.validate_on_submit() and not action_errors:
+        done_ids = {int(i) for i in request.form.getlist("done") if i.isdigit()} & {a["id"] for a in carried}
+        with writing(db):
+            cursor = db.conn.execute(
+                "INSERT INTO supervision_sessions (inductee_id, manager_id, session_date, agenda, discussion, decisions, next_date)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (inductee_id, current_user.id, form.session_date.data.isoformat(), form.agenda.data, form.discussion.data or "",
+                 form.decisions.data or "", form.next_date.data.isoformat() if form.next_date.data else None))
+            session_id = cursor.lastrowid
+            for action_id in done_ids:
+                db.conn.execute("UPDATE supervision_actions SET done_at = ?, done_in_session = ? WHERE id = ?",
+                                (_now(), session_id, action_id))
+            for row in rows:
+                if row["description"]:
+                    db.conn.execute("INSERT INTO supervision_actions (session_id, inductee_id, description, owner, due_date)"
+                                    " VALUES (?, ?, ?, ?, ?)", (session_id, inductee_id, row["description"], row["owner"],
+                                                                row["due_date"] or None))
+            audit.log(db, current_user.id, "supervision.session_recorded", subject_id=inductee_id, detail=f"session {session_id}")
+        flash("Supervision session recorded. The inductee will be asked to confirm it.", "success")
+        return redirect(url_for(".session", session_id=session_id))
+    errors = bool(form.errors or action_errors)
+    return render_template("supervision/session_form.html", form=form, inductee=inductee, carried=carried, rows=rows,
+                           action_errors=action_errors, done=set(request.form.getlist("done"))), 400 if errors else 200
+
+
+def session_or_404(session_id: int) -> dict:
+    row = next(get_db().query("SELECT * FROM supervision_sessions WHERE id = ?", [session_id]), None)
+    if row is None:
+        abort(404)
+    inductee_or_404(row["inductee_id"])
+    return row
+
+
+@bp.route("/supervision/sessions/<int:session_id>")
+@role_required("inductee", "manager")
+def session(session_id: int):
+    row = session_or_404(session_id)
+    db = get_db()
+    closed = list(db.query("SELECT * FROM supervision_actions WHERE done_in_session = ? ORDER BY id", [session_id]))
+    return render_template("supervision/session.html", session=row, actions=actions_of_session(db, session_id),
+                           closed=closed, inductee=get_user(db, row["inductee_id"]),
+                           manager=get_user(db, row["manager_id"]) if row["manager_id"] else None)
+
+
+@bp.route("/supervision/sessions/<int:session_id>/confirm", methods=["POST"])
+@role_required("inductee")
+def confirm(session_id: int):
+    row = session_or_404(session_id)
+    if row["inductee_id"] != current_user.id:
+        abort(404)
+    db = get_db()
+    with writing(db):
+        db.conn.execute("UPDATE supervision_sessions SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL",
+                        (_now(), session_id))
+        audit.log(db, current_user.id, "supervision.session_confirmed", subject_id=current_user.id, detail=f"session {session_id}")
+    flash("You have confirmed the record of this session.", "success")
+    return redirect(url_for(".session", session_id=session_id))
+
+
+@bp.route("/supervision/<int:inductee_id>/print")
+@role_required("inductee", "manager")
+def print_all(inductee_id: int):
+    inductee = inductee_or_404(inductee_id)
+    db = get_db()
+    sessions = sessions_of(db, inductee_id)
+    actions = {s["id"]: actions_of_session(db, s["id"]) for s in sessions}
+    return render_template("supervision/print.html", inductee=inductee, agreement=agreement_of(db, inductee_id),
+                           fields=AGREEMENT_FIELDS, sessions=sessions, actions=actions)
