@@ -45,13 +45,24 @@ def world(tracker_app):
                                        body="photo", file_name="lists.png", stored_name="0123456789abcdef0123456789abcdef",
                                        content_type="image/png", size=len(PNG))
         text_id = records.add_evidence(db, dafydd, "1.4", "The reasons behind absence", dafydd, kind="text", body="x")
-    return {"dafydd": dafydd, "file": file_id, "text": text_id}
+        private = db["reflections"].insert({"author_id": dafydd, "entry_date": "2026-11-20", "title": "Private",
+                                            "what": "a", "so_what": "b", "now_what": "c"}).last_pk
+        shared = db.execute("SELECT id FROM reflections WHERE author_id = ? AND shared_at IS NOT NULL", [dafydd]).fetchone()[0]
+        attempt = db["quiz_attempts"].insert({"inductee_id": dafydd, "quiz_id": "values-and-principles", "quiz_title": "Q",
+                                              "score": 1, "total": 2, "percent": 50, "pass_mark": 70, "passed": 0,
+                                              "answers": "[]"}).last_pk
+        db["pdp_versions"].insert({"inductee_id": dafydd, "version": 1, "strengths": "Listening", "created_by": dafydd})
+        session = db.execute("SELECT id FROM supervision_sessions WHERE inductee_id = ?", [dafydd]).fetchone()[0]
+    return {"dafydd": dafydd, "file": file_id, "text": text_id, "private": private, "shared": shared,
+            "attempt": attempt, "session": session}
 
 
 def snapshot(app) -> dict:
     with app.app_context():
         db = get_db()
-        tables = ["users", "team_members", "plans", "plan_items", "records", "evidence", "comments"]
+        tables = ["users", "team_members", "plans", "plan_items", "records", "evidence", "comments", "reflections",
+                  "reflection_comments", "quiz_attempts", "pdp_versions", "pdp_comments", "supervision_agreements",
+                  "supervision_sessions", "supervision_actions", "induction_signoffs"]
         return {t: list(db.query(f"SELECT * FROM {t} ORDER BY rowid")) for t in tables}
 
 
@@ -101,6 +112,48 @@ ROUTES = [
     ("POST", "/admin/users/import", "csv", {"admin"}),
     ("GET", "/admin/users/{dafydd}/managers", None, {"admin"}),
     ("POST", "/admin/users/{dafydd}/managers", {}, {"admin"}),
+    # reflective log
+    ("GET", "/reflections", None, {"inductee", "other_inductee", "manager", "other_manager"}),
+    ("GET", "/reflections/new", None, {"inductee", "other_inductee"}),
+    ("POST", "/reflections/new", {"entry_date": "2026-11-21", "title": "T", "what": "w", "so_what": "s", "now_what": "n"},
+     {"inductee", "other_inductee"}),
+    ("GET", "/reflections/{shared}", None, {"inductee", "manager"}),
+    ("GET", "/reflections/{private}", None, {"inductee"}),
+    ("GET", "/reflections/{shared}/edit", None, {"inductee"}),
+    ("POST", "/reflections/{shared}/edit", {"entry_date": "2026-11-21", "title": "T", "what": "w", "so_what": "s", "now_what": "n"},
+     {"inductee"}),
+    ("POST", "/reflections/{private}/share", {"share": "yes"}, {"inductee"}),
+    ("POST", "/reflections/{shared}/comments", {"body": "Thoughtful."}, {"inductee", "manager"}),
+    ("POST", "/reflections/{private}/comments", {"body": "Note to self."}, {"inductee"}),
+    ("POST", "/reflections/{private}/delete", {}, {"inductee"}),
+    # quizzes
+    ("GET", "/quizzes", None, {"inductee", "other_inductee", "manager", "other_manager"}),
+    ("GET", "/quizzes/values-and-principles", None, {"inductee", "other_inductee"}),
+    ("POST", "/quizzes/values-and-principles", {"q0": "0"}, {"inductee", "other_inductee"}),
+    ("GET", "/quizzes/values-and-principles/attempts/{attempt}", None, {"inductee", "manager"}),
+    # personal development plan
+    ("GET", "/pdp/{dafydd}", None, {"inductee", "manager"}),
+    ("POST", "/pdp/{dafydd}", {"strengths": "Patience"}, {"inductee"}),
+    ("GET", "/pdp/{dafydd}/versions/1", None, {"inductee", "manager"}),
+    ("POST", "/pdp/{dafydd}/comments", {"body": "Good start."}, {"manager"}),
+    # supervision
+    ("GET", "/supervision/{dafydd}", None, {"inductee", "manager"}),
+    ("GET", "/supervision/{dafydd}/agreement", None, {"inductee", "manager"}),
+    ("POST", "/supervision/{dafydd}/agreement", {"purpose": "Support"}, {"inductee", "manager"}),
+    ("POST", "/supervision/{dafydd}/agreement/agree", {}, {"inductee", "manager"}),
+    ("GET", "/supervision/{dafydd}/sessions/new", None, {"manager"}),
+    ("POST", "/supervision/{dafydd}/sessions/new", {"session_date": "2026-11-24", "agenda": "Plan"}, {"manager"}),
+    ("GET", "/supervision/sessions/{session}", None, {"inductee", "manager"}),
+    ("POST", "/supervision/sessions/{session}/confirm", {}, {"inductee"}),
+    ("GET", "/supervision/{dafydd}/print", None, {"inductee", "manager"}),
+    # portfolio and personal data
+    ("GET", "/portfolio/{dafydd}", None, {"inductee", "manager"}),
+    ("GET", "/portfolio/{dafydd}/pdf", None, {"inductee", "manager"}),
+    ("POST", "/portfolio/{dafydd}/sign-off", {}, {"manager"}),
+    ("GET", "/account/export", None, ALL_SIGNED_IN),
+    ("GET", "/admin/users/{dafydd}/export", None, {"admin"}),
+    ("GET", "/admin/users/{dafydd}/erase", None, {"admin"}),
+    ("POST", "/admin/users/{dafydd}/erase", {"confirm_email": "inductee@example.org"}, {"admin"}),
     ("GET", "/account/password", None, ALL_SIGNED_IN),
     ("POST", "/logout", {}, ALL_SIGNED_IN),
 ]

@@ -1,0 +1,61 @@
+"""Quiz scoring on the server for every kind of question, including missing and tampered answers."""
+from __future__ import annotations
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from handbook import model
+from tracker.quizzes import mark_question, percent, score
+
+QUIZ = model.Quiz.model_validate({
+    "id": "sample", "title": "Sample", "pass_mark": 75, "questions": [
+        {"kind": "single", "prompt": "Pick B", "options": ["A", "B", "C"], "answer": 1, "explanation": "e", "source": "s"},
+        {"kind": "multiple", "prompt": "Pick A and C", "options": ["A", "B", "C"], "answers": [0, 2], "explanation": "e", "source": "s"},
+        {"kind": "true-false", "prompt": "True?", "answer": True, "explanation": "e", "source": "s"},
+        {"kind": "short-answer", "prompt": "Days to comply?", "accepted": ["15 days", "fifteen days"], "explanation": "e", "source": "s"},
+    ]})
+SINGLE, MULTIPLE, TRUE_FALSE, SHORT = QUIZ.questions
+
+
+@pytest.mark.parametrize("question,values,right,given", [
+    (SINGLE, ["1"], True, "B"),
+    (SINGLE, ["0"], False, "A"),
+    (SINGLE, [], False, "No answer"),
+    (SINGLE, [""], False, "No answer"),
+    (SINGLE, ["7"], False, "Not a valid choice"),          # tampered: no such option
+    (SINGLE, ["-1"], False, "Not a valid choice"),
+    (SINGLE, ["B"], False, "Not a valid choice"),
+    (SINGLE, ["1", "2"], False, "Not a valid choice"),      # two answers to a single-choice question
+    (MULTIPLE, ["0", "2"], True, "A; C"),
+    (MULTIPLE, ["2", "0"], True, "A; C"),
+    (MULTIPLE, ["0"], False, "A"),                          # one missing
+    (MULTIPLE, ["0", "1", "2"], False, "A; B; C"),          # an extra option
+    (MULTIPLE, ["0", "2", "9"], False, "Not a valid choice"),
+    (MULTIPLE, ["0", "0", "2"], False, "Not a valid choice"),
+    (MULTIPLE, [], False, "No answer"),
+    (TRUE_FALSE, ["true"], True, "True"),
+    (TRUE_FALSE, ["false"], False, "False"),
+    (TRUE_FALSE, ["yes"], False, "Not a valid choice"),
+    (TRUE_FALSE, [], False, "No answer"),
+    (SHORT, ["15 days"], True, "15 days"),
+    (SHORT, ["  Fifteen   DAYS. "], True, "  Fifteen   DAYS. "),
+    (SHORT, ["14 days"], False, "14 days"),
+    (SHORT, ["   "], False, "No answer"),
+])
+def test_marking(question, values, right, given):
+    assert mark_question(question, values) == (right, given)
+
+
+def test_whole_quiz_score_ignores_unknown_fields():
+    form = MultiDict([("q0", "1"), ("q1", "0"), ("q1", "2"), ("q2", "false"), ("q3", "fifteen days"),
+                      ("q99", "0"), ("answer", "cheat")])
+    marked, right, total = score(QUIZ, form)
+    assert (right, total) == (3, 4)
+    assert [m.correct for m in marked] == [True, True, False, True]
+    assert marked[2].right_answer == "True" and marked[2].explanation == "e" and marked[2].source == "s"
+    assert percent(right, total) == 75
+
+
+def test_empty_submission_scores_zero():
+    marked, right, total = score(QUIZ, MultiDict())
+    assert right == 0 and total == 4 and all(m.given == "No answer" for m in marked)
