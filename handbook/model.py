@@ -259,6 +259,11 @@ class Quiz(Strict):
 
 # ---- Markdown pages -----------------------------------------------------------
 
+class SearchSettings(Strict):
+    boost: float = Field(default=1, gt=0, le=10)
+    exclude: bool = False
+
+
 class PageMeta(Strict):
     title: Text
     description: str | None = None
@@ -267,6 +272,7 @@ class PageMeta(Strict):
     tags: list[Text] = Field(default_factory=list)
     order: int | None = None  # position among its siblings in the navigation
     hide: list[str] = Field(default_factory=list)
+    search: SearchSettings | None = None  # Material's per-page search boost
 
 
 # ---- glossary -----------------------------------------------------------------------
