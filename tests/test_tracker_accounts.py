@@ -219,3 +219,29 @@ def test_error_pages_never_show_a_stack_trace(tracker_app):
     assert "secret internals" not in html and "Traceback" not in html
     missing = tracker_app.test_client().get("/no-such-page")
     assert missing.status_code == 404 and "Page not found" in missing.get_data(as_text=True)
+
+
+def test_idle_sessions_time_out(tracker_app):
+    import datetime as dt
+    import time
+    tracker_app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(seconds=1)
+    client = tracker_app.test_client()
+    login(client, "inductee@example.org")
+    assert client.get("/my-induction").status_code == 200
+    time.sleep(2.1)
+    assert client.get("/my-induction").status_code == 302
+
+
+def test_security_headers_on_every_page(tracker_app):
+    response = tracker_app.test_client().get("/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy and "default-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_secure_cookie_setting_marks_the_session_cookie_secure(tracker_app):
+    tracker_app.config["SESSION_COOKIE_SECURE"] = True
+    response = login(tracker_app.test_client(), "inductee@example.org")
+    assert "Secure" in response.headers["Set-Cookie"]

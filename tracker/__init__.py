@@ -1,6 +1,7 @@
 """The induction tracker: a Flask app factory with one blueprint per area."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -33,6 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=False,  # set TRACKER_SESSION_COOKIE_SECURE=true behind HTTPS
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        # Idle timeout: the signed session cookie expires this long after the last request.
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=30),
+        MAX_FORM_MEMORY_SIZE=512 * 1024,  # text fields; files are limited by MAX_CONTENT_LENGTH
+        MAX_FORM_PARTS=200,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("TRACKER")
@@ -49,12 +54,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
 
-    from . import (activities, admin, auth, dashboards, demo, pdp, plans, portfolio, quizzes, reflections, static,
-                   supervision)
+    from . import (activities, admin, auth, backup, dashboards, demo, pdp, plans, portfolio, quizzes, reflections,
+                   static, supervision)
     for module in (auth, admin, dashboards, plans, activities, quizzes, reflections, pdp, supervision, portfolio, static):
         app.register_blueprint(module.bp)
     demo.init_app(app)
     admin.init_cli(app)
+    backup.init_app(app)
     register_error_pages(app)
     register_template_helpers(app)
     app.after_request(security_headers)

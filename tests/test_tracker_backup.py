@@ -1,0 +1,76 @@
+"""Backups restore; a damaged backup is refused before anything is replaced."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tracker import accounts
+from tracker.backup import backup, check_database
+from tracker.db import get_db
+
+
+def cli(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def count(app, sql):
+    with app.app_context():
+        return get_db().execute(sql).fetchone()[0]
+
+
+def test_backup_then_restore_brings_back_records_and_files(tracker_app, tmp_path):
+    uploads = Path(tracker_app.config["UPLOAD_FOLDER"])
+    uploads.mkdir(parents=True, exist_ok=True)
+    (uploads / "0123456789abcdef0123456789abcdef").write_bytes(b"evidence file")
+    records_before = count(tracker_app, "SELECT count(*) FROM records")
+    result = cli(tracker_app, "backup", "--to", str(tmp_path / "backups"))
+    assert result.exit_code == 0, result.output
+    folder = Path(result.output.split("backed up to ")[1].strip())
+    assert folder.name.startswith("tracker-") and (folder / "tracker.sqlite").exists()
+
+    # Disaster: records deleted and a file lost.
+    with tracker_app.app_context():
+        get_db().execute("DELETE FROM records")
+    (uploads / "0123456789abcdef0123456789abcdef").unlink()
+    assert count(tracker_app, "SELECT count(*) FROM records") == 0
+
+    result = cli(tracker_app, "restore", str(folder))
+    assert result.exit_code == 0, result.output
+    assert count(tracker_app, "SELECT count(*) FROM records") == records_before
+    assert (uploads / "0123456789abcdef0123456789abcdef").read_bytes() == b"evidence file"
+    assert cli(tracker_app, "check-db").exit_code == 0
+
+
+def test_restore_refuses_a_damaged_backup_and_changes_nothing(tracker_app, tmp_path):
+    folder = tmp_path / "tracker-broken"
+    folder.mkdir()
+    (folder / "tracker.sqlite").write_bytes(b"SQLite format 3\x00" + b"\x00" * 100 + b"garbage" * 100)
+    before = count(tracker_app, "SELECT count(*) FROM records")
+    result = cli(tracker_app, "restore", str(folder))
+    assert result.exit_code != 0 and "failed its checks, nothing was changed" in result.output
+    assert count(tracker_app, "SELECT count(*) FROM records") == before
+
+
+def test_check_db_reports_foreign_key_problems(tracker_app, tmp_path):
+    with tracker_app.app_context():
+        conn = get_db().conn
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("INSERT INTO team_members (manager_id, inductee_id) VALUES (999, 998)")
+        conn.commit()
+    result = cli(tracker_app, "check-db")
+    assert result.exit_code == 1 and "foreign key: team_members" in result.output
+
+
+def test_backup_is_consistent_while_the_database_is_written(tracker_app, tmp_path):
+    database = Path(tracker_app.config["DATABASE"])
+    writer = sqlite3.connect(database)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO audit_log (action) VALUES ('uncommitted')")
+    folder = backup(database, Path(tracker_app.config["UPLOAD_FOLDER"]), tmp_path)  # must not wait for or see it
+    writer.rollback()
+    writer.close()
+    assert check_database(folder / "tracker.sqlite") == []
+    copy = sqlite3.connect(folder / "tracker.sqlite")
+    assert copy.execute("SELECT count(*) FROM audit_log WHERE action = 'uncommitted'").fetchone()[0] == 0
+    with tracker_app.app_context():
+        assert accounts.find_by_email(get_db(), "inductee@example.org")

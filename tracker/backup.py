@@ -1,0 +1,127 @@
+"""Backups that restore: SQLite's online backup API plus the uploaded files.
+
+    flask --app tracker backup [--to DIR]       # writes DIR/tracker-YYYYmmdd-HHMMSS/{tracker.sqlite,uploads/}
+    flask --app tracker restore BACKUP_DIR      # checks the backup first, then replaces database and uploads
+    flask --app tracker check-db                # integrity and foreign-key checks
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import click
+from flask import current_app
+
+
+class BackupError(Exception):
+    pass
+
+
+def check_database(path: Path) -> list[str]:
+    """Problems found by SQLite's integrity and foreign-key checks; empty when healthy."""
+    if not path.exists():
+        return [f"{path} does not exist"]
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+            problems += [f"foreign key: {table} row {rowid} refers to missing {parent}"
+                         for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")]
+            conn.execute("SELECT count(*) FROM users").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        problems = [f"not a readable tracker database: {error}"]
+    return problems
+
+
+def backup(database: Path, uploads: Path, target_root: Path, now: dt.datetime | None = None) -> Path:
+    """Copy the live database with the online backup API (safe while the tracker runs)."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = target_root / f"tracker-{stamp}"
+    partial = target_root / f".tracker-{stamp}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    source = sqlite3.connect(str(database))
+    destination = sqlite3.connect(str(partial / "tracker.sqlite"))
+    try:
+        source.backup(destination)
+    finally:
+        destination.close()
+        source.close()
+    if uploads.is_dir():
+        shutil.copytree(uploads, partial / "uploads")
+    else:
+        (partial / "uploads").mkdir()
+    problems = check_database(partial / "tracker.sqlite")
+    if problems:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise BackupError("; ".join(problems))
+    partial.rename(target)
+    return target
+
+
+def restore(backup_dir: Path, database: Path, uploads: Path) -> None:
+    """Replace the database and uploads with a backup, only after the backup passes its checks.
+    The tracker must be stopped while restoring."""
+    saved = backup_dir / "tracker.sqlite"
+    problems = check_database(saved)
+    if problems:
+        raise BackupError(f"{backup_dir} failed its checks, nothing was changed: " + "; ".join(problems))
+    database.parent.mkdir(parents=True, exist_ok=True)
+    incoming = database.with_name(database.name + ".restoring")
+    shutil.copyfile(saved, incoming)
+    for suffix in ("-wal", "-shm"):
+        Path(str(database) + suffix).unlink(missing_ok=True)
+    os.replace(incoming, database)
+    if uploads.exists():
+        old = uploads.with_name(uploads.name + ".before-restore")
+        shutil.rmtree(old, ignore_errors=True)
+        uploads.rename(old)
+        shutil.copytree(backup_dir / "uploads", uploads) if (backup_dir / "uploads").is_dir() else uploads.mkdir()
+        shutil.rmtree(old, ignore_errors=True)
+    elif (backup_dir / "uploads").is_dir():
+        shutil.copytree(backup_dir / "uploads", uploads)
+
+
+def init_app(app) -> None:
+    def paths():
+        return Path(current_app.config["DATABASE"]), Path(current_app.config["UPLOAD_FOLDER"])
+
+    @app.cli.command("backup")
+    @click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="folder for backups (default: INSTANCE/backups)")
+    def backup_command(target):
+        """Back up the database and uploaded files to a timestamped folder."""
+        database, uploads = paths()
+        target = target or Path(current_app.instance_path) / "backups"
+        try:
+            folder = backup(database, uploads, target)
+        except BackupError as error:
+            raise click.ClickException(f"backup failed its check: {error}")
+        click.echo(f"backed up to {folder}")
+
+    @app.cli.command("restore")
+    @click.argument("backup_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    def restore_command(backup_dir):
+        """Restore a backup folder made by 'backup' (stop the tracker first)."""
+        database, uploads = paths()
+        try:
+            restore(backup_dir, database, uploads)
+        except BackupError as error:
+            raise click.ClickException(str(error))
+        click.echo(f"restored {backup_dir}")
+
+    @app.cli.command("check-db")
+    def check_db_command():
+        """Run SQLite's integrity and foreign-key checks."""
+        database, _ = paths()
+        problems = check_database(database)
+        for problem in problems:
+            click.echo(problem, err=True)
+        if problems:
+            raise SystemExit(1)
+        click.echo("database OK: integrity and foreign keys checked")
