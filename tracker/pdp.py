@@ -36,6 +36,12 @@ class PdpCommentForm(FlaskForm):
     body = TextAreaField("Your comment", validators=[DataRequired("Enter a comment"), Length(max=5000)])
 
 
+def optional_id(value: str | None) -> int | None:
+    """An optional select's id; blank (even whitespace) means none."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
 TEXT_FIELDS = ["strengths", "areas_to_develop", "more_confident", "helped_by", "next_three_months", "next_twelve_months"]
 
 
@@ -98,7 +104,7 @@ def plan(inductee_id: int):
                     f"INSERT INTO pdp_versions (inductee_id, version, {', '.join(values)}, objectives, supervision_id, created_by)"
                     f" VALUES (?, ?, {', '.join('?' for _ in values)}, ?, ?, ?)",
                     (inductee_id, version, *values.values(), json.dumps(objectives),
-                     int(form.supervision_id.data) if form.supervision_id.data else None, current_user.id))
+                     optional_id(form.supervision_id.data), current_user.id))
                 audit.log(db, current_user.id, "pdp.saved", subject_id=inductee_id, detail=f"version {version}")
             flash(f"Development plan saved as version {version}. Earlier versions are kept.", "success")
             return redirect(url_for(".plan", inductee_id=inductee_id))

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from . import accounts, audit, content
 from .access import role_required
 from .db import get_db, writing
+from .pdp import optional_id
 from .privacy import identifying_details
 
 bp = Blueprint("reflections", __name__)
@@ -66,8 +67,8 @@ def _values(form: ReflectionForm) -> dict:
     return {
         "entry_date": form.entry_date.data.isoformat(), "title": form.title.data.strip(),
         "what": form.what.data, "so_what": form.so_what.data, "now_what": form.now_what.data,
-        "activity_id": form.activity_id.data or None,
-        "supervision_id": int(form.supervision_id.data) if form.supervision_id.data else None,
+        "activity_id": (form.activity_id.data or "").strip() or None,
+        "supervision_id": optional_id(form.supervision_id.data),
     }
 
 

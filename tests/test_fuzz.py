@@ -1,0 +1,127 @@
+"""Property-based tests (Hypothesis): odd input never crashes the loader or gets a 500 from a form."""
+from __future__ import annotations
+
+import string
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ACTIVITY, DEMO_PASSWORD, csrf_token, make_project, tracker_config
+from handbook.loader import load_project
+
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                        HealthCheck.too_slow])
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30),
+                    st.dates())
+yaml_values = st.recursive(scalars, lambda children: st.one_of(
+    st.lists(children, max_size=4), st.dictionaries(st.text(max_size=12), children, max_size=5)), max_leaves=20)
+activity_keys = st.sampled_from(list(yaml.safe_load(ACTIVITY)) + ["extra", "parts", "case_studies"])
+activity_like = st.dictionaries(activity_keys, yaml_values, max_size=10)
+
+
+@pytest.fixture(scope="module")
+def fuzz_project(tmp_path_factory):
+    return make_project(tmp_path_factory.mktemp("fuzz") / "project")
+
+
+def check_loader_reports(root, relative: str):
+    project = load_project(root)  # must never raise
+    for error in project.errors:
+        assert error.message and error.path
+        assert error.line is None or error.line >= 1
+    return project
+
+
+@FUZZ
+@given(text=st.text(alphabet=string.printable + "äöü–…\u2028", max_size=300))
+def test_loader_survives_any_text(fuzz_project, text):
+    (fuzz_project / "activities" / "fuzz.yml").write_text(text, encoding="utf-8")
+    try:
+        check_loader_reports(fuzz_project, "activities/fuzz.yml")
+    finally:
+        (fuzz_project / "activities" / "fuzz.yml").unlink()
+
+
+@FUZZ
+@given(data=activity_like)
+def test_loader_survives_any_structure(fuzz_project, data):
+    (fuzz_project / "activities" / "fuzz.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    try:
+        project = check_loader_reports(fuzz_project, "activities/fuzz.yml")
+        fuzz_errors = [e for e in project.errors if e.path == "activities/fuzz.yml"]
+        assert fuzz_errors or "1.1" in project.activities  # either it is valid or we are told why not
+    finally:
+        (fuzz_project / "activities" / "fuzz.yml").unlink()
+
+
+# ---- forms ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fuzz_app(tmp_path_factory):
+    from tracker import create_app
+    from tracker.db import get_db
+    from tracker.demo import create_demo_data
+    app = create_app(tracker_config(tmp_path_factory.mktemp("fuzz-app")))
+    with app.app_context():
+        app.config["DEMO_IDS"] = create_demo_data(get_db())
+    return app
+
+
+def signed_in(app, email):
+    from conftest import login
+    client = app.test_client()
+    assert login(client, email, DEMO_PASSWORD).status_code == 302
+    return client
+
+
+def snapshot(app):
+    from tracker.db import get_db
+    with app.app_context():
+        db = get_db()
+        return {t: db.execute(f"SELECT count(*), total(length(quote(t.rowid))) FROM {t} AS t").fetchone()
+                for t in ("records", "evidence", "comments", "plan_items", "reflections", "pdp_versions",
+                          "supervision_sessions", "supervision_actions", "users", "quiz_attempts")}
+
+
+field_text = st.one_of(st.text(max_size=50), st.text(alphabet="0123456789-/", max_size=12),
+                       st.sampled_from(["", " ", "2026-13-45", "yes", "no", "true", "-1", "9999", "\x00", "'; DROP TABLE users; --"]),
+                       st.text(min_size=3000, max_size=6000))
+ENDPOINTS = [
+    ("inductee@example.org", "/records/{d}/1.4/notes", ["notes"]),
+    ("inductee@example.org", "/records/{d}/1.4/evidence/text", ["body"]),
+    ("inductee@example.org", "/records/{d}/1.4/evidence/witness", ["witness_name", "witness_role", "body"]),
+    ("inductee@example.org", "/records/{d}/1.4/submit", ["confirm"]),
+    ("inductee@example.org", "/plan/{d}", ["start_date", "notes", "target-1-4", "priority-1-4", "not-required-1-4", "reason-1-4"]),
+    ("inductee@example.org", "/reflections/new", ["entry_date", "title", "what", "so_what", "now_what", "activity_id", "supervision_id", "confirmed"]),
+    ("inductee@example.org", "/quizzes/values-and-principles", ["q0", "q1", "q2", "q3", "q9"]),
+    ("inductee@example.org", "/pdp/{d}", ["strengths", "objective-0-objective", "objective-0-status", "objective-9-when", "supervision_id"]),
+    ("manager@example.org", "/records/{d}/1.2/return", ["comment"]),
+    ("manager@example.org", "/plan/{d}", ["start_date", "not-required-1-6", "reason-1-6", "target-1-6"]),
+    ("manager@example.org", "/supervision/{d}/sessions/new", ["session_date", "agenda", "next_date", "done", "action-0-description", "action-0-owner", "action-0-due"]),
+    ("manager@example.org", "/supervision/{d}/agreement", ["purpose", "timing", "recording"]),
+    ("admin@example.org", "/admin/users/new", ["name", "email", "role", "password", "managers"]),
+    ("admin@example.org", "/admin/users/{d}/erase", ["confirm_email"]),
+]
+
+
+@pytest.mark.parametrize("email,url,fields", ENDPOINTS, ids=[e[1] for e in ENDPOINTS])
+def test_forms_never_answer_500_and_refusals_write_nothing(fuzz_app, email, url, fields):
+    client = signed_in(fuzz_app, email)
+    token = csrf_token(client.get("/account/password").get_data(as_text=True))
+    path = url.format(d=fuzz_app.config["DEMO_IDS"]["inductee@example.org"])
+
+    @FUZZ
+    @given(form=st.dictionaries(st.sampled_from(fields + ["unexpected"]), field_text, max_size=len(fields) + 1))
+    def run(form):
+        if "erase" in path and form.get("confirm_email") == "inductee@example.org":
+            return
+        before = snapshot(fuzz_app)
+        response = client.post(path, data={"csrf_token": token, **form})
+        assert response.status_code < 500, (path, form)
+        if response.status_code >= 400:
+            assert snapshot(fuzz_app) == before, "a refused form changed the database"
+
+    run()
