@@ -124,3 +124,23 @@ def test_dark_scheme_has_no_serious_accessibility_violations(site, browser, path
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     assert axe_violations(page) == []
     context.close()
+
+
+SEARCHES = [
+    ("s444", "reference/legal-powers/non-attendance-offences.html"),
+    ("ESO", "reference/legal-powers/education-supervision-orders.html"),
+    ("penalty notice", "reference/legal-powers/penalty-notices.html"),
+    ("riding stables", "reference/child-employment.html"),
+    ("code N", "reference/register-codes.html"),
+    ("Borton", "section-1/1c-reflective-practice.html"),
+]
+
+
+@pytest.mark.parametrize("query,expected", SEARCHES, ids=[s[0] for s in SEARCHES])
+def test_search_puts_the_right_page_first(site, offline_page, query, expected):
+    """Against the built search index, with the site's own search engine, as a reader types."""
+    page, _, _ = offline_page
+    page.goto((site / "index.html").as_uri())
+    search(page, query)
+    first = page.locator(".md-search-result__item a").first.get_attribute("href")
+    assert first.split("#")[0].split("?")[0].endswith(expected), f"{query!r} put {first} first"
