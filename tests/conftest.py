@@ -116,6 +116,15 @@ def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "handbook")
 
 
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real handbook, built once per test run into a temporary folder."""
+    import build
+    folder = tmp_path_factory.mktemp("real-site") / "site"
+    assert build.build(site_dir=folder) == 0
+    return folder
+
+
 # ---- tracker -------------------------------------------------------------------
 
 DEMO_PASSWORD = "induction-demo-2026"

@@ -88,13 +88,6 @@ def test_built_pages_load_nothing_from_the_internet(project):
         assert not [u for u in external if not u.startswith("https://tracker")], f"{page}: {external}"
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("real-build") / "site"
-    assert build.build(site_dir=folder) == 0
-    return folder
-
-
 def test_real_handbook_has_every_section_1_page(real_site):
     expected = ["index.html", "section-1/index.html", "section-1/activities/index.html", "activities/index.html",
                 "quizzes/values-and-principles.html"]

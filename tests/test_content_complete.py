@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import build
 from conftest import ROOT
 from handbook.loader import load_project
 
@@ -94,11 +93,9 @@ def test_every_page_records_sources_and_a_review_date(project):
         assert page.meta.sources and page.meta.reviewed, page.path
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("complete") / "site"
-    assert build.build(site_dir=folder) == 0
-    return folder
+@pytest.fixture
+def site(real_site) -> Path:
+    return real_site
 
 
 def test_attendance_summary_of_activity_4_4_is_a_table(site):

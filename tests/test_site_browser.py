@@ -9,17 +9,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-import build
 from browser import axe_violations, launch
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("real") / "site"
-    assert build.build(site_dir=folder) == 0
-    return folder
+@pytest.fixture
+def site(real_site) -> Path:
+    return real_site
 
 
 @pytest.fixture(scope="module")
