@@ -1,12 +1,15 @@
 """Headless Chromium for browser tests: Debian's chromium driven by Playwright (no browser download)."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "induction-demo-2026"  # tracker/demo.py
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -36,3 +39,60 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"] if v["impact"] in impacts
     ]
+
+
+def new_page(browser, errors: list[str] | None = None, bypass_csp: bool = True):
+    """A page in a browser context of its own (its own cookies: one person).
+    The tracker's CSP allows only its own scripts; bypass_csp lets axe-core be injected."""
+    context = browser.new_context(bypass_csp=bypass_csp)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    if errors is not None:
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error"
+                and not msg.text.startswith("Failed to load resource") else None)  # failed loads: below
+        page.on("response", lambda response: errors.append(f"{response.status} {response.url}")
+                if response.status >= 400 and unexpected_failure(response) else None)
+    return page
+
+
+def unexpected_failure(response) -> bool:
+    """Pages answer 400 to a form with errors, by design. Chromium asks for /favicon.ico on its own. GOV.UK
+    Frontend's CSS declares the GDS Transport @font-face (/assets/fonts/…), which the tracker does not serve:
+    tracker.css gives everything system fonts, but a style recalculation forced while tracker.css is still
+    being revalidated (Playwright polling during a navigation) can briefly ask for those fonts."""
+    path = response.url.split("?")[0]
+    return not (response.request.resource_type == "document" and response.status == 400
+                or path.endswith("/favicon.ico") or "/assets/fonts/" in path)
+
+
+def assert_accessible(page, where: str) -> None:
+    assert axe_violations(page) == [], f"axe-core violations on {where} ({page.url})"
+
+
+def sign_in(page, base: str, email: str, check_accessibility: bool = False) -> None:
+    page.goto(base + "/login")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    if check_accessibility:
+        assert_accessible(page, "the sign-in page")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name=re.compile("^Sign out"))).to_be_visible()
+
+
+def menu(page, name: str):
+    """A link in the header's menu."""
+    return page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True)
+
+
+def status_of(page):
+    """The 'Status: …' line at the top of a record page."""
+    return page.locator("main p.govuk-body", has_text="Status:")
+
+
+def open_details(page, summary: str):
+    page.get_by_text(summary, exact=True).first.click()  # the <summary>, as a person would
+    details = page.locator("details", has=page.get_by_text(summary, exact=True))
+    expect(details).to_have_attribute("open", "")
+    return details

@@ -183,3 +183,42 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+# ---- browser ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, through Playwright) for the whole run."""
+    from playwright.sync_api import sync_playwright
+    from browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_tracker(tmp_path, demo_database):
+    """The real tracker app on a copy of the demo database (made by create_demo_data once per run),
+    served over HTTP by werkzeug in a daemon thread for the length of one test."""
+    import threading
+    from types import SimpleNamespace
+
+    from werkzeug.serving import make_server
+
+    from tracker import create_app
+
+    template, ids = demo_database
+    shutil.copyfile(template, tmp_path / "tracker.sqlite")
+    app = create_app(tracker_config(tmp_path))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield SimpleNamespace(app=app, ids=ids, url=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

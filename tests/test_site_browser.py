@@ -7,9 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from browser import axe_violations, launch
+from browser import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -17,14 +16,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def site(real_site) -> Path:
     return real_site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
