@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MINUTES_PER_UNIT = {
     "minute": 1,
@@ -80,6 +81,7 @@ def _parse_simple(text: str) -> tuple[int, int]:
     )
 
 
+@lru_cache(maxsize=4096)  # pure, and called for every activity on every dashboard
 def parse_time_estimate(text: str) -> TimeEstimate:
     if not isinstance(text, str) or not text.strip():
         raise TimeEstimateError("time estimate is empty")

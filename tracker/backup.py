@@ -15,6 +15,8 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from .db import forget_connection
+
 
 class BackupError(Exception):
     pass
@@ -109,6 +111,7 @@ def init_app(app) -> None:
     def restore_command(backup_dir):
         """Restore a backup folder made by 'backup' (stop the tracker first)."""
         database, uploads = paths()
+        forget_connection()  # nothing of ours may hold the old file open
         try:
             restore(backup_dir, database, uploads)
         except BackupError as error:

@@ -3,6 +3,7 @@ versioned migrations that run at start-up (PRAGMA user_version holds the version
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -263,16 +264,34 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
+_connections = threading.local()
+
+
 def get_db() -> Database:
+    """This thread's connection to the app's database, opened once per thread and reused:
+    opening SQLite and setting it up costs more than many of the queries a page makes."""
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        path = current_app.config["DATABASE"]
+        if getattr(_connections, "path", None) != path:
+            forget_connection()
+            _connections.db, _connections.path = connect(path), path
+        g.db = _connections.db
     return g.db
 
 
 def close_db(exception=None) -> None:
+    """At the end of every request: never leave a transaction open on a reused connection."""
     db = g.pop("db", None)
+    if db is not None and db.conn.in_transaction:
+        db.conn.rollback()
+
+
+def forget_connection() -> None:
+    """Close this thread's connection (another database, or a restore replaced the file)."""
+    db = getattr(_connections, "db", None)
     if db is not None:
         db.conn.close()
+    _connections.db = _connections.path = None
 
 
 def init_app(app) -> None:

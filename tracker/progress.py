@@ -76,36 +76,40 @@ class Induction:
 
 
 def summaries(db: Database, inductees: list[dict]) -> dict[int, Induction]:
-    """Progress for several inductees with two queries in all (dashboards show whole teams)."""
+    """Progress for several inductees with two queries in all (dashboards show whole teams).
+    Plain tuples rather than dicts: this runs on every dashboard request."""
     if not inductees:
         return {}
     ids = [i["id"] for i in inductees]
     marks = ",".join("?" for _ in ids)
-    records: dict[int, dict[str, dict]] = {i: {} for i in ids}
-    for row in db.query(f"SELECT inductee_id, activity_id, activity_title, state FROM records"
-                        f" WHERE inductee_id IN ({marks})", ids):
-        records[row["inductee_id"]][row["activity_id"]] = row
-    plans: dict[int, dict[str, dict]] = {i: {} for i in ids}
-    for row in db.query(f"SELECT * FROM plan_items WHERE inductee_id IN ({marks})", ids):
-        plans[row["inductee_id"]][row["activity_id"]] = row
-    return {i["id"]: summarise(i, records[i["id"]], plans[i["id"]]) for i in inductees}
+    states: dict[int, dict[str, tuple]] = {i: {} for i in ids}
+    for inductee_id, activity_id, title, state in db.conn.execute(
+            f"SELECT inductee_id, activity_id, activity_title, state FROM records WHERE inductee_id IN ({marks})", ids):
+        states[inductee_id][activity_id] = (state, title)
+    plans: dict[int, dict[str, tuple]] = {i: {} for i in ids}
+    for inductee_id, activity_id, target_date, priority, not_required in db.conn.execute(
+            f"SELECT inductee_id, activity_id, target_date, priority, not_required FROM plan_items"
+            f" WHERE inductee_id IN ({marks})", ids):
+        plans[inductee_id][activity_id] = (target_date, priority, not_required)
+    return {i["id"]: summarise(i, states[i["id"]], plans[i["id"]]) for i in inductees}
 
 
 def summary(db: Database, inductee: dict) -> Induction:
     return summaries(db, [inductee])[inductee["id"]]
 
 
-def summarise(inductee: dict, records: dict[str, dict], plan: dict[str, dict]) -> Induction:
+def summarise(inductee: dict, states: dict[str, tuple], plan: dict[str, tuple]) -> Induction:
+    """states: activity id -> (state, title); plan: activity id -> (target date, priority, not required)."""
     induction = Induction(inductee)
     by_section = {s.id: SectionProgress(s.id, content.section_title(s.id)) for s in content.sections()}
     known = set()
     for activity in content.activities():
         known.add(activity.id)
-        item = plan.get(activity.id, {})
-        if item.get("not_required"):
+        target_date, priority, not_required = plan.get(activity.id, (None, 0, 0))
+        if not_required:
             continue
         section = by_section.setdefault(activity.section, SectionProgress(activity.section, content.section_title(activity.section)))
-        state = records.get(activity.id, {}).get("state", "not_started")
+        state = states.get(activity.id, ("not_started",))[0]
         section.required += 1
         if state == "signed_off":
             section.signed_off += 1
@@ -117,10 +121,10 @@ def summarise(inductee: dict, records: dict[str, dict], plan: dict[str, dict]) -
         estimate = activity.estimate
         induction.remaining_min += estimate.min_minutes
         induction.remaining_max += estimate.max_minutes
-        if item.get("target_date"):
-            induction.due.append(DueItem(activity.id, activity.title, dt.date.fromisoformat(item["target_date"]),
-                                         state, bool(item.get("priority"))))
+        if target_date:
+            induction.due.append(DueItem(activity.id, activity.title, dt.date.fromisoformat(target_date), state, bool(priority)))
     induction.sections = [s for s in by_section.values() if s.required]
     induction.due.sort(key=lambda d: (d.target_date, d.activity_id))
-    induction.orphaned = [r for a, r in sorted(records.items()) if a not in known]
+    induction.orphaned = [{"activity_id": a, "state": state, "activity_title": title}
+                          for a, (state, title) in sorted(states.items()) if a not in known]
     return induction
