@@ -257,3 +257,11 @@ def test_record_page_links_to_the_handbook(tracker_app, people):
     inductee = signed_in(tracker_app, "inductee@example.org")
     html = inductee.get(f"/records/{people['dafydd']}/1.4").get_data(as_text=True)
     assert 'href="/section-1/activities/1-04.html"' in html
+
+
+def test_fast_record_links_match_the_router(tracker_app):
+    from flask import url_for
+    with tracker_app.test_request_context("/", environ_base={"SCRIPT_NAME": "/tracker"}):
+        record_url = tracker_app.jinja_env.globals["record_url"]
+        for inductee, activity in [(3, "1.4"), (12, "2.13"), (7, "1.99")]:
+            assert record_url(inductee, activity) == url_for("activities.record", inductee_id=inductee, activity_id=activity)
