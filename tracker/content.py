@@ -22,7 +22,11 @@ def project() -> Project:
 
 
 def activities() -> list[model.Activity]:
-    return sorted(project().activities.values(), key=lambda a: a.number)
+    """Every activity in handbook order (sorted once: the content does not change while running)."""
+    cache = current_app.extensions.setdefault("handbook_sorted", {})
+    if "activities" not in cache:
+        cache["activities"] = sorted(project().activities.values(), key=lambda a: a.number)
+    return cache["activities"]
 
 
 def activity(activity_id: str) -> model.Activity | None:
@@ -30,7 +34,10 @@ def activity(activity_id: str) -> model.Activity | None:
 
 
 def sections() -> list[model.Section]:
-    return sorted(project().sections.values(), key=lambda s: model.SECTION_IDS.index(s.id))
+    cache = current_app.extensions.setdefault("handbook_sorted", {})
+    if "sections" not in cache:
+        cache["sections"] = sorted(project().sections.values(), key=lambda s: model.SECTION_IDS.index(s.id))
+    return cache["sections"]
 
 
 def section_title(section_id: str) -> str:

@@ -5,11 +5,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from . import accounts, content, progress
-from .records import records_of
 from .access import inductee_or_404, role_required
 from .db import get_db
 
 bp = Blueprint("dashboards", __name__)
+OVERDUE_SHOWN = 10  # the most overdue; each inductee's page lists all of theirs
 
 
 def home_endpoint(user) -> str:
@@ -32,9 +32,13 @@ def inductee_induction(inductee_id: int):
 def render_induction(inductee: dict):
     db = get_db()
     induction = progress.summary(db, inductee)
-    return render_template("dashboards/induction.html", induction=induction, inductee=inductee,
-                           records=records_of(db, inductee["id"]), activities=content.activities(),
-                           sections=content.sections(), managers=accounts.managers_of(db, inductee["id"]))
+    task_list = [
+        (section, [(a, induction.states.get(a.id, "not_started"), a.id.replace(".", "-"))
+                   for a in content.activities() if a.section == section.id])
+        for section in content.sections()
+    ]
+    return render_template("dashboards/induction.html", induction=induction, inductee=inductee, task_list=task_list,
+                           managers=accounts.managers_of(db, inductee["id"]))
 
 
 @bp.route("/team")
@@ -52,4 +56,5 @@ def my_team():
     overdue = sorted(
         ((member, item) for member in team for item in inductions[member["id"]].overdue),
         key=lambda pair: pair[1].target_date)
-    return render_template("dashboards/team.html", team=team, inductions=inductions, pending=pending, overdue=overdue)
+    return render_template("dashboards/team.html", team=team, inductions=inductions, pending=pending,
+                           overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue))

@@ -46,6 +46,7 @@ class Induction:
     remaining_min: int = 0
     remaining_max: int = 0
     orphaned: list[dict] = field(default_factory=list)  # records whose activity left the handbook
+    states: dict[str, str] = field(default_factory=dict)  # activity id -> record state
 
     @property
     def required(self) -> int:
@@ -100,7 +101,7 @@ def summary(db: Database, inductee: dict) -> Induction:
 
 def summarise(inductee: dict, states: dict[str, tuple], plan: dict[str, tuple]) -> Induction:
     """states: activity id -> (state, title); plan: activity id -> (target date, priority, not required)."""
-    induction = Induction(inductee)
+    induction = Induction(inductee, states={a: s[0] for a, s in states.items()})
     by_section = {s.id: SectionProgress(s.id, content.section_title(s.id)) for s in content.sections()}
     known = set()
     for activity in content.activities():
@@ -108,7 +109,9 @@ def summarise(inductee: dict, states: dict[str, tuple], plan: dict[str, tuple]) 
         target_date, priority, not_required = plan.get(activity.id, (None, 0, 0))
         if not_required:
             continue
-        section = by_section.setdefault(activity.section, SectionProgress(activity.section, content.section_title(activity.section)))
+        section = by_section.get(activity.section)
+        if section is None:
+            section = by_section[activity.section] = SectionProgress(activity.section, content.section_title(activity.section))
         state = states.get(activity.id, ("not_started",))[0]
         section.required += 1
         if state == "signed_off":
