@@ -343,8 +343,8 @@ def main() -> int:
     # CPU-bound Python on 2 cores: one process per core plus one, and a second thread in each so a
     # worker waiting on SQLite or the network still serves (3x2 to 4x4 and 5-8 workers measured alike
     # or worse; more processes than cores mainly lengthen the tail).
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (default 3)")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (default 2, gthread)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2: one per core)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1, gthread: these pages are CPU-bound)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:

@@ -1,6 +1,8 @@
 """Dashboards: 'my induction' for inductees, 'my team' for managers."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 
@@ -46,15 +48,24 @@ def render_induction(inductee: dict):
 def my_team():
     db = get_db()
     team = accounts.team_of(db, current_user.id)
-    inductions = progress.summaries(db, team)
+    rows = progress.team_rows(db, team)
     # CROSS JOIN keeps SQLite starting from the manager's team; otherwise it scans every
     # submitted record in the database through the state index.
     pending = list(db.query(
         "SELECT r.id, r.activity_id, r.activity_title, r.submitted_at, u.id AS inductee_id, u.name AS inductee_name"
         " FROM team_members t CROSS JOIN records r ON r.inductee_id = t.inductee_id JOIN users u ON u.id = r.inductee_id"
         " WHERE t.manager_id = ? AND r.state = 'submitted' ORDER BY r.submitted_at, r.id", [current_user.id]))
-    overdue = sorted(
-        ((member, item) for member in team for item in inductions[member["id"]].overdue),
-        key=lambda pair: pair[1].target_date)
-    return render_template("dashboards/team.html", team=team, inductions=inductions, pending=pending,
+    names = {m["id"]: m["name"] for m in team}
+    titles = {a.id: a.title for a in content.activities()}
+    overdue = [
+        {"inductee_id": i, "name": names[i], "activity_id": a, "title": titles[a], "target_date": dt.date.fromisoformat(t)}
+        for i, a, t in db.conn.execute(
+            "SELECT p.inductee_id, p.activity_id, p.target_date FROM team_members m CROSS JOIN plan_items p"
+            " ON p.inductee_id = m.inductee_id LEFT JOIN records r ON r.inductee_id = p.inductee_id"
+            " AND r.activity_id = p.activity_id WHERE m.manager_id = ? AND p.target_date < ? AND NOT p.not_required"
+            " AND coalesce(r.state, '') != 'signed_off' ORDER BY p.target_date, p.activity_id",
+            [current_user.id, dt.date.today().isoformat()])
+        if a in titles
+    ]
+    return render_template("dashboards/team.html", team=team, rows=rows, pending=pending,
                            overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue))

@@ -76,6 +76,47 @@ class Induction:
         return low if low == high else f"{low} to {high}"
 
 
+@dataclass
+class TeamRow:
+    """What the team page shows for one inductee: counts, without the per-activity detail."""
+    required: int = 0
+    signed_off: int = 0
+    overdue: int = 0
+    remaining_min: int = 0
+    remaining_max: int = 0
+
+    remaining = Induction.remaining
+
+
+def team_rows(db: Database, inductees: list[dict]) -> dict[int, TeamRow]:
+    ids = [i["id"] for i in inductees]
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    states = {(i, a): s for i, a, s in db.conn.execute(
+        f"SELECT inductee_id, activity_id, state FROM records WHERE inductee_id IN ({marks})", ids)}
+    plans = {(i, a): (t, n) for i, a, t, n in db.conn.execute(
+        f"SELECT inductee_id, activity_id, target_date, not_required FROM plan_items WHERE inductee_id IN ({marks})", ids)}
+    today = dt.date.today().isoformat()
+    activities = [(a.id, a.estimate) for a in content.activities()]
+    rows = {}
+    for inductee_id in ids:
+        row = rows[inductee_id] = TeamRow()
+        for activity_id, estimate in activities:
+            target, not_required = plans.get((inductee_id, activity_id), (None, 0))
+            if not_required:
+                continue
+            row.required += 1
+            if states.get((inductee_id, activity_id)) == "signed_off":
+                row.signed_off += 1
+                continue
+            row.remaining_min += estimate.min_minutes
+            row.remaining_max += estimate.max_minutes
+            if target and target < today:
+                row.overdue += 1
+    return rows
+
+
 def summaries(db: Database, inductees: list[dict]) -> dict[int, Induction]:
     """Progress for several inductees with two queries in all (dashboards show whole teams).
     Plain tuples rather than dicts: this runs on every dashboard request."""
