@@ -334,8 +334,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=30, help="seconds per dashboard (default 30)")
     parser.add_argument("--bare-duration", type=int, default=15, help="seconds for the bare route (default 15)")
-    parser.add_argument("--signoff-duration", type=int, default=15,
-                        help="seconds for sign-off (default 15: the 22,500 records last up to 1,500 sign-offs/s)")
+    parser.add_argument("--signoff-duration", type=int, default=10,
+                        help="seconds for sign-off (default 10: each of the two wrk threads has 11,250 records to sign off)")
     parser.add_argument("--unloaded-duration", type=int, default=5,
                         help="seconds per route with a single client (default 5)")
     parser.add_argument("--connections", type=int, default=50)
