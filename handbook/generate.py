@@ -84,6 +84,7 @@ class SiteGenerator:
             {"title": q.title, "link": relative_link(path, site.quiz_page(q)), "count": len(q.questions)}
             for q in self.project.quizzes_for(activity.id)
         ]
+        reviewed, sources = self._provenance(activity)
         self.render(
             path, "activity.md.j2",
             activity=activity, section=section, element=element,
@@ -92,7 +93,16 @@ class SiteGenerator:
             case_studies=[self.project.case_study(c) for c in activity.case_studies],
             quizzes=quizzes,
             tracker_link=self.tracker_link("activities", activity.id),
+            reviewed=reviewed,
         )
+        self.pages[path] += "\n" + sources_block(sources)
+
+    def _provenance(self, activity: model.Activity):
+        """An activity is reviewed with, and rests on the sources of, its element's page."""
+        section = self.project.sections[activity.section]
+        element = self._element(activity) or section.elements[0]
+        page = self.project.pages.get(element.page)
+        return (page.meta.reviewed, page.meta.sources) if page else (None, [])
 
     def section_pages(self, section: model.Section) -> None:
         overview = site.section_overview(section)
@@ -145,7 +155,10 @@ class SiteGenerator:
             path = site.quiz_page(quiz)
             activity = self.project.activities.get(quiz.activity) if quiz.activity else None
             activity_link = relative_link(path, site.activity_page(activity)) if activity else ""
-            self.render(path, "quiz.md.j2", quiz=quiz, activity_link=activity_link)
+            reviewed = self._provenance(activity)[0] if activity else None
+            self.render(path, "quiz.md.j2", quiz=quiz, activity_link=activity_link, reviewed=reviewed)
+            unique = list(dict.fromkeys(q.source for q in quiz.questions))
+            self.pages[path] += "\n" + sources_block([model.Source(title=t) for t in unique])
             listing.append({
                 "quiz": quiz, "link": relative_link(site.QUIZ_INDEX, path),
                 "activity_link": relative_link(site.QUIZ_INDEX, site.activity_page(activity)) if activity else "",

@@ -132,3 +132,9 @@ def test_duplicate_glossary_term_is_an_error(project):
     write(project, "glossary.yml", "terms:\n  - term: EWO\n    meaning: A\n  - term: EWO\n    meaning: B\n")
     from handbook.loader import format_errors, load_project
     assert format_errors(load_project(project).errors) == ["glossary.yml:1 term EWO is defined twice"]
+
+
+def test_activity_and_quiz_pages_show_review_date_and_sources(real_site):
+    for page in ("section-3/activities/3-01.html", "section-2/activities/2-13.html", "quizzes/legal-powers.html"):
+        html = (real_site / page).read_text(encoding="utf-8")
+        assert "Last reviewed:" in html and 'id="sources"' in html, page
