@@ -108,21 +108,26 @@ def index():
     return render_template("reflections/index.html", reflections=rows)
 
 
+def _form_page(form: ReflectionForm, row: dict | None, message: str):
+    """Show the form, or save it (after the identifying-details check) and go to the entry."""
+    _choices(form, current_user.id)
+    warnings = []
+    if form.validate_on_submit():
+        reflection_id, warnings = _save(form, row["id"] if row else None)
+        if reflection_id:
+            flash(message, "success")
+            return redirect(url_for(".view", reflection_id=reflection_id))
+    return render_template("reflections/edit.html", form=form, warnings=warnings, reflection=row), 400 if form.errors else 200
+
+
 @bp.route("/reflections/new", methods=["GET", "POST"])
 @role_required("inductee")
 def new():
     form = ReflectionForm()
-    _choices(form, current_user.id)
     if request.method == "GET":
         form.entry_date.data = dt.date.today()
         form.activity_id.data = request.args.get("activity", "")
-    warnings = []
-    if form.validate_on_submit():
-        reflection_id, warnings = _save(form, None)
-        if reflection_id:
-            flash("Reflection saved. Only you can see it until you share it.", "success")
-            return redirect(url_for(".view", reflection_id=reflection_id))
-    return render_template("reflections/edit.html", form=form, warnings=warnings, reflection=None), 400 if form.errors else 200
+    return _form_page(form, None, "Reflection saved. Only you can see it until you share it.")
 
 
 @bp.route("/reflections/<int:reflection_id>/edit", methods=["GET", "POST"])
@@ -131,14 +136,7 @@ def edit(reflection_id: int):
     row = reflection_or_404(reflection_id, for_editing=True)
     form = ReflectionForm(data={**row, "entry_date": dt.date.fromisoformat(row["entry_date"]),
                                 "supervision_id": str(row["supervision_id"] or ""), "activity_id": row["activity_id"] or ""})
-    _choices(form, current_user.id)
-    warnings = []
-    if form.validate_on_submit():
-        saved, warnings = _save(form, reflection_id)
-        if saved:
-            flash("Reflection saved.", "success")
-            return redirect(url_for(".view", reflection_id=reflection_id))
-    return render_template("reflections/edit.html", form=form, warnings=warnings, reflection=row), 400 if form.errors else 200
+    return _form_page(form, row, "Reflection saved.")
 
 
 def _render_view(row: dict, form: CommentForm, status: int = 200):
