@@ -265,3 +265,21 @@ def test_fast_record_links_match_the_router(tracker_app):
         record_url = tracker_app.jinja_env.globals["record_url"]
         for inductee, activity in [(3, "1.4"), (12, "2.13"), (7, "1.99")]:
             assert record_url(inductee, activity) == url_for("activities.record", inductee_id=inductee, activity_id=activity)
+
+
+def test_dashboards_show_changes_at_once_and_never_another_persons_page(tracker_app, people):
+    manager = signed_in(tracker_app, "manager@example.org")
+    dafydd = signed_in(tracker_app, "inductee@example.org")
+    ceri = signed_in(tracker_app, "inductee2@example.org")
+    first = manager.get("/team").get_data(as_text=True)
+    assert first == manager.get("/team").get_data(as_text=True)  # reused while nothing changes
+    assert "1.4 The reasons behind absence" not in first.split('id="pending"')[1].split("</table>")[0]
+    assert post(dafydd, f"/records/{people['dafydd']}/1.4/submit", {"confirm": "y"}).status_code == 302
+    pending = manager.get("/team").get_data(as_text=True).split('id="pending"')[1].split("</table>")[0]
+    assert "1.4 The reasons behind absence" in pending
+    mine, theirs = dafydd.get("/my-induction").get_data(as_text=True), ceri.get("/my-induction").get_data(as_text=True)
+    assert "Dafydd Morgan" not in theirs and "Ceri Williams" not in mine
+    # a flash message is shown once, not kept in a reused page
+    post(dafydd, f"/records/{people['dafydd']}/1.6/notes", {"notes": "started"})
+    assert "Your notes have been saved." in dafydd.get("/my-induction").get_data(as_text=True)
+    assert "Your notes have been saved." not in dafydd.get("/my-induction").get_data(as_text=True)

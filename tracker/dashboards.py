@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from . import accounts, content, progress
+from . import accounts, content, pagecache, progress
 from .access import inductee_or_404, role_required
 from .db import get_db
 
@@ -22,13 +22,15 @@ def home_endpoint(user) -> str:
 @bp.route("/my-induction")
 @role_required("inductee")
 def my_induction():
-    return render_induction(accounts.get_user(get_db(), current_user.id))
+    inductee = accounts.get_user(get_db(), current_user.id)
+    return pagecache.serve(lambda: render_induction(inductee))
 
 
 @bp.route("/team/<int:inductee_id>")
 @role_required("manager")
 def inductee_induction(inductee_id: int):
-    return render_induction(inductee_or_404(inductee_id))
+    inductee = inductee_or_404(inductee_id)  # the access check runs before any cached copy is used
+    return pagecache.serve(lambda: render_induction(inductee))
 
 
 def render_induction(inductee: dict):
@@ -46,6 +48,10 @@ def render_induction(inductee: dict):
 @bp.route("/team")
 @role_required("manager")
 def my_team():
+    return pagecache.serve(render_team)
+
+
+def render_team():
     db = get_db()
     team = accounts.team_of(db, current_user.id)
     rows = progress.team_rows(db, team)

@@ -205,6 +205,13 @@ MIGRATIONS: list[str] = [
         comment TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 3: a counter bumped by every change to what dashboards show, so rendered dashboards can be
+    # reused until something they show changes (tracker/pagecache.py)
+    "CREATE TABLE data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);\n"
+    "INSERT INTO data_version (id, version) VALUES (1, 0);\n" + "".join(
+        f"CREATE TRIGGER {table}_{event.lower()}_bumps_version AFTER {event} ON {table}"
+        f" BEGIN UPDATE data_version SET version = version + 1; END;\n"
+        for table in ("users", "team_members", "plan_items", "records") for event in ("INSERT", "UPDATE", "DELETE")),
 ]
 
 

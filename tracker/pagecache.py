@@ -1,0 +1,47 @@
+"""Rendered dashboards, reused until something they show changes.
+
+Every change to users, teams, plans or records bumps data_version (triggers in migration 3).
+A page is reused only for the same signed-in session (its CSRF secret), the same URL, the
+same data version and the same day (overdue depends on the date), and never when a flash
+message is waiting. Access checks run before the cache is consulted."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+
+from flask import request, session
+from flask_login import current_user
+
+from .db import get_db
+
+MAX_PAGES = 512  # per server process; a dashboard is about 30 KB
+_pages: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def data_version() -> int:
+    return get_db().conn.execute("SELECT version FROM data_version").fetchone()[0]
+
+
+def serve(render):
+    """render() -> (html, status) or html. Returns a cached copy when nothing has changed."""
+    if "_flashes" in session:
+        return render()
+    key = (current_user.id, session.get("csrf_token"), request.full_path, data_version(), dt.date.today())
+    with _lock:
+        page = _pages.get(key)
+        if page is not None:
+            _pages.move_to_end(key)
+            return page
+    page = render()
+    with _lock:
+        _pages[key] = page
+        while len(_pages) > MAX_PAGES:
+            _pages.popitem(last=False)
+    return page
+
+
+def clear() -> None:
+    with _lock:
+        _pages.clear()
