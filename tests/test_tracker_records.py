@@ -283,3 +283,18 @@ def test_dashboards_show_changes_at_once_and_never_another_persons_page(tracker_
     post(dafydd, f"/records/{people['dafydd']}/1.6/notes", {"notes": "started"})
     assert "Your notes have been saved." in dafydd.get("/my-induction").get_data(as_text=True)
     assert "Your notes have been saved." not in dafydd.get("/my-induction").get_data(as_text=True)
+
+
+def test_overdue_counts_what_the_inductee_still_has_to_do(tracker_app, people):
+    # In the demo data Dafydd's targets for 1.1 to 1.4 have passed: 1.1 is signed off and
+    # 1.2 waits for the manager, so only 1.3 (returned) and 1.4 (in progress) are overdue.
+    manager = signed_in(tracker_app, "manager@example.org")
+    team = manager.get("/team").get_data(as_text=True)
+    overdue = team.split("<h2 class=\"govuk-heading-m\">Overdue</h2>")[1]
+    dafydd_lines = [line for line in overdue.splitlines() if "Dafydd Morgan:" in line]
+    assert any("1.3 " in line for line in dafydd_lines) and any("1.4 " in line for line in dafydd_lines)
+    assert not any("1.2 " in line or "1.1 " in line for line in dafydd_lines)
+    row = team.split("Dafydd Morgan</a></th>")[1].split("</tr>")[0]
+    assert re.findall(r'<td class="govuk-table__cell">(\d+)</td>', row) == ["2"]
+    page = manager.get(f"/team/{people['dafydd']}").get_data(as_text=True)
+    assert page.count("govuk-tag--red\">Overdue") == 2

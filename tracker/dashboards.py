@@ -69,7 +69,7 @@ def render_team():
             "SELECT p.inductee_id, p.activity_id, p.target_date FROM team_members m CROSS JOIN plan_items p"
             " ON p.inductee_id = m.inductee_id LEFT JOIN records r ON r.inductee_id = p.inductee_id"
             " AND r.activity_id = p.activity_id WHERE m.manager_id = ? AND p.target_date < ? AND NOT p.not_required"
-            " AND coalesce(r.state, '') != 'signed_off' ORDER BY p.target_date, p.activity_id",
+            " AND coalesce(r.state, '') NOT IN ('signed_off', 'submitted') ORDER BY p.target_date, p.activity_id",
             [current_user.id, dt.date.today().isoformat()])
         if a in titles
     ]

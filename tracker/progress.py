@@ -35,7 +35,8 @@ class DueItem:
 
     @property
     def overdue(self) -> bool:
-        return self.target_date < dt.date.today()
+        # Submitted work waits on the manager, not the inductee: it is not overdue.
+        return self.target_date < dt.date.today() and self.state != "submitted"
 
 
 @dataclass
@@ -112,7 +113,7 @@ def team_rows(db: Database, inductees: list[dict]) -> dict[int, TeamRow]:
                 continue
             row.remaining_min += estimate.min_minutes
             row.remaining_max += estimate.max_minutes
-            if target and target < today:
+            if target and target < today and states.get((inductee_id, activity_id)) != "submitted":
                 row.overdue += 1
     return rows
 
