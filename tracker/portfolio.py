@@ -19,9 +19,16 @@ def gather(db, inductee: dict) -> dict:
     signed = list(db.query("SELECT r.*, u.name AS signed_off_by_name FROM records r LEFT JOIN users u ON u.id = r.signed_off_by"
                            " WHERE r.inductee_id = ? AND r.state = 'signed_off'", [inductee_id]))
     signed.sort(key=lambda r: tuple(int(p) if p.isdigit() else 0 for p in r["activity_id"].split(".")))
+    evidence: dict[int, list[dict]] = {}
+    for item in db.query("SELECT e.* FROM evidence e JOIN records r ON r.id = e.record_id"
+                         " WHERE r.inductee_id = ? ORDER BY e.id", [inductee_id]):
+        evidence.setdefault(item["record_id"], []).append(item)
+    passes: dict[str, list[dict]] = {}
+    for attempt in db.query("SELECT * FROM quiz_attempts WHERE inductee_id = ? AND passed ORDER BY id", [inductee_id]):
+        passes.setdefault(attempt["activity_id"], []).append(attempt)
     for record in signed:
-        record["evidence"] = records.evidence_of(db, record["id"])
-        record["quizzes"] = records.passed_quizzes(db, inductee_id, record["activity_id"])
+        record["evidence"] = evidence.get(record["id"], [])
+        record["quizzes"] = passes.get(record["activity_id"], [])
     reflections = list(db.query("SELECT * FROM reflections WHERE author_id = ? AND shared_at IS NOT NULL"
                                 " ORDER BY entry_date, id", [inductee_id]))
     attempts = list(db.query("SELECT * FROM quiz_attempts WHERE inductee_id = ? ORDER BY created_at, id", [inductee_id]))
@@ -38,7 +45,7 @@ def gather(db, inductee: dict) -> dict:
         "objectives": json.loads(latest_pdp["objectives"]) if latest_pdp else [],
         "columns": pdp.OBJECTIVE_COLUMNS,
         "sessions": sessions,
-        "actions": {s["id"]: supervision.actions_of_session(db, s["id"]) for s in sessions},
+        "actions": supervision.actions_by_session(db, inductee_id),
         "agreement": supervision.agreement_of(db, inductee_id),
         "signoff": next(db.query("SELECT s.*, u.name AS manager_name FROM induction_signoffs s JOIN users u"
                                  " ON u.id = s.signed_off_by WHERE s.inductee_id = ?", [inductee_id]), None),

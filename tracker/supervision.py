@@ -62,6 +62,14 @@ def sessions_of(db, inductee_id: int) -> list[dict]:
                          [inductee_id]))
 
 
+def actions_by_session(db, inductee_id: int) -> dict[int, list[dict]]:
+    """Every session's actions for one inductee, in one query."""
+    grouped: dict[int, list[dict]] = {}
+    for action in db.query("SELECT * FROM supervision_actions WHERE inductee_id = ? ORDER BY id", [inductee_id]):
+        grouped.setdefault(action["session_id"], []).append(action)
+    return grouped
+
+
 def actions_of_session(db, session_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM supervision_actions WHERE session_id = ? ORDER BY id", [session_id]))
 
@@ -220,6 +228,6 @@ def print_all(inductee_id: int):
     inductee = inductee_or_404(inductee_id)
     db = get_db()
     sessions = sessions_of(db, inductee_id)
-    actions = {s["id"]: actions_of_session(db, s["id"]) for s in sessions}
+    actions = actions_by_session(db, inductee_id)
     return render_template("supervision/print.html", inductee=inductee, agreement=agreement_of(db, inductee_id),
                            fields=AGREEMENT_FIELDS, sessions=sessions, actions=actions)
