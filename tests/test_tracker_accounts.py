@@ -245,3 +245,53 @@ def test_secure_cookie_setting_marks_the_session_cookie_secure(tracker_app):
     tracker_app.config["SESSION_COOKIE_SECURE"] = True
     response = login(tracker_app.test_client(), "inductee@example.org")
     assert "Secure" in response.headers["Set-Cookie"]
+
+
+# ---- issue 9 ---------------------------------------------------------------------------------
+
+OPEN_REDIRECTS = [
+    "//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example", "/\\/evil.example",
+    "/\t/evil.example", "/%09/evil.example", "\t//evil.example", " //evil.example", "/ /evil.example",
+    "/\n/evil.example", "/\r\n/evil.example", "/\x00/evil.example", "/\x0b/evil.example", "/\u3000/evil.example",
+    "/\u200b/evil.example", "/\u00a0/evil.example", "http://evil.example", "https:evil.example", "HTTP://evil.example",
+    "javascript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)", "//evil.example/%2F..", "evil.example",
+    "/\r\nSet-Cookie: planted=1", "\r\nLocation: http://evil.example", "%2F%2Fevil.example", "",
+]
+
+
+def browser_target(location: str) -> tuple[str, str]:
+    """The scheme and host a browser would go to from this Location (WHATWG URL parsing drops
+    tabs and newlines, strips leading spaces and control characters and reads \\ as /)."""
+    from urllib.parse import urlsplit
+    cleaned = "".join(c for c in location if c not in "\t\n\r").lstrip("".join(map(chr, range(33)))).replace("\\", "/")
+    parts = urlsplit(cleaned)
+    return parts.scheme, parts.netloc
+
+
+def cheap_hashes(app) -> None:
+    """Give the demo accounts argon2 hashes with small parameters (verification reads them from
+    the hash), for tests that sign in many times and are not about hashing."""
+    from argon2 import PasswordHasher
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(DEMO_PASSWORD)
+    with app.app_context():
+        get_db().execute("UPDATE users SET password_hash = ?", [cheap])
+        get_db().conn.commit()
+
+
+def test_sign_in_never_redirects_off_the_site(tracker_app):
+    cheap_hashes(tracker_app)
+    for target in OPEN_REDIRECTS:
+        client = tracker_app.test_client()
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        response = client.post("/login", query_string={"next": target},
+                               data={"email": "inductee@example.org", "password": DEMO_PASSWORD, "csrf_token": token})
+        assert response.status_code == 302, (target, response.status_code)
+        location = response.headers["Location"]
+        assert location.startswith("/") and not location.startswith("//"), (target, location)
+        assert browser_target(location) == ("", ""), (target, location)
+        assert not any(c in location for c in "\r\n\t\\"), (target, location)
+    client = tracker_app.test_client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    kept = client.post("/login", query_string={"next": "/records/1/1.4?tab=evidence"},
+                       data={"email": "inductee@example.org", "password": DEMO_PASSWORD, "csrf_token": token})
+    assert kept.headers["Location"] == "/records/1/1.4?tab=evidence"  # a local path is kept

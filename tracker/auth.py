@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import time
+import unicodedata
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -51,9 +53,19 @@ def attempt_login(email: str, password: str) -> str | None:
 
 
 def safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home")
+    """Where to go after signing in: only a path on this server, else the home page.
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so a slash,
+    a tab and "/evil.example", or a slash, a backslash and "evil.example", would leave the site.
+    The target is judged, and used, with every whitespace and control character removed
+    (which also keeps CR and LF out of the Location header)."""
+    cleaned = "".join(c for c in target or "" if not (c.isspace() or unicodedata.category(c)[0] in "CZ"))
+    if not cleaned.startswith("/") or cleaned.startswith("//") or "\\" in cleaned:
+        return url_for("home")
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc:
+        return url_for("home")
+    return cleaned
 
 
 @bp.route("/logout", methods=["POST"])
