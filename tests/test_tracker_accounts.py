@@ -295,3 +295,23 @@ def test_sign_in_never_redirects_off_the_site(tracker_app):
     kept = client.post("/login", query_string={"next": "/records/1/1.4?tab=evidence"},
                        data={"email": "inductee@example.org", "password": DEMO_PASSWORD, "csrf_token": token})
     assert kept.headers["Location"] == "/records/1/1.4?tab=evidence"  # a local path is kept
+
+
+def test_sign_out_ends_the_session_on_the_server(tracker_app):
+    client = tracker_app.test_client()
+    login(client, "inductee@example.org")
+    dafydd = tracker_app.config["DEMO_IDS"]["inductee@example.org"]
+    token = csrf_token(client.get("/account/password").get_data(as_text=True))
+    copied = client.get_cookie("session").value  # what someone could have copied before sign-out
+    assert post(client, "/logout", {}).status_code == 302
+    replay = tracker_app.test_client()
+    replay.set_cookie("session", copied)
+    response = replay.get("/my-induction")
+    assert response.status_code == 302 and "/login" in response.location
+    with tracker_app.app_context():
+        before = list(get_db().query("SELECT * FROM records ORDER BY id"))
+    write = replay.post(f"/records/{dafydd}/1.4/notes", data={"csrf_token": token, "notes": "written after sign-out"})
+    assert write.status_code == 302 and "/login" in write.location
+    with tracker_app.app_context():
+        assert list(get_db().query("SELECT * FROM records ORDER BY id")) == before
+    assert login(tracker_app.test_client(), "inductee@example.org").status_code == 302  # signing in again works

@@ -100,6 +100,13 @@ def set_password(db: Database, user_id: int, password: str, actor_id: int | None
         audit.log(db, actor_id, "user.password_changed", subject_id=user_id)
 
 
+def end_sessions(db: Database, user_id: int) -> None:
+    """End every session of this person: the session version in each cookie no longer matches
+    (the user loader refuses it), so a copy of the cookie is worthless after sign-out."""
+    with writing(db):
+        db.conn.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", (user_id,))
+
+
 def set_managers(db: Database, inductee_id: int, manager_ids: list[int], actor_id: int) -> None:
     with writing(db):
         db.conn.execute("DELETE FROM team_members WHERE inductee_id = ?", (inductee_id,))

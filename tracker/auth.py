@@ -71,6 +71,7 @@ def safe_next(target: str | None) -> str:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    accounts.end_sessions(get_db(), current_user.id)  # on the server: a copied cookie no longer works
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
