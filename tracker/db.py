@@ -220,6 +220,7 @@ def connect(path: str | Path) -> Database:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
     conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed transaction's integrity
+    conn.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten with zeros, not left in free space
     db = Database(conn)
     if db.journal_mode != "wal":
         db.enable_wal()
@@ -239,6 +240,13 @@ def writing(db: Database):
         raise
     else:
         conn.commit()
+
+
+def checkpoint(db: Database) -> bool:
+    """Copy everything in the write-ahead log into the database file and empty the log
+    (after an erasure: the log still holds the erased rows). False if a reader kept it busy."""
+    busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy == 0
 
 
 def schema_version(db: Database) -> int:

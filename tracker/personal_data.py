@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 
 from sqlite_utils import Database
 
 from . import audit, files
 from .accounts import hash_password
-from .db import writing
+from .db import checkpoint, writing
 
 # table -> the column(s) that tie a row to a person
 ABOUT_PERSON = {
@@ -80,4 +81,8 @@ def erase(db: Database, person_id: int, actor_id: int) -> int:
         audit.log(db, actor_id, "user.erased", subject_id=person_id)
     for name in stored:
         files.remove(name)
+    # secure_delete (set on every connection) zeroed the deleted rows in the pages written to the
+    # log; copying those pages into the database file and emptying the log leaves no old copy.
+    if not checkpoint(db):
+        logging.getLogger(__name__).warning("erasure: the write-ahead log was busy and is not yet emptied")
     return len(stored)
