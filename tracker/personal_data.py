@@ -57,6 +57,28 @@ def export(db: Database, person_id: int) -> dict:
     return data
 
 
+PRIVATE_REFLECTION_TEXT = ("title", "what", "so_what", "now_what")
+WITHHELD_NOTE = ("This copy was made by an administrator. The text of private reflections (never shared with a"
+                 " manager) is left out: only the person can see it. They can download a complete copy themselves"
+                 " (Change password, then 'Download everything this service holds about you').")
+
+
+def export_for_administrator(db: Database, person_id: int) -> tuple[dict, int]:
+    """What an administrator may download for someone (subject access): everything in export()
+    except what no one but the person can see, the text of private reflections and the comments
+    on them. Their dates and ids stay, so the person can be told what was left out.
+    Returns the data and how many reflections were withheld."""
+    data = export(db, person_id)
+    private = {r["id"] for r in data["reflections"] if not r["shared_at"]}
+    for reflection in data["reflections"]:
+        if reflection["id"] in private:
+            reflection.update({field: None for field in PRIVATE_REFLECTION_TEXT}, withheld=True)
+    for key in ("reflection_comments", "comments_on_reflections"):
+        data[key] = [c for c in data[key] if c["reflection_id"] not in private]
+    data["withheld"] = {"private_reflections": len(private), "note": WITHHELD_NOTE}
+    return data, len(private)
+
+
 def erase(db: Database, person_id: int, actor_id: int) -> int:
     """Delete everything about the person; keep an anonymous account row so that what they
     wrote on other people's records still has an author ("Erased user"). Returns files removed.

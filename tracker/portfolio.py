@@ -111,9 +111,11 @@ def export_for(user_id: int):
     db = get_db()
     if accounts.get_user(db, user_id) is None:
         abort(404)
+    data, withheld = personal_data.export_for_administrator(db, user_id)  # no private reflections: least privilege
     with writing(db):
-        audit.log(db, current_user.id, "user.data_exported", subject_id=user_id)
-    return _json_download(personal_data.export(db, user_id), user_id)
+        audit.log(db, current_user.id, "admin.data_exported", subject_id=user_id,
+                  detail=f"private_reflections_withheld={withheld}")
+    return _json_download(data, user_id)
 
 
 @bp.route("/admin/users/<int:user_id>/erase", methods=["GET", "POST"])
