@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from . import model, site
+from . import answers, model, site
 from .loader import Project
 from .timeestimate import describe_minutes, parse_time_estimate
 
@@ -31,16 +31,6 @@ def relative_link(from_page: str, to_page: str) -> str:
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
 
 
-def answer_text(question) -> str:
-    if question.kind == "single":
-        return f"{'ABCDEFGHIJ'[question.answer]}. {question.options[question.answer]}"
-    if question.kind == "multiple":
-        return "; ".join(f"{'ABCDEFGHIJ'[i]}. {question.options[i]}" for i in sorted(question.answers))
-    if question.kind == "true-false":
-        return "True" if question.answer else "False"
-    return " / ".join(question.accepted)
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("handbook", "templates/site"),
@@ -51,7 +41,8 @@ def _environment() -> Environment:
     )
     env.filters["oneline"] = lambda text: " ".join(str(text).split())
     env.filters["admonition"] = KIND_ADMONITION.get
-    env.filters["answer_text"] = answer_text
+    env.filters["answer_text"] = answers.answer_text
+    env.globals["letters"] = answers.LETTERS
     env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
     env.globals["kind_labels"] = model.KIND_LABELS
     return env
@@ -156,14 +147,15 @@ class SiteGenerator:
             activity = self.project.activities.get(quiz.activity) if quiz.activity else None
             activity_link = relative_link(path, site.activity_page(activity)) if activity else ""
             reviewed = self._provenance(activity)[0] if activity else None
-            self.render(path, "quiz.md.j2", quiz=quiz, activity_link=activity_link, reviewed=reviewed)
+            self.render(path, "quiz.md.j2", quiz=quiz, activity_link=activity_link, reviewed=reviewed,
+                        tracker_link=self.tracker_link("quizzes", quiz.id))
             unique = list(dict.fromkeys(q.source for q in quiz.questions))
             self.pages[path] += "\n" + sources_block([model.Source(title=t) for t in unique])
             listing.append({
                 "quiz": quiz, "link": relative_link(site.QUIZ_INDEX, path),
                 "activity_link": relative_link(site.QUIZ_INDEX, site.activity_page(activity)) if activity else "",
             })
-        self.render(site.QUIZ_INDEX, "quiz_index.md.j2", quizzes=listing)
+        self.render(site.QUIZ_INDEX, "quiz_index.md.j2", quizzes=listing, tracker=bool(self.tracker_url))
 
     def sorted_sections(self) -> list[model.Section]:
         return sorted(self.project.sections.values(), key=lambda s: model.SECTION_IDS.index(s.id))

@@ -11,6 +11,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .answers import LETTERS
 from .timeestimate import TimeEstimate, parse_time_estimate
 
 SECTION_IDS = ("1", "2", "3", "4", "5", "6", "A", "B")
@@ -204,7 +205,7 @@ class QuestionBase(Strict):
 
 class SingleChoice(QuestionBase):
     kind: Literal["single"]
-    options: list[Text] = Field(min_length=2)
+    options: list[Text] = Field(min_length=2, max_length=len(LETTERS))
     answer: int = Field(ge=0, description="index of the right option, counting from 0")
 
     @model_validator(mode="after")
@@ -216,7 +217,7 @@ class SingleChoice(QuestionBase):
 
 class MultipleChoice(QuestionBase):
     kind: Literal["multiple"]
-    options: list[Text] = Field(min_length=2)
+    options: list[Text] = Field(min_length=2, max_length=len(LETTERS))
     answers: list[Annotated[int, Field(ge=0)]] = Field(min_length=1)
 
     @model_validator(mode="after")

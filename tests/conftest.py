@@ -125,6 +125,15 @@ def real_site(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def real_site_with_tracker(tmp_path_factory) -> Path:
+    """The real handbook built as run.sh builds it: linked to a tracker at /tracker."""
+    import build
+    folder = tmp_path_factory.mktemp("real-site-tracker") / "site"
+    assert build.build(site_dir=folder, tracker_url="/tracker") == 0
+    return folder
+
+
 # ---- tracker -------------------------------------------------------------------
 
 DEMO_PASSWORD = "induction-demo-2026"

@@ -1,6 +1,9 @@
 """Quiz scoring on the server for every kind of question, including missing and tampered answers."""
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -59,3 +62,52 @@ def test_whole_quiz_score_ignores_unknown_fields():
 def test_empty_submission_scores_zero():
     marked, right, total = score(QUIZ, MultiDict())
     assert right == 0 and total == 4 and all(m.given == "No answer" for m in marked)
+
+
+@functools.cache
+def _real_quizzes():
+    from handbook.loader import load_project
+    return load_project(Path(__file__).resolve().parent.parent, check_links=False).quizzes
+
+
+def _real_question(quiz_id: str, words_in_prompt: str):
+    quiz = _real_quizzes()[quiz_id]
+    return next(q for q in quiz.questions if words_in_prompt in q.prompt)
+
+
+@pytest.mark.parametrize("quiz_id,prompt_words,typed", [
+    ("legal-powers", "shortest period", "at least fifteen days"),   # number words become digits
+    ("legal-powers", "shortest period", "15 days from service"),    # an authored variant
+    ("legal-powers", "Which 1984 Act", "The Police and Criminal Evidence Act 1984"),  # articles
+    ("attendance-data", "misses Thursday and Friday", "60 %"),      # space before %
+    ("attendance-data", "misses Thursday and Friday", "sixty percent"),
+    ("home-visit-safety", "introduce yourself at the door", "my ID"),  # determiners
+    ("home-visit-safety", "introduce yourself at the door", "ID."),
+])
+def test_real_short_answers_people_type_are_accepted(quiz_id, prompt_words, typed):
+    question = _real_question(quiz_id, prompt_words)
+    assert mark_question(question, [typed]) == (True, typed)
+
+
+@pytest.mark.parametrize("quiz_id,prompt_words,typed", [
+    ("legal-powers", "shortest period", "fourteen days"),
+    ("legal-powers", "shortest period", "115 days"),
+    ("attendance-data", "misses Thursday and Friday", "6%"),
+    ("legal-powers", "Which 1984 Act", "The Police Act"),
+])
+def test_near_misses_are_still_wrong(quiz_id, prompt_words, typed):
+    assert mark_question(_real_question(quiz_id, prompt_words), [typed])[0] is False
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("At least fifteen days.", "at least 15 days"),
+    ("sixty per cent", "60%"),
+    ("60 %", "60%"),
+    ("twenty-one", "21"),
+    ("one hundred and five days", "105 days"),
+    ("1,000 pupils", "1000 pupils"),
+    ("１５ days", "15 days"),                       # full-width digits fold to ASCII
+])
+def test_normalise(text, expected):
+    from handbook.answers import normalise
+    assert normalise(text) == expected

@@ -5,20 +5,18 @@ after submission. A passed quiz counts as evidence for its linked activity."""
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from handbook import model
+from handbook import answers, model
 
 from . import accounts, audit, content, records
 from .access import inductee_or_404, role_required
 from .db import get_db, writing
 
 bp = Blueprint("quizzes", __name__)
-LETTERS = "ABCDEFGHIJ"
 
 
 @dataclass
@@ -32,23 +30,12 @@ class Marked:
     source: str
 
 
-def normalise(text: str) -> str:
-    text = re.sub(r"\s+", " ", text.casefold()).strip()
-    return text.strip(" .,;:!?'\"()")
-
-
 def _option_index(value: str, options: list[str]) -> int | None:
     return int(value) if value.isdigit() and int(value) < len(options) else None
 
 
 def right_answer(question) -> str:
-    if question.kind == "single":
-        return question.options[question.answer]
-    if question.kind == "multiple":
-        return "; ".join(question.options[i] for i in sorted(set(question.answers)))
-    if question.kind == "true-false":
-        return "True" if question.answer else "False"
-    return question.accepted[0]
+    return answers.answer_text(question, letters=False)
 
 
 def mark_question(question, values: list[str]) -> tuple[bool, str]:
@@ -73,7 +60,7 @@ def mark_question(question, values: list[str]) -> tuple[bool, str]:
             return False, "Not a valid choice"
         return (values[0] == "true") == question.answer, values[0].capitalize()
     answer = values[0][:500]
-    return normalise(answer) in {normalise(a) for a in question.accepted}, answer
+    return answers.short_answer_matches(answer, question.accepted), answer
 
 
 def score(quiz: model.Quiz, form) -> tuple[list[Marked], int, int]:
@@ -144,7 +131,7 @@ def take(quiz_id: str):
         marked, right, total = score(quiz, request.form)
         attempt_id = save_attempt(get_db(), current_user.id, quiz, marked, right, total)
         return redirect(url_for(".attempt", quiz_id=quiz.id, attempt_id=attempt_id))
-    return render_template("quizzes/take.html", quiz=quiz, letters=LETTERS)
+    return render_template("quizzes/take.html", quiz=quiz, letters=answers.LETTERS)
 
 
 @bp.route("/quizzes/<quiz_id>/attempts/<int:attempt_id>")
