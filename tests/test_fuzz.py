@@ -98,7 +98,7 @@ ENDPOINTS = [
     ("inductee@example.org", "/reflections/new", ["entry_date", "title", "what", "so_what", "now_what", "activity_id", "supervision_id", "confirmed"]),
     ("inductee@example.org", "/quizzes/values-and-principles", ["q0", "q1", "q2", "q3", "q9"]),
     ("inductee@example.org", "/pdp/{d}", ["strengths", "objective-0-objective", "objective-0-status", "objective-9-when", "supervision_id"]),
-    ("manager@example.org", "/records/{d}/1.2/return", ["comment"]),
+    ("manager@example.org", "/records/{d}/2.1/return", ["comment"]),
     ("manager@example.org", "/plan/{d}", ["start_date", "not-required-1-6", "reason-1-6", "target-1-6"]),
     ("manager@example.org", "/supervision/{d}/sessions/new", ["session_date", "agenda", "next_date", "done", "action-0-description", "action-0-owner", "action-0-due"]),
     ("manager@example.org", "/supervision/{d}/agreement", ["purpose", "timing", "recording"]),

@@ -44,7 +44,7 @@ def check_and_submit(page, button: str) -> None:
 
 def team_progress(page, name: str):
     """The progress bar for one inductee on the manager's 'My team' page (its label says the numbers)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(name)}: \d+ of \d+ signed off$"))
+    return page.get_by_label(re.compile(rf"^{re.escape(name)}: \d+ of \d+ complete$"))
 
 
 def test_record_returned_resubmitted_and_signed_off_end_to_end(browser, tracker):
@@ -56,8 +56,8 @@ def test_record_returned_resubmitted_and_signed_off_end_to_end(browser, tracker)
     dafydd = tracker.ids["inductee@example.org"]
     with tracker.app.app_context():
         before = progress.summary(get_db(), get_user(get_db(), dafydd))
-    signed_off, required = before.signed_off, before.required
-    assert signed_off == 1 and required > signed_off  # the demo data: only 1.1 is signed off
+    completed, required = before.completed, before.required
+    assert completed == 2 and required > completed  # the demo data: 1.1 signed off, 1.2 marked done
     errors: list[str] = []
 
     # --- the inductee records activity 1.4 and submits it -------------------------------------
@@ -116,7 +116,7 @@ def test_record_returned_resubmitted_and_signed_off_end_to_end(browser, tracker)
     expect(manager.get_by_role("heading", level=1)).to_have_text("My team")
     assert_accessible(manager, "the manager's 'My team'")
     expect(team_progress(manager, "Dafydd Morgan")).to_have_attribute(
-        "aria-label", f"Dafydd Morgan: {signed_off} of {required} signed off")
+        "aria-label", f"Dafydd Morgan: {completed} of {required} complete")
     pending_row = manager.locator("#pending tbody tr").filter(has_text="Dafydd Morgan").filter(
         has=activity_link(manager, "1.4"))
     expect(pending_row).to_have_count(1)
@@ -184,15 +184,15 @@ def test_record_returned_resubmitted_and_signed_off_end_to_end(browser, tracker)
     # --- both dashboards show it ----------------------------------------------------------------
     menu(manager, "My team").click()
     expect(team_progress(manager, "Dafydd Morgan")).to_have_attribute(
-        "aria-label", f"Dafydd Morgan: {signed_off + 1} of {required} signed off")
+        "aria-label", f"Dafydd Morgan: {completed + 1} of {required} complete")
     expect(manager.locator("#pending").get_by_role("link", name=re.compile(r"^1\.4 "))).to_have_count(0)
-    expect(manager.locator("#pending")).to_contain_text("1.2")  # the demo's other submitted record is still there
+    expect(manager.locator("#pending")).to_contain_text("2.1")  # the demo's other submitted record is still there
 
     menu(inductee, "My induction").click()
     expect(inductee.locator("#status-1-4")).to_have_text("Signed off")
     expect(task(inductee, "1.4")).to_have_accessible_description("Signed off")
     expect(inductee.get_by_label(re.compile("^Whole induction:"))).to_have_attribute(
-        "aria-label", f"Whole induction: {signed_off + 1} of {required} activities signed off")
+        "aria-label", f"Whole induction: {completed + 1} of {required} activities complete")
 
     assert errors == [], errors
     inductee.context.close()

@@ -113,12 +113,15 @@ def test_quiz_page_holds_no_answers_and_results_show_explanations(tracker_app, i
     result = inductee.get(response.location).get_data(as_text=True)
     assert "Passed" in result and f"{len(quiz.questions)} of {len(quiz.questions)} (100%)" in result
     assert quiz.questions[0].explanation.replace("'", "&#39;")[:40] in result
-    # a pass counts as evidence for the linked activity, which can now be submitted on that alone
+    # a pass counts as evidence for the linked activity, which can now be completed on that alone
+    # (1.2 needs no manager sign-off, so it is marked done rather than submitted)
     with tracker_app.app_context():
         record = records.get(get_db(), ids["ceri"], quiz.activity)
     assert record["state"] == "in_progress" and record["notes"] == ""
     assert "Quiz passed" in inductee.get(f"/records/{ids['ceri']}/{quiz.activity}").get_data(as_text=True)
-    assert post(inductee, f"/records/{ids['ceri']}/{quiz.activity}/submit", {"confirm": "y"}).status_code == 302
+    assert post(inductee, f"/records/{ids['ceri']}/{quiz.activity}/done").status_code == 302
+    with tracker_app.app_context():
+        assert records.get(get_db(), ids["ceri"], quiz.activity)["state"] == "done"
     manager = signed_in(tracker_app, "manager@example.org")
     assert "Ceri Williams" in manager.get("/quizzes").get_data(as_text=True)
 
@@ -224,7 +227,7 @@ def test_portfolio_pdf_is_a_valid_pdf_with_every_section(tracker_app, ids):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))
     text = " ".join(page.extract_text() for page in reader.pages)
-    for heading in ("Dafydd Morgan", "Induction progress", "Signed-off activities", "Shared reflections", "Quiz results",
+    for heading in ("Dafydd Morgan", "Induction progress", "Completed activities", "Shared reflections", "Quiz results",
                     "Personal development plan", "Supervision"):
         assert heading in text, heading
     assert "Finding out more about my role" in text       # activity 1.1 is signed off in the demo data

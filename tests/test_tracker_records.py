@@ -106,18 +106,25 @@ def test_audit_log_is_append_only(tracker_app):
 def test_manager_cannot_sign_off_twice(tracker_app, people):
     manager = signed_in(tracker_app, "manager@example.org")
     d = people["dafydd"]
-    assert post(manager, f"/records/{d}/1.2/sign-off").status_code == 302
-    assert post(manager, f"/records/{d}/1.2/sign-off").status_code == 303  # already signed off
-    assert len(audit_rows(tracker_app, action="record.sign_off", activity_id="1.2")) == 1
+    assert post(manager, f"/records/{d}/2.1/sign-off").status_code == 302
+    assert post(manager, f"/records/{d}/2.1/sign-off").status_code == 303  # already signed off
+    assert len(audit_rows(tracker_app, action="record.sign_off", activity_id="2.1")) == 1
 
 
 def test_submitting_an_empty_record_is_refused_with_a_message(tracker_app, people):
     inductee = signed_in(tracker_app, "inductee@example.org")
     d = people["dafydd"]
-    assert post(inductee, f"/records/{d}/1.6/notes", {"notes": ""}).status_code == 302
-    response = post(inductee, f"/records/{d}/1.6/submit", {"confirm": "y"})
+    assert post(inductee, f"/records/{d}/2.2/notes", {"notes": ""}).status_code == 302
+    response = post(inductee, f"/records/{d}/2.2/submit", {"confirm": "y"})
     assert response.status_code == 400
     assert "Add notes or evidence before you submit" in response.get_data(as_text=True)
+    # The same for marking done an activity that needs no sign-off (1.6).
+    assert post(inductee, f"/records/{d}/1.6/notes", {"notes": ""}).status_code == 302
+    response = post(inductee, f"/records/{d}/1.6/done")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'class="govuk-error-summary"' in html
+    assert "Add notes or evidence before you mark this activity as done" in html
+    assert record_row(tracker_app, d, "1.6")["state"] == "in_progress"
 
 
 # ---- bad input: messages, nothing lost, never a 500 ---------------------------------
@@ -151,10 +158,10 @@ def test_bad_input_shows_what_to_fix_and_keeps_what_was_typed(tracker_app, peopl
 
 def test_manager_return_without_comment_is_refused(tracker_app, people):
     manager = signed_in(tracker_app, "manager@example.org")
-    response = post(manager, f"/records/{people['dafydd']}/1.2/return", {"comment": ""})
+    response = post(manager, f"/records/{people['dafydd']}/2.1/return", {"comment": ""})
     assert response.status_code == 400
     assert "Say what the inductee needs to change" in response.get_data(as_text=True)
-    assert record_row(tracker_app, people["dafydd"], "1.2")["state"] == "submitted"
+    assert record_row(tracker_app, people["dafydd"], "2.1")["state"] == "submitted"
 
 
 def test_not_required_needs_a_reason_and_only_a_manager_can_set_it(tracker_app, people):
@@ -172,7 +179,7 @@ def test_not_required_needs_a_reason_and_only_a_manager_can_set_it(tracker_app, 
         item = next(get_db().query("SELECT * FROM plan_items WHERE inductee_id = ? AND activity_id = '1.6'", [d]))
     assert item["not_required"] == 1 and item["reason"] == "Did this in her last post"
     page = inductee.get("/my-induction").get_data(as_text=True)
-    assert "of 5 signed off" in page  # six activities, one not required
+    assert "of 5 complete" in page  # six activities, one not required
 
 
 # ---- uploads ---------------------------------------------------------------------------
@@ -287,7 +294,7 @@ def test_dashboards_show_changes_at_once_and_never_another_persons_page(tracker_
 
 def test_overdue_counts_what_the_inductee_still_has_to_do(tracker_app, people):
     # In the demo data Dafydd's targets for 1.1 to 1.4 have passed: 1.1 is signed off and
-    # 1.2 waits for the manager, so only 1.3 (returned) and 1.4 (in progress) are overdue.
+    # 1.2 is done (it needs no sign-off), so only 1.3 and 1.4 (in progress) are overdue.
     manager = signed_in(tracker_app, "manager@example.org")
     team = manager.get("/team").get_data(as_text=True)
     overdue = team.split("<h2 class=\"govuk-heading-m\">Overdue</h2>")[1]
@@ -298,3 +305,111 @@ def test_overdue_counts_what_the_inductee_still_has_to_do(tracker_app, people):
     assert re.findall(r'<td class="govuk-table__cell">(\d+)</td>', row) == ["2"]
     page = manager.get(f"/team/{people['dafydd']}").get_data(as_text=True)
     assert page.count("govuk-tag--red\">Overdue") == 2
+    # Once submitted, 1.4 waits on the manager, not the inductee: it is no longer overdue.
+    dafydd = signed_in(tracker_app, "inductee@example.org")
+    assert post(dafydd, f"/records/{people['dafydd']}/1.4/submit", {"confirm": "y"}).status_code == 302
+    row = manager.get("/team").get_data(as_text=True).split("Dafydd Morgan</a></th>")[1].split("</tr>")[0]
+    assert re.findall(r'<td class="govuk-table__cell">(\d+)</td>', row) == ["1"]
+    assert manager.get(f"/team/{people['dafydd']}").get_data(as_text=True).count("govuk-tag--red\">Overdue") == 1
+
+
+# ---- activities that need no manager sign-off (sign_off: false) ---------------------------
+
+def completed_label(html: str, who: str) -> tuple[int, int]:
+    """(complete, required) from a progress bar's label, e.g. 'Dafydd Morgan: 2 of 37 complete'."""
+    match = re.search(rf'aria-label="{re.escape(who)}: (\d+) of (\d+) (?:activities )?complete"', html)
+    assert match, f"no progress label for {who}"
+    return int(match.group(1)), int(match.group(2))
+
+
+def pending_table(html: str) -> str:
+    return html.split('id="pending"')[1].split("</table>")[0]
+
+
+def test_activity_without_sign_off_is_complete_once_marked_done_and_never_queued(tracker_app, people):
+    d = people["dafydd"]
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    manager = signed_in(tracker_app, "manager@example.org")
+    done_before, required = completed_label(manager.get("/team").get_data(as_text=True), "Dafydd Morgan")
+    assert done_before == 2  # the demo data: 1.1 signed off, 1.2 marked done
+
+    page = inductee.get(f"/records/{d}/1.3").get_data(as_text=True)
+    assert "Manager sign-off not required: it is complete when you mark it done" in page
+    assert ">Mark as done</button>" in page
+    assert "Check and submit for sign-off" not in page and "submit for sign-off" not in page.lower().split("<main")[1]
+    # The submit-for-sign-off path is not offered, and refused if asked for directly.
+    check = inductee.get(f"/records/{d}/1.3/submit")
+    assert check.status_code == 303 and check.location.endswith(f"/records/{d}/1.3")
+    assert post(inductee, f"/records/{d}/1.3/submit", {"confirm": "y"}).status_code == 303
+    assert record_row(tracker_app, d, "1.3")["state"] == "in_progress"
+
+    assert post(inductee, f"/records/{d}/1.3/done").status_code == 302
+    row = record_row(tracker_app, d, "1.3")
+    assert row["state"] == "done" and row["done_at"] and row["submitted_at"] is None
+    page = inductee.get(f"/records/{d}/1.3").get_data(as_text=True)
+    assert "Marked as done. This activity needs no sign-off, so it is complete." in page
+    assert 'govuk-tag--green">Done<' in page and 'id="done-note"' in page
+    assert "In progress → Done" in page
+    assert "Save notes" in page  # still the inductee's to add to
+    assert post(inductee, f"/records/{d}/1.3/notes", {"notes": "Added a Now what? step."}).status_code == 302
+    assert record_row(tracker_app, d, "1.3")["state"] == "done"
+    moves = [(a["from_state"], a["to_state"]) for a in audit_rows(tracker_app, record_id=row["id"], action="record.mark_done")]
+    assert moves == [("in_progress", "done")]
+
+    # Progress counts it complete for both people; it never reaches the manager's queue.
+    mine = inductee.get("/my-induction").get_data(as_text=True)
+    assert completed_label(mine, "Whole induction") == (done_before + 1, required)
+    assert 'id="status-1-3"><strong class="govuk-tag govuk-tag--green">Done</strong>' in mine
+    team = manager.get("/team").get_data(as_text=True)
+    assert completed_label(team, "Dafydd Morgan") == (done_before + 1, required)
+    assert "1.3 " not in pending_table(team) and "1.2 " not in pending_table(team)
+    overdue = [line for line in team.split('<h2 class="govuk-heading-m">Overdue</h2>')[1].splitlines()
+               if "Dafydd Morgan:" in line]
+    assert overdue and not any("1.3 " in line for line in overdue)
+    manager_view = manager.get(f"/records/{d}/1.3").get_data(as_text=True)
+    assert "Your decision" not in manager_view
+    assert "Manager sign-off not required: complete when the inductee marks it done" in manager_view
+    # The portfolio lists it with the completed activities, as needing no sign-off.
+    portfolio = manager.get(f"/portfolio/{d}").get_data(as_text=True)
+    completed = portfolio.split('id="portfolio-activities"')[1].split("</section>")[0]
+    item = completed.split("1.3 Reflecting on my beliefs and values")[1].split("</div>")[0]
+    assert "Marked as done on" in item and "no manager sign-off needed" in item
+    assert f"{done_before + 1} of {required} required activities complete" in portfolio
+
+
+def test_activity_with_sign_off_still_needs_it(tracker_app, people):
+    d = people["dafydd"]
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    manager = signed_in(tracker_app, "manager@example.org")
+    page = inductee.get(f"/records/{d}/1.4").get_data(as_text=True)
+    assert "Manager sign-off required" in page and "Check and submit for sign-off" in page
+    assert "Mark as done" not in page
+    assert post(inductee, f"/records/{d}/1.4/done").status_code == 303  # refused
+    assert record_row(tracker_app, d, "1.4")["state"] == "in_progress"
+    done_before, required = completed_label(manager.get("/team").get_data(as_text=True), "Dafydd Morgan")
+
+    assert post(inductee, f"/records/{d}/1.4/submit", {"confirm": "y"}).status_code == 302
+    team = manager.get("/team").get_data(as_text=True)
+    assert "1.4 The reasons behind absence" in pending_table(team)
+    assert completed_label(team, "Dafydd Morgan") == (done_before, required)  # waiting is not complete
+    assert post(manager, f"/records/{d}/1.4/sign-off").status_code == 302
+    team = manager.get("/team").get_data(as_text=True)
+    assert completed_label(team, "Dafydd Morgan") == (done_before + 1, required)
+    assert "1.4 " not in pending_table(team)
+
+
+def test_record_submitted_before_the_rule_leaves_the_queue_and_can_be_marked_done(tracker_app, people):
+    """A record of an activity without sign-off that was submitted before sign_off: false was honoured."""
+    d = people["dafydd"]
+    with tracker_app.app_context():
+        db = get_db()
+        db.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state, notes, submitted_at)"
+                   " VALUES (?, '1.6', 'Old title', 'submitted', 'Finished it.', '2026-11-01T10:00:00Z')", [d])
+        db.conn.commit()
+    manager = signed_in(tracker_app, "manager@example.org")
+    assert "1.6 " not in pending_table(manager.get("/team").get_data(as_text=True))
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    page = inductee.get(f"/records/{d}/1.6").get_data(as_text=True)
+    assert "no longer needs your manager's sign-off" in page and ">Mark as done</button>" in page
+    assert post(inductee, f"/records/{d}/1.6/done").status_code == 302
+    assert record_row(tracker_app, d, "1.6")["state"] == "done"

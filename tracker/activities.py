@@ -8,7 +8,7 @@ from flask_login import current_user
 from . import accounts, audit, content, files, records
 from .access import can_manage_induction, inductee_or_404, role_required
 from .db import get_db
-from .forms import (FileEvidenceForm, NotesForm, ReopenForm, ReturnForm, SignOffForm, SubmitForm,
+from .forms import (DoneForm, FileEvidenceForm, NotesForm, ReopenForm, ReturnForm, SignOffForm, SubmitForm,
                     TextEvidenceForm, WitnessForm)
 
 bp = Blueprint("activities", __name__)
@@ -59,6 +59,7 @@ def _render(ctx: dict, status: int = 200, **forms):
     editable = ctx["is_owner"] and ctx["state"] in records.EDITABLE and ctx["activity"] is not None
     notes_form = forms.pop("notes_form", None) or NotesForm(notes=ctx["record"]["notes"] if ctx["record"] else "")
     defaults = {"text_form": TextEvidenceForm(), "file_form": FileEvidenceForm(), "witness_form": WitnessForm(),
+                "done_form": DoneForm(),
                 "sign_off_form": SignOffForm(), "return_form": ReturnForm(), "reopen_form": ReopenForm()}
     defaults.update(forms)
     return render_template("activities/record.html", editable=editable, notes_form=notes_form,
@@ -165,12 +166,38 @@ def download(evidence_id: int):
     return send_file(path, mimetype=item["content_type"], as_attachment=True, download_name=item["file_name"])
 
 
+@bp.route("/records/<int:inductee_id>/<activity_id>/done", methods=["POST"])
+@role_required("inductee")
+def mark_done(inductee_id: int, activity_id: str):
+    """An activity that needs no manager sign-off is complete when the inductee marks it done."""
+    ctx = _owner_context(inductee_id, activity_id)
+    if ctx["activity"].sign_off:
+        flash("This activity needs your manager's sign-off: submit it for sign-off instead.", "warning")
+        return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id)), 303
+    form = DoneForm()
+    if not form.validate() or ctx["record"] is None:
+        return _locked(inductee_id, activity_id)
+    try:
+        records.transition(get_db(), ctx["record"]["id"], "mark_done", current_user.id)
+    except records.TransitionError as error:
+        if str(error) != "empty":
+            return _locked(inductee_id, activity_id)
+        notes_form = NotesForm(formdata=None, notes=ctx["record"]["notes"])
+        notes_form.notes.errors = ["Add notes or evidence before you mark this activity as done"]
+        return _render(ctx, 400, notes_form=notes_form)
+    flash("Marked as done. This activity needs no sign-off, so it is complete.", "success")
+    return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id))
+
+
 @bp.route("/records/<int:inductee_id>/<activity_id>/submit", methods=["GET", "POST"])
 @role_required("inductee")
 def submit(inductee_id: int, activity_id: str):
     """'Check your answers' before submitting for sign-off."""
     ctx = _owner_context(inductee_id, activity_id)
-    if ctx["state"] not in ("in_progress", "returned"):
+    if not ctx["activity"].sign_off:
+        flash("This activity needs no sign-off: mark it as done when you have finished it.", "warning")
+        return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id)), 303
+    if ctx["state"] not in ("in_progress", "returned", "done"):
         return _locked(inductee_id, activity_id)
     form = SubmitForm()
     if request.method == "POST" and form.validate():

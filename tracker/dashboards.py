@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from . import accounts, content, pagecache, progress
+from . import accounts, content, pagecache, progress, records
 from .access import inductee_or_404, role_required
 from .db import get_db
 
@@ -55,23 +55,27 @@ def render_team():
     db = get_db()
     team = accounts.team_of(db, current_user.id)
     rows = progress.team_rows(db, team)
+    # Activities that need no sign-off never wait for it (a record submitted before that rule was
+    # kept is marked done by its inductee); records of activities no longer in the handbook still show.
+    no_sign_off = {a.id for a in content.activities() if not a.sign_off}
     # CROSS JOIN keeps SQLite starting from the manager's team; otherwise it scans every
     # submitted record in the database through the state index.
-    pending = list(db.query(
+    pending = [row for row in db.query(
         "SELECT r.id, r.activity_id, r.activity_title, r.submitted_at, u.id AS inductee_id, u.name AS inductee_name"
         " FROM team_members t CROSS JOIN records r ON r.inductee_id = t.inductee_id JOIN users u ON u.id = r.inductee_id"
-        " WHERE t.manager_id = ? AND r.state = 'submitted' ORDER BY r.submitted_at, r.id", [current_user.id]))
+        " WHERE t.manager_id = ? AND r.state = 'submitted' ORDER BY r.submitted_at, r.id", [current_user.id])
+        if row["activity_id"] not in no_sign_off]
     names = {m["id"]: m["name"] for m in team}
     titles = {a.id: a.title for a in content.activities()}
     overdue = [
         {"inductee_id": i, "name": names[i], "activity_id": a, "title": titles[a], "target_date": dt.date.fromisoformat(t)}
-        for i, a, t in db.conn.execute(
-            "SELECT p.inductee_id, p.activity_id, p.target_date FROM team_members m CROSS JOIN plan_items p"
+        for i, a, t, state in db.conn.execute(
+            "SELECT p.inductee_id, p.activity_id, p.target_date, r.state FROM team_members m CROSS JOIN plan_items p"
             " ON p.inductee_id = m.inductee_id LEFT JOIN records r ON r.inductee_id = p.inductee_id"
             " AND r.activity_id = p.activity_id WHERE m.manager_id = ? AND p.target_date < ? AND NOT p.not_required"
             " AND coalesce(r.state, '') NOT IN ('signed_off', 'submitted') ORDER BY p.target_date, p.activity_id",
             [current_user.id, dt.date.today().isoformat()])
-        if a in titles
+        if a in titles and not records.is_complete(state or "", a not in no_sign_off)
     ]
     return render_template("dashboards/team.html", team=team, rows=rows, pending=pending,
                            overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue))

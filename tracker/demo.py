@@ -50,13 +50,17 @@ def create_demo_data(db) -> dict[str, int]:
                              witness_role="Team manager", body="We discussed local arrangements in detail.")
         records.transition(db, rec["id"], "submit", first)
         records.transition(db, rec["id"], "sign_off", manager, "A thorough discussion. Well done.")
+        # 1.2 and 1.3 need no manager sign-off (sign_off: false): the inductee marks them done.
         rec = work(first, "1.2", "For each value I listed three things I will do, such as explaining my role at every first visit.")
-        records.transition(db, rec["id"], "submit", first)
-        rec = work(first, "1.3", "My reflection on what I believe about attendance.")
+        records.transition(db, rec["id"], "mark_done", first)
+        work(first, "1.3", "My reflection on what I believe about attendance.")
+        work(first, "1.4", "Started the two lists with a colleague.")
+        rec = work(first, "1.5", "Worked through the case studies with Rhian: what each absence told us.")
         records.transition(db, rec["id"], "submit", first)
         records.transition(db, rec["id"], "return", manager,
                            "Please add what you would do differently, using the 'Now what?' step of Borton's model.")
-        work(first, "1.4", "Started the two lists with a colleague.")
+        rec = work(first, "2.1", "Visited my three schools and met each attendance lead.")
+        records.transition(db, rec["id"], "submit", first)
     if records.get(db, second, "1.1") is None and content.activity("1.1"):
         work(second, "1.1", "Booked a meeting with Rhian for Thursday.")
     if not db.execute("SELECT 1 FROM supervision_sessions WHERE inductee_id = ?", [first]).fetchone():

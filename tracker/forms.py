@@ -79,6 +79,10 @@ class SubmitForm(FlaskForm):
                            validators=[DataRequired("Confirm the record is your own work and identifies no child or family")])
 
 
+class DoneForm(FlaskForm):
+    """Marking an activity that needs no sign-off as done: nothing to fill in but the CSRF token."""
+
+
 class SignOffForm(FlaskForm):
     comment = TextAreaField("Comment (optional)", validators=[Length(max=5000)])
 

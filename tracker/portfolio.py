@@ -16,8 +16,11 @@ bp = Blueprint("portfolio", __name__)
 
 def gather(db, inductee: dict) -> dict:
     inductee_id = inductee["id"]
-    signed = list(db.query("SELECT r.*, u.name AS signed_off_by_name FROM records r LEFT JOIN users u ON u.id = r.signed_off_by"
-                           " WHERE r.inductee_id = ? AND r.state = 'signed_off'", [inductee_id]))
+    # Completed: signed off, or marked done when the activity needs no sign-off.
+    signed = [r for r in db.query(
+        "SELECT r.*, u.name AS signed_off_by_name FROM records r LEFT JOIN users u ON u.id = r.signed_off_by"
+        " WHERE r.inductee_id = ? AND r.state IN ('signed_off', 'done')", [inductee_id])
+        if records.is_complete(r["state"], _needs_sign_off(r["activity_id"]))]
     signed.sort(key=lambda r: tuple(int(p) if p.isdigit() else 0 for p in r["activity_id"].split(".")))
     evidence: dict[int, list[dict]] = {}
     for item in db.query("SELECT e.* FROM evidence e JOIN records r ON r.id = e.record_id"
@@ -52,6 +55,11 @@ def gather(db, inductee: dict) -> dict:
     }
 
 
+def _needs_sign_off(activity_id: str) -> bool:
+    activity = content.activity(activity_id)
+    return activity.sign_off if activity else True
+
+
 @bp.route("/portfolio/<int:inductee_id>")
 @role_required("inductee", "manager")
 def page(inductee_id: int):
@@ -81,7 +89,7 @@ def sign_off(inductee_id: int):
     db = get_db()
     induction = progress.summary(db, inductee)
     if not induction.complete:
-        flash("The induction can be signed off only when every required activity is signed off.", "warning")
+        flash("The induction can be signed off only when every required activity is complete.", "warning")
         return redirect(url_for(".page", inductee_id=inductee_id)), 303
     with writing(db):
         db.conn.execute("INSERT OR IGNORE INTO induction_signoffs (inductee_id, signed_off_by, comment) VALUES (?, ?, ?)",

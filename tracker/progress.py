@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from handbook.timeestimate import describe_minutes
 
 from . import content
+from .records import is_complete
 
 
 @dataclass
@@ -16,13 +17,17 @@ class SectionProgress:
     section_id: str
     title: str
     required: int = 0
-    signed_off: int = 0
+    completed: int = 0  # signed off, or done when the activity needs no sign-off
     submitted: int = 0
     started: int = 0  # in progress or returned
 
     @property
+    def signed_off(self) -> int:  # the name before activities without sign-off counted
+        return self.completed
+
+    @property
     def percent(self) -> int:
-        return round(100 * self.signed_off / self.required) if self.required else 100
+        return round(100 * self.completed / self.required) if self.required else 100
 
 
 @dataclass
@@ -54,12 +59,14 @@ class Induction:
         return sum(s.required for s in self.sections)
 
     @property
-    def signed_off(self) -> int:
-        return sum(s.signed_off for s in self.sections)
+    def completed(self) -> int:
+        return sum(s.completed for s in self.sections)
+
+    signed_off = completed  # the name before activities without sign-off counted
 
     @property
     def percent(self) -> int:
-        return round(100 * self.signed_off / self.required) if self.required else 100
+        return round(100 * self.completed / self.required) if self.required else 100
 
     @property
     def overdue(self) -> list[DueItem]:
@@ -67,7 +74,7 @@ class Induction:
 
     @property
     def complete(self) -> bool:
-        return self.required > 0 and self.signed_off == self.required
+        return self.required > 0 and self.completed == self.required
 
     @property
     def remaining(self) -> str:
@@ -81,12 +88,16 @@ class Induction:
 class TeamRow:
     """What the team page shows for one inductee: counts, without the per-activity detail."""
     required: int = 0
-    signed_off: int = 0
+    completed: int = 0
     overdue: int = 0
     remaining_min: int = 0
     remaining_max: int = 0
 
     remaining = Induction.remaining
+
+    @property
+    def signed_off(self) -> int:
+        return self.completed
 
 
 def team_rows(db: Database, inductees: list[dict]) -> dict[int, TeamRow]:
@@ -99,21 +110,22 @@ def team_rows(db: Database, inductees: list[dict]) -> dict[int, TeamRow]:
     plans = {(i, a): (t, n) for i, a, t, n in db.conn.execute(
         f"SELECT inductee_id, activity_id, target_date, not_required FROM plan_items WHERE inductee_id IN ({marks})", ids)}
     today = dt.date.today().isoformat()
-    activities = [(a.id, a.estimate) for a in content.activities()]
+    activities = [(a.id, a.estimate, a.sign_off) for a in content.activities()]
     rows = {}
     for inductee_id in ids:
         row = rows[inductee_id] = TeamRow()
-        for activity_id, estimate in activities:
+        for activity_id, estimate, needs_sign_off in activities:
             target, not_required = plans.get((inductee_id, activity_id), (None, 0))
             if not_required:
                 continue
             row.required += 1
-            if states.get((inductee_id, activity_id)) == "signed_off":
-                row.signed_off += 1
+            state = states.get((inductee_id, activity_id), "not_started")
+            if is_complete(state, needs_sign_off):
+                row.completed += 1
                 continue
             row.remaining_min += estimate.min_minutes
             row.remaining_max += estimate.max_minutes
-            if target and target < today and states.get((inductee_id, activity_id)) != "submitted":
+            if target and target < today and state != "submitted":
                 row.overdue += 1
     return rows
 
@@ -156,12 +168,12 @@ def summarise(inductee: dict, states: dict[str, tuple], plan: dict[str, tuple]) 
             section = by_section[activity.section] = SectionProgress(activity.section, content.section_title(activity.section))
         state = states.get(activity.id, ("not_started",))[0]
         section.required += 1
-        if state == "signed_off":
-            section.signed_off += 1
+        if is_complete(state, activity.sign_off):
+            section.completed += 1
             continue
         if state == "submitted":
             section.submitted += 1
-        elif state in ("in_progress", "returned"):
+        elif state in ("in_progress", "returned", "done"):
             section.started += 1
         estimate = activity.estimate
         induction.remaining_min += estimate.min_minutes

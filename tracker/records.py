@@ -4,6 +4,12 @@ current state inside one write transaction and written to the audit log.
     not_started -> in_progress -> submitted -> signed_off
                                   submitted -> returned -> submitted ...
     signed_off -> in_progress (a manager reopens it)
+
+An activity that needs no manager sign-off (sign_off: false in the handbook) is never submitted:
+the inductee marks it done, which completes it.
+
+    in_progress / returned / submitted -> done   (the routes allow this only without sign-off)
+    done stays editable by the inductee; saving keeps it done
 """
 from __future__ import annotations
 
@@ -18,16 +24,18 @@ STATE_LABELS = {
     "submitted": "Waiting for sign-off",
     "signed_off": "Signed off",
     "returned": "Returned for changes",
+    "done": "Done",
 }
 STATE_TAG_COLOURS = {
     "not_started": "grey", "in_progress": "light-blue", "submitted": "yellow",
-    "signed_off": "green", "returned": "red",
+    "signed_off": "green", "returned": "red", "done": "green",
 }
-EDITABLE = {"not_started", "in_progress", "returned"}
+EDITABLE = {"not_started", "in_progress", "returned", "done"}
 # action -> (states it may start from, state it ends in or None to keep)
 TRANSITIONS = {
     "save": (EDITABLE, None),
-    "submit": ({"in_progress", "returned"}, "submitted"),
+    "submit": ({"in_progress", "returned", "done"}, "submitted"),
+    "mark_done": ({"in_progress", "returned", "submitted"}, "done"),
     "sign_off": ({"submitted"}, "signed_off"),
     "return": ({"submitted"}, "returned"),
     "reopen": ({"signed_off"}, "in_progress"),
@@ -71,6 +79,7 @@ def _move(db: Database, record: dict, action: str, actor_id: int, detail: str = 
         "submit": ", submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), signed_off_at = NULL, signed_off_by = NULL",
         "sign_off": ", signed_off_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), signed_off_by = :actor",
         "reopen": ", signed_off_at = NULL, signed_off_by = NULL",
+        "mark_done": ", done_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
     }.get(action, "")
     db.conn.execute(
         f"UPDATE records SET state = :state, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'){extra} WHERE id = :id",
@@ -114,16 +123,22 @@ def remove_evidence(db: Database, evidence: dict, actor_id: int) -> None:
 
 
 def transition(db: Database, record_id: int, action: str, actor_id: int, comment: str = "") -> str:
-    """Submit, sign off, return or reopen. A comment, if given, is kept with the record."""
+    """Submit, mark done, sign off, return or reopen. A comment, if given, is kept with the record."""
     with writing(db):
         record = _locked_record(db, record_id, action)
-        if action == "submit" and not has_content(db, record):
+        if action in ("submit", "mark_done") and not has_content(db, record):
             raise TransitionError("empty")
         if comment:
             db.conn.execute("INSERT INTO comments (record_id, author_id, body) VALUES (?, ?, ?)",
                             (record_id, actor_id, comment))
         # The audit entry holds no free text (it cannot be erased); the comment itself is kept in comments.
         return _move(db, record, action, actor_id, detail="with comment" if comment else "")
+
+
+def is_complete(state: str, needs_sign_off: bool) -> bool:
+    """Signed off, or marked done when the activity needs no sign-off. (If the handbook later asks
+    for sign-off, a record marked done is not complete until it is signed off.)"""
+    return state == "signed_off" or (state == "done" and not needs_sign_off)
 
 
 def has_content(db: Database, record: dict) -> bool:
