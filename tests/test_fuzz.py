@@ -86,7 +86,15 @@ def snapshot(app):
                           "supervision_sessions", "supervision_actions", "users", "quiz_attempts")}
 
 
-field_text = st.one_of(st.text(max_size=50), st.text(alphabet="0123456789-/", max_size=12),
+# Digits that are not ASCII (str.isdigit() is true for all of them; int() refuses "²" and reads
+# "٣" and "５"), control and invisible characters, and numbers too long for int() or SQLite.
+ODD_DIGITS = "²³¹⁴½٣٠١۵५०５６"
+CONTROL = "\x00\x01\x08\x0b\x1f\x7f\x85\u200b\u202e\u2028\t\r\n "
+numberish = st.one_of(st.text(alphabet="0123456789" + ODD_DIGITS + CONTROL, min_size=1, max_size=8),
+                      st.sampled_from(["²", "٣", "５", "१२", "1²", "0", "-1", "+1", " 1", "1\x00", "0x10", "1e3",
+                                       "9" * 19, "9" * 5000]))
+field_text = st.one_of(st.text(max_size=50), st.text(alphabet="0123456789-/", max_size=12), numberish,
+                       st.text(alphabet=string.printable + ODD_DIGITS + CONTROL, max_size=30),
                        st.sampled_from(["", " ", "2026-13-45", "yes", "no", "true", "-1", "9999", "\x00", "'; DROP TABLE users; --"]),
                        st.text(min_size=3000, max_size=6000))
 ENDPOINTS = [
@@ -125,3 +133,47 @@ def test_forms_never_answer_500_and_refusals_write_nothing(fuzz_app, email, url,
             assert snapshot(fuzz_app) == before, "a refused form changed the database"
 
     run()
+
+
+# Forms with number fields, with everything else valid so the numbers are read.
+NUMBER_FIELDS = [
+    ("inductee@example.org", "/quizzes/values-and-principles", {}, ["q0", "q1", "q2", "q3"]),
+    ("manager@example.org", "/supervision/{d}/sessions/new", {"session_date": "2026-11-24", "agenda": "Plan"}, ["done"]),
+    ("inductee@example.org", "/reflections/new", {"entry_date": "2026-11-20", "title": "t", "what": "w", "so_what": "s",
+                                                  "now_what": "n"}, ["supervision_id"]),
+    ("inductee@example.org", "/pdp/{d}", {"strengths": "Listening"}, ["supervision_id"]),
+    ("admin@example.org", "/admin/users/{d}/managers", {}, ["managers"]),
+    ("admin@example.org", "/admin/users/new", {"name": "N", "email": "n@example.org", "role": "inductee",
+                                               "password": "long-enough-pw"}, ["managers"]),
+]
+
+
+@pytest.mark.parametrize("email,url,valid,fields", NUMBER_FIELDS, ids=[e[1] for e in NUMBER_FIELDS])
+def test_number_fields_take_any_characters(fuzz_app, email, url, valid, fields):
+    client = signed_in(fuzz_app, email)
+    token = csrf_token(client.get("/account/password").get_data(as_text=True))
+    path = url.format(d=fuzz_app.config["DEMO_IDS"]["inductee@example.org"])
+
+    @FUZZ
+    @given(numbers=st.dictionaries(st.sampled_from(fields), st.lists(numberish, min_size=1, max_size=3), min_size=1))
+    def run(numbers):
+        response = client.post(path, data={"csrf_token": token, **valid, **numbers})
+        assert response.status_code < 500, (path, numbers)
+
+    run()
+
+
+@FUZZ
+@given(number=numberish, template=st.sampled_from(["/records/{n}/1.4", "/reflections/{n}", "/evidence/{n}/file",
+                                                    "/supervision/sessions/{n}", "/plan/{n}", "/portfolio/{n}"]))
+def test_ids_in_addresses_take_any_characters(fuzz_app, number, template):
+    from urllib.parse import quote
+    client = fuzz_app.test_client()
+    with client.session_transaction() as session:  # signed in as the inductee, without hashing a password each time
+        from tracker import accounts
+        from tracker.db import get_db
+        with fuzz_app.app_context():
+            row = accounts.find_by_email(get_db(), "inductee@example.org")
+        session["_user_id"] = f"{row['id']}:{row['session_version']}"
+    response = client.get(template.format(n=quote(number, safe="")))
+    assert response.status_code < 500, (template, number)

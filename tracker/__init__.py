@@ -44,6 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or instance_secret_key(Path(app.instance_path))
+    from .forms import AsciiIntConverter
+    app.url_map.converters["int"] = AsciiIntConverter  # before any route is added
 
     from . import content, db
     db.init_app(app)
@@ -89,10 +91,11 @@ def instance_secret_key(instance: Path) -> str:
 def load_user(session_id: str):
     from .accounts import User, get_user
     from .db import get_db
+    from .forms import ascii_int
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit():
+    if ascii_int(user_id) is None:
         return None
-    row = get_user(get_db(), int(user_id))
+    row = get_user(get_db(), ascii_int(user_id))
     if row is None or not row["active"] or str(row["session_version"]) != version:
         return None
     return User(row)

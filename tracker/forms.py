@@ -6,10 +6,36 @@ from flask_wtf.file import FileField
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from werkzeug.routing import IntegerConverter
 
 from .accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS, password_problem
 
 NOTES_LIMIT = 20_000
+MAX_ID_DIGITS = 18  # every id fits SQLite's 64-bit integers; a longer number is no id of ours
+
+
+def ascii_int(value) -> int | None:
+    """A whole number written in ASCII digits only ("12"), or None: the one way the tracker reads
+    numbers from forms, URLs and cookies. str.isdigit() is true for "²", which int() refuses, and
+    int() reads "٣" and "５" as 3 and 5, and refuses more than 4,300 digits; none of those is
+    a number a page of ours sends."""
+    if isinstance(value, str) and 0 < len(value) <= MAX_ID_DIGITS and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def ascii_id(value) -> int:
+    """coerce= for select fields of ids: ascii_int, raising ValueError (which WTForms reports)."""
+    number = value if isinstance(value, int) else ascii_int(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
+class AsciiIntConverter(IntegerConverter):
+    """<int:...> in routes: ASCII digits only, at most MAX_ID_DIGITS (Werkzeug's own takes any
+    Unicode digit and any length, and SQLite refuses an integer over 64 bits with an error)."""
+    regex = rf"[0-9]{{1,{MAX_ID_DIGITS}}}"
 
 
 def strong_password(form, field):
@@ -38,13 +64,13 @@ class UserForm(FlaskForm):
         DataRequired("Enter an email address"), Email("Enter an email address in the correct format, like name@example.org")])
     role = RadioField("Role", choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
                       validators=[DataRequired("Select a role")])
-    managers = SelectMultipleField("Managers", coerce=int, description="For inductees: who supervises and signs off their induction")
+    managers = SelectMultipleField("Managers", coerce=ascii_id, description="For inductees: who supervises and signs off their induction")
     password = PasswordField("Temporary password", description=f"At least {MIN_PASSWORD_LENGTH} characters. Give it to the person securely.",
                              validators=[DataRequired("Enter a temporary password"), strong_password])
 
 
 class ManagersForm(FlaskForm):
-    managers = SelectMultipleField("Managers", coerce=int)
+    managers = SelectMultipleField("Managers", coerce=ascii_id)
 
 
 class ImportForm(FlaskForm):

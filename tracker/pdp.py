@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from . import audit
 from .access import inductee_or_404, role_required
 from .db import get_db, writing
+from .forms import ascii_int
 
 bp = Blueprint("pdp", __name__)
 TEXT_LIMIT = 5000
@@ -38,8 +39,7 @@ class PdpCommentForm(FlaskForm):
 
 def optional_id(value: str | None) -> int | None:
     """An optional select's id; blank (even whitespace) means none."""
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    return ascii_int((value or "").strip())
 
 
 TEXT_FIELDS = ["strengths", "areas_to_develop", "more_confident", "helped_by", "next_three_months", "next_twelve_months"]

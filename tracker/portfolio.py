@@ -10,6 +10,7 @@ from flask_login import current_user
 from . import accounts, audit, content, pdp, personal_data, progress, records, supervision
 from .access import can_manage_induction, inductee_or_404, role_required
 from .db import get_db, writing
+from .forms import ascii_int
 
 bp = Blueprint("portfolio", __name__)
 
@@ -21,7 +22,7 @@ def gather(db, inductee: dict) -> dict:
         "SELECT r.*, u.name AS signed_off_by_name FROM records r LEFT JOIN users u ON u.id = r.signed_off_by"
         " WHERE r.inductee_id = ? AND r.state IN ('signed_off', 'done')", [inductee_id])
         if records.is_complete(r["state"], _needs_sign_off(r["activity_id"]))]
-    signed.sort(key=lambda r: tuple(int(p) if p.isdigit() else 0 for p in r["activity_id"].split(".")))
+    signed.sort(key=lambda r: tuple(ascii_int(p) or 0 for p in r["activity_id"].split(".")))
     evidence: dict[int, list[dict]] = {}
     for item in db.query("SELECT e.* FROM evidence e JOIN records r ON r.id = e.record_id"
                          " WHERE r.inductee_id = ? ORDER BY e.id", [inductee_id]):

@@ -15,6 +15,7 @@ from handbook import answers, model
 from . import accounts, audit, content, records
 from .access import inductee_or_404, role_required
 from .db import get_db, writing
+from .forms import ascii_int
 
 bp = Blueprint("quizzes", __name__)
 
@@ -31,7 +32,8 @@ class Marked:
 
 
 def _option_index(value: str, options: list[str]) -> int | None:
-    return int(value) if value.isdigit() and int(value) < len(options) else None
+    index = ascii_int(value)
+    return index if index is not None and index < len(options) else None
 
 
 def right_answer(question) -> str:

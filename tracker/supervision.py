@@ -14,6 +14,7 @@ from . import audit
 from .accounts import get_user
 from .access import can_manage_induction, inductee_or_404, role_required
 from .db import get_db, writing
+from .forms import ascii_int
 
 bp = Blueprint("supervision", __name__)
 AGREEMENT_FIELDS = {
@@ -164,7 +165,7 @@ def new_session(inductee_id: int):
     carried = open_actions(db, inductee_id)
     rows, action_errors = _action_rows(request.form) if request.method == "POST" else ([{}] * ACTION_ROWS, [])
     if form.validate_on_submit() and not action_errors:
-        done_ids = {int(i) for i in request.form.getlist("done") if i.isdigit()} & {a["id"] for a in carried}
+        done_ids = {ascii_int(i) for i in request.form.getlist("done")} & {a["id"] for a in carried}
         with writing(db):
             cursor = db.conn.execute(
                 "INSERT INTO supervision_sessions (inductee_id, manager_id, session_date, agenda, discussion, decisions, next_date)"
