@@ -163,6 +163,8 @@ class SiteGenerator:
     def content_pages(self) -> None:
         for page in self.project.pages.values():
             text = (self.project.root / "content" / page.path).read_text(encoding="utf-8")
+            if page.path == "index.md" and self.tracker_url:
+                text = after_front_matter(text, tracker_button(self.tracker_url))
             self.pages[page.path] = text.rstrip("\n") + "\n\n" + sources_block(page.meta.sources)
 
     def generate(self) -> dict[str, str]:
@@ -256,6 +258,19 @@ class SiteGenerator:
 def abbreviations(glossary: model.Glossary) -> str:
     """Markdown abbreviation definitions: the abbr extension turns each use into a tooltip."""
     return "\n".join(f"*[{t.term}]: {t.meaning}" for t in glossary.terms) + "\n"
+
+
+def tracker_button(tracker_url: str) -> str:
+    return (f"[Open the induction tracker]({tracker_url}/){{ .md-button .md-button--primary .handbook-record }}"
+            " to plan, record and sign off induction work.\n")
+
+
+def after_front_matter(text: str, block: str) -> str:
+    """Insert a Markdown block at the top of a page's body, below its front matter."""
+    if text.startswith("---\n"):
+        end = text.index("\n---\n", 4) + len("\n---\n")
+        return f"{text[:end]}\n{block}\n{text[end:]}"
+    return f"{block}\n{text}"
 
 
 def sources_block(sources: list[model.Source]) -> str:

@@ -185,3 +185,26 @@ def shown_on_purpose(quiz) -> str:
     for question in quiz.questions:
         parts += [question.prompt, question.source, *getattr(question, "options", [])]
     return _plain(" ".join(parts))
+
+
+# ---- home page ---------------------------------------------------------------------
+
+def _start_here(site: Path):
+    article = _article(site / "index.html")
+    first_boxes = [b for b in _admonitions(article)]
+    headings = [e for e in article.iter() if e.tag in (f"{XHTML}h2",)]
+    return article, first_boxes[0], headings[0]
+
+
+def test_home_page_starts_with_start_here_for_officers_and_managers(real_site):
+    article, box, first_heading = _start_here(real_site)
+    text = " ".join(_text(box).split())
+    assert text.startswith("Start here") and "New to the service?" in text and "A manager?" in text
+    order = list(article.iter())
+    assert order.index(box) < order.index(first_heading)  # above the first heading, not at the bottom
+    assert "Open the induction tracker" not in _page_text(real_site / "index.html")  # no tracker configured
+
+
+def test_home_page_links_to_the_tracker_when_one_is_configured(real_site_with_tracker):
+    html_text = (real_site_with_tracker / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a[^>]+href="/tracker/"[^>]*>Open the induction tracker</a>', html_text)
