@@ -114,7 +114,11 @@ def build(root: Path = ROOT, site_dir: Path | None = None, tracker_url: str = ""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=site_dir.parent))
     try:
-        config = stage(root, project, work / "docs", work / "site", tracker_url)
+        try:
+            config = stage(root, project, work / "docs", work / "site", tracker_url)
+        except FileNotFoundError as exc:  # a setup step was skipped (node_modules): one line, no traceback
+            print(f"build stopped: {exc}; site/ was not changed.", file=sys.stderr)
+            return 1
         started = time.perf_counter()
         result = subprocess.run(BUILDER + ["build", "--strict", "--quiet", "-f", str(config)],
                                 cwd=root, capture_output=True, text=True, env=builder_env())
@@ -137,7 +141,11 @@ def serve(root: Path = ROOT, address: str = "127.0.0.1:8000", tracker_url: str =
     project = check(root)
     if not project.ok:
         return 1
-    config = stage(root, project, work / "docs", work / "site", tracker_url)
+    try:
+        config = stage(root, project, work / "docs", work / "site", tracker_url)
+    except FileNotFoundError as exc:
+        print(f"serve stopped: {exc}", file=sys.stderr)
+        return 1
 
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer

@@ -14,7 +14,7 @@ from typing import Iterable
 from pydantic import BaseModel, ValidationError
 
 from . import model
-from .yamlsource import ContentError, YamlDocument, parse_yaml, read_yaml_file
+from .yamlsource import ContentError, YamlDocument, parse_yaml, read_source_text, read_yaml_file
 
 FRIENDLY_MESSAGES = {
     "missing": "is required",
@@ -145,7 +145,10 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
 
 def load_page(file: Path, project: Project, content_dir: Path) -> None:
     relative = file.relative_to(project.root).as_posix()
-    text = file.read_text(encoding="utf-8")
+    text, errors = read_source_text(file, relative)
+    project.errors.extend(errors)
+    if text is None:
+        return
     match = FRONT_MATTER.match(text)
     if not match:
         project.errors.append(ContentError(relative, 1, "", "page must start with front matter (title, reviewed, sources) between --- lines"))

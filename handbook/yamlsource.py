@@ -139,10 +139,28 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument
     return YamlDocument(path, data, text, line_offset), errors
 
 
+MAX_SOURCE_BYTES = 1_000_000  # a real page or activity is a few KB; a huge file is a mistake, refused at once
+
+
+def read_source_text(file: Path, relative: str) -> tuple[str | None, list[ContentError]]:
+    """A content file's text, or an error naming the file (and the line of a bad byte)."""
+    size = file.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        return None, [ContentError(relative, None, "", f"file is {size:,} bytes; the limit is {MAX_SOURCE_BYTES:,} "
+                                                         "(split it, or move data out of the content)")]
+    data = file.read_bytes()
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [ContentError(relative, line, "", f"not UTF-8 text: byte 0x{data[exc.start]:02x} at column "
+                                                       f"{column} (save the file as UTF-8)")]
+
+
 def read_yaml_file(file: Path, project_root: Path) -> tuple[YamlDocument | None, list[ContentError]]:
     relative = file.relative_to(project_root).as_posix()
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [ContentError(relative, None, "", f"not UTF-8 text ({exc.reason})")]
+    text, errors = read_source_text(file, relative)
+    if text is None:
+        return None, errors
     return parse_yaml(text, relative)

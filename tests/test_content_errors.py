@@ -131,3 +131,40 @@ def test_pages_past_their_review_period_are_warned_about(project):
     assert loaded.ok
     assert [str(w) for w in loaded.warnings] == [
         "content/section-1/1a-intro.md:1 reviewed: warning: last reviewed 2020-01-01, more than 365 days ago"]
+
+
+@pytest.mark.parametrize("path", ["activities/1-1.yml", "content/section-1/1a-intro.md"])
+def test_a_file_that_is_not_utf8_names_the_line_of_the_bad_byte(project, path):
+    good = (project / path).read_bytes()
+    lines = good.split(b"\n")
+    lines[3] = lines[3] + " caf\xe9".encode("latin-1")  # saved as Latin-1 by an old editor
+    (project / path).write_bytes(b"\n".join(lines))
+    errors = format_errors(load_project(project).errors)
+    column = len(lines[3]) - 1 + 1
+    assert f"{path}:4 not UTF-8 text: byte 0xe9 at column {column} (save the file as UTF-8)" in errors, errors
+
+
+def test_a_huge_yaml_file_is_refused_at_once(project, monkeypatch):
+    from handbook import yamlsource
+    huge = project / "activities/1-2.yml"
+    huge.write_text("id: '1.2'\nparts:\n" + "  - title: x\n    prompts: [a, b, c, d, e, f, g, h]\n" * 40_000)
+    parsed = []
+    real_parse = yamlsource.parse_yaml
+    monkeypatch.setattr(yamlsource, "parse_yaml", lambda text, path, **kw: parsed.append(path) or real_parse(text, path, **kw))
+    errors = format_errors(load_project(project).errors)
+    assert any(e.startswith("activities/1-2.yml file is") and "the limit is 1,000,000" in e for e in errors), errors
+    assert "activities/1-2.yml" not in parsed  # refused before parsing, which would take seconds and much memory
+
+
+def test_build_without_node_modules_says_so_in_one_line(project):
+    (project / "node_modules").unlink()
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("old site")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(project), "build"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "build stopped: node_modules/iframe-worker/shim/index.js is missing: run 'npm ci' (the setup scripts do) "
+        "to install the offline search shim; site/ was not changed."]
+    assert (project / "site" / "index.html").read_text() == "old site"
