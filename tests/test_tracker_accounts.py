@@ -34,19 +34,47 @@ def test_wrong_password_gives_a_message_and_keeps_the_email(tracker_app):
     assert 'value="inductee@example.org"' in html
 
 
-def test_account_locks_after_repeated_failures(tracker_app):
-    client = tracker_app.test_client()
+def client_at(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_failures_lock_that_address_from_that_client_only(tracker_app):
+    cheap_hashes(tracker_app)
+    attacker, colleague = client_at(tracker_app, "203.0.113.9"), client_at(tracker_app, "198.51.100.7")
     for _ in range(tracker_app.config["LOGIN_MAX_FAILURES"]):
-        login(client, "inductee@example.org", "wrong-password")
-    response = login(client, "inductee@example.org")  # even the right password is refused now
-    assert response.status_code == 400 and "This account is locked" in response.get_data(as_text=True)
+        assert login(attacker, "inductee@example.org", "wrong-password").status_code == 400
+    refused = login(attacker, "inductee@example.org")  # even the right password, from there
+    assert refused.status_code == 400 and "wait 15 minutes" in refused.get_data(as_text=True)
+    assert login(colleague, "inductee@example.org").status_code == 302  # the real user, elsewhere: signed in
+    assert login(client_at(tracker_app, "203.0.113.9"), "inductee2@example.org").status_code == 302  # other accounts
     with tracker_app.app_context():
-        row = accounts.find_by_email(get_db(), "inductee@example.org")
-        assert accounts.locked_until(row) is not None
-        locked = list(get_db().query("SELECT * FROM audit_log WHERE action = 'user.locked_out'"))
-        assert locked and locked[0]["subject_id"] == row["id"]
-        get_db().execute("UPDATE users SET locked_until = '2000-01-01T00:00:00+00:00' WHERE id = ?", [row["id"]])
-    assert login(client, "inductee@example.org").status_code == 302  # the lock expires
+        db = get_db()
+        dafydd = tracker_app.config["DEMO_IDS"]["inductee@example.org"]
+        locked = list(db.query("SELECT * FROM audit_log WHERE action = 'user.locked_out'"))
+        assert [e["subject_id"] for e in locked] == [dafydd]
+        rows = db.execute("SELECT * FROM login_failures").fetchall()
+        assert "inductee@example.org" not in repr(rows) and "203.0.113.9" not in repr(rows)  # keyed hashes only
+        db.execute("UPDATE login_failures SET locked_until = '2000-01-01T00:00:00+00:00'")
+        db.conn.commit()
+    assert login(client_at(tracker_app, "203.0.113.9"), "inductee@example.org").status_code == 302  # the lock expires
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_forwarded_address(tracker_app):
+    from tracker import create_app
+    cheap_hashes(tracker_app)
+    behind = create_app({**tracker_app.config, "TRUSTED_PROXIES": 1})
+    for _ in range(behind.config["LOGIN_MAX_FAILURES"]):
+        assert _login_via(behind, "203.0.113.9", "wrong-password").status_code == 400
+    assert _login_via(behind, "203.0.113.9", DEMO_PASSWORD).status_code == 400  # locked for that client
+    assert _login_via(behind, "198.51.100.7", DEMO_PASSWORD).status_code == 302  # same proxy, other client
+
+
+def _login_via(app, forwarded_for: str, password: str):
+    client = client_at(app, "127.0.0.1")  # every request comes from the proxy
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return login(client, "inductee@example.org", password)
 
 
 def test_sign_in_starts_a_new_session(tracker_app):
@@ -315,3 +343,55 @@ def test_sign_out_ends_the_session_on_the_server(tracker_app):
     with tracker_app.app_context():
         assert list(get_db().query("SELECT * FROM records ORDER BY id")) == before
     assert login(tracker_app.test_client(), "inductee@example.org").status_code == 302  # signing in again works
+
+
+def _normalised(html: str, email: str) -> str:
+    """The page with what legitimately differs removed: the address typed and the CSRF token."""
+    import re
+    return re.sub(r'name="csrf_token" (type="hidden" )?value="[^"]+"', "", html).replace(email, "EMAIL")
+
+
+def test_unknown_address_wrong_password_and_locked_look_the_same(tracker_app):
+    cheap_hashes(tracker_app)
+    for _ in range(tracker_app.config["LOGIN_MAX_FAILURES"]):
+        login(client_at(tracker_app, "192.0.2.50"), "inductee2@example.org", "wrong-password")
+    answers = {
+        "unknown": (login(client_at(tracker_app, "192.0.2.10"), "nobody@example.org", "any-password-1"), "nobody@example.org"),
+        "wrong": (login(client_at(tracker_app, "192.0.2.11"), "inductee@example.org", "wrong-password"), "inductee@example.org"),
+        "locked": (login(client_at(tracker_app, "192.0.2.50"), "inductee2@example.org"), "inductee2@example.org"),
+    }
+    pages = {name: _normalised(response.get_data(as_text=True), email) for name, (response, email) in answers.items()}
+    assert {response.status_code for response, _ in answers.values()} == {400}
+    assert pages["unknown"] == pages["wrong"] == pages["locked"]
+    assert "Enter a correct email address and password" in pages["unknown"] and "locked" not in pages["unknown"].lower()
+
+
+def test_unknown_address_wrong_password_and_locked_take_the_same_time(tracker_app):
+    """Real argon2 hashes and the configured failure delay. Medians of several tries, interleaved,
+    with a wide tolerance: the machine may be busy, but a missing hash check or delay is a factor
+    of two or more."""
+    import statistics
+    import time
+    from tracker import DEFAULT_LOGIN_FAILURE_DELAY
+    tracker_app.config["LOGIN_FAILURE_DELAY"] = DEFAULT_LOGIN_FAILURE_DELAY  # as configured for production
+    tracker_app.config["LOGIN_MAX_FAILURES"] = 2
+    for _ in range(2):
+        login(client_at(tracker_app, "192.0.2.99"), "inductee2@example.org", "wrong-password")
+    cases = {
+        "unknown": lambda n: ("192.0.2.1", f"nobody{n}@example.org", "wrong-password"),
+        "wrong": lambda n: (f"192.0.2.{20 + n}", "inductee@example.org", "wrong-password"),  # a new client each time
+        "locked": lambda n: ("192.0.2.99", "inductee2@example.org", DEMO_PASSWORD),
+    }
+    times = {name: [] for name in cases}
+    for n in range(5):
+        for name, case in cases.items():
+            address, email, password = case(n)
+            client = client_at(tracker_app, address)
+            token = csrf_token(client.get("/login").get_data(as_text=True))
+            started = time.perf_counter()
+            response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+            times[name].append(time.perf_counter() - started)
+            assert response.status_code == 400, name
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    for name in ("unknown", "locked"):
+        assert 0.5 <= medians[name] / medians["wrong"] <= 2, medians

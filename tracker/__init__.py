@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
 login_manager = LoginManager()
+DEFAULT_LOGIN_FAILURE_DELAY = 0.2  # seconds added to every failed sign-in, the same for each
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -28,7 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=11 * 1024 * 1024,
         LOGIN_MAX_FAILURES=5,
         LOGIN_LOCKOUT_MINUTES=15,
-        LOGIN_FAILURE_DELAY=0.2,  # seconds, growing with each failure
+        LOGIN_FAILURE_DELAY=DEFAULT_LOGIN_FAILURE_DELAY,
+        TRUSTED_PROXIES=0,  # reverse proxies in front whose X-Forwarded-For/-Proto are believed
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=False,  # set TRACKER_SESSION_COOKIE_SECURE=true behind HTTPS
@@ -44,6 +46,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or instance_secret_key(Path(app.instance_path))
+    if app.config["TRUSTED_PROXIES"]:  # the client's address and scheme come from the proxy's X-Forwarded-* headers
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     from .forms import AsciiIntConverter
     app.url_map.converters["int"] = AsciiIntConverter  # before any route is added
 

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
+import hashlib
+import hmac
 import io
 import re
+import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -150,30 +154,56 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
-def locked_until(row: dict) -> dt.datetime | None:
-    if not row["locked_until"]:
-        return None
-    until = dt.datetime.fromisoformat(row["locked_until"])
-    return until if until > now() else None
+@functools.cache
+def dummy_hash() -> str:
+    """A hash of a random password, made once: sign-ins for unknown addresses are checked against
+    it, so they cost the same argon2 time as a wrong password for a real account."""
+    return hash_password(secrets.token_urlsafe(24))
 
 
-def note_failed_login(db: Database, row: dict, max_failures: int, lockout_minutes: int) -> bool:
-    """Count a failure; lock the account after max_failures. Returns True if now locked."""
-    failures = row["failed_logins"] + 1
-    locked = failures >= max_failures
-    until = (now() + dt.timedelta(minutes=lockout_minutes)).isoformat() if locked else None
+def throttle_key(secret_key: str, email: str, client: str) -> str:
+    """Failed sign-ins are counted per (address, client) pair, under a keyed hash of the two:
+    neither the address typed nor the client's IP address is stored."""
+    message = f"{email.strip().casefold()}\n{client}".encode("utf-8", "surrogatepass")
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def pair_locked(db: Database, key: str) -> bool:
+    row = db.execute("SELECT locked_until FROM login_failures WHERE key = ?", [key]).fetchone()
+    return bool(row and row[0] and row[0] > now().isoformat())
+
+
+def note_failed_login(db: Database, key: str, user_id: int | None, max_failures: int, lockout_minutes: int) -> None:
+    """Count a failure for this (address, client) pair, in one write transaction whatever the case
+    (unknown address, wrong password, already locked), so each costs the same. After max_failures
+    within lockout_minutes of each other the pair is locked for lockout_minutes: that address
+    from that client only, so no one can lock a colleague out from elsewhere. Rows expire."""
+    current = now()
+    stamp, window = current.isoformat(), (current - dt.timedelta(minutes=lockout_minutes)).isoformat()
     with writing(db):
-        db.conn.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                        (0 if locked else failures, until, row["id"]))
-        if locked:
-            audit.log(db, None, "user.locked_out", subject_id=row["id"], detail=f"{max_failures} failed logins")
-    return locked
+        db.conn.execute("DELETE FROM login_failures WHERE last_at < ? AND (locked_until IS NULL OR locked_until < ?)",
+                        (window, stamp))
+        row = db.conn.execute("SELECT failures, locked_until FROM login_failures WHERE key = ?", (key,)).fetchone()
+        failures, until = (row[0], row[1]) if row else (0, None)
+        if until and until > stamp:  # already locked: the lock is not extended
+            db.conn.execute("UPDATE login_failures SET last_at = ? WHERE key = ?", (stamp, key))
+            return
+        failures += 1
+        until = None
+        if failures >= max_failures:
+            failures, until = 0, (current + dt.timedelta(minutes=lockout_minutes)).isoformat()
+            if user_id is not None:
+                audit.log(db, None, "user.locked_out", subject_id=user_id,
+                          detail=f"{max_failures} failed logins from one client")
+        db.conn.execute("INSERT INTO login_failures (key, failures, last_at, locked_until) VALUES (?, ?, ?, ?)"
+                        " ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at,"
+                        " locked_until = excluded.locked_until", (key, failures, stamp, until))
 
 
-def note_successful_login(db: Database, row: dict) -> None:
-    if row["failed_logins"] or row["locked_until"]:
+def note_successful_login(db: Database, key: str) -> None:
+    if db.execute("SELECT 1 FROM login_failures WHERE key = ?", [key]).fetchone():
         with writing(db):
-            db.conn.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", (row["id"],))
+            db.conn.execute("DELETE FROM login_failures WHERE key = ?", (key,))
 
 
 # ---- bulk import ----------------------------------------------------------------

@@ -13,8 +13,9 @@ from .db import get_db
 from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
-LOCKED_MESSAGE = "This account is locked after too many failed attempts. Try again in {minutes} minutes."
-FAILED_MESSAGE = "Enter a correct email address and password"
+# The one message for every failed sign-in, whether or not the address has an account.
+FAILED_MESSAGE = ("Enter a correct email address and password. After {failures} failed attempts,"
+                  " wait {minutes} minutes before trying again")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,25 +32,26 @@ def login():
 
 
 def attempt_login(email: str, password: str) -> str | None:
+    """Sign in, or say why not. An unknown address, a wrong password and a locked (address, client)
+    pair get the same message and cost the same time: the same argon2 check (against a dummy hash
+    for an unknown address), the same one write, the same fixed delay. So no answer tells anyone
+    whether an address has an account."""
     db = get_db()
     config = current_app.config
     row = accounts.find_by_email(db, email)
-    if row is None or not row["active"]:
-        time.sleep(config["LOGIN_FAILURE_DELAY"])  # unknown addresses cost as much time as wrong passwords
-        return FAILED_MESSAGE
-    if accounts.locked_until(row):
-        return LOCKED_MESSAGE.format(minutes=config["LOGIN_LOCKOUT_MINUTES"])
-    if not accounts.verify_password(row["password_hash"], password):
-        # Each failure costs a little more time; the account locks after LOGIN_MAX_FAILURES.
-        time.sleep(min(config["LOGIN_FAILURE_DELAY"] * (row["failed_logins"] + 1), 2.0))
-        if accounts.note_failed_login(db, row, config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCKOUT_MINUTES"]):
-            return LOCKED_MESSAGE.format(minutes=config["LOGIN_LOCKOUT_MINUTES"])
-        return FAILED_MESSAGE
-    accounts.note_successful_login(db, row)
-    session.clear()  # a fresh session on sign-in: no fixation
-    login_user(accounts.User(row))
-    session.permanent = True
-    return None
+    key = accounts.throttle_key(config["SECRET_KEY"], email, request.remote_addr or "unknown")
+    locked = accounts.pair_locked(db, key)
+    matches = accounts.verify_password(row["password_hash"] if row else accounts.dummy_hash(), password)
+    if row is not None and matches and row["active"] and not locked:
+        accounts.note_successful_login(db, key)
+        session.clear()  # a fresh session on sign-in: no fixation
+        login_user(accounts.User(row))
+        session.permanent = True
+        return None
+    accounts.note_failed_login(db, key, row["id"] if row and row["active"] else None,
+                               config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCKOUT_MINUTES"])
+    time.sleep(config["LOGIN_FAILURE_DELAY"])
+    return FAILED_MESSAGE.format(failures=config["LOGIN_MAX_FAILURES"], minutes=config["LOGIN_LOCKOUT_MINUTES"])
 
 
 def safe_next(target: str | None) -> str:

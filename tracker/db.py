@@ -275,6 +275,17 @@ MIGRATIONS: list[str] = [
     """ + "".join(
         f"CREATE TRIGGER records_{event.lower()}_bumps_version AFTER {event} ON records"
         f" BEGIN UPDATE data_version SET version = version + 1; END;\n" for event in ("INSERT", "UPDATE", "DELETE")),
+    # 5: failed sign-ins counted per (address, client) pair, under a keyed hash of the two, so that
+    # one person cannot lock everyone out (users.failed_logins and users.locked_until are no longer used)
+    """
+    CREATE TABLE login_failures (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_at TEXT NOT NULL,
+        locked_until TEXT
+    );
+    CREATE INDEX login_failures_last_at ON login_failures(last_at);
+    """,
 ]
 
 
