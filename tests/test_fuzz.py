@@ -100,7 +100,11 @@ field_text = st.one_of(st.text(max_size=50), st.text(alphabet="0123456789-/", ma
 ENDPOINTS = [
     ("inductee@example.org", "/records/{d}/1.4/notes", ["notes"]),
     ("inductee@example.org", "/records/{d}/1.4/evidence/text", ["body"]),
-    ("inductee@example.org", "/records/{d}/1.4/evidence/witness", ["witness_name", "witness_role", "body"]),
+    ("inductee@example.org", "/records/{d}/1.4/evidence/witness", ["witness_name", "witness_role", "statement"]),
+    # the record page is one form: any of its buttons may carry every field on it
+    ("inductee@example.org", "/records/{d}/1.4/evidence/text", ["notes", "body", "description", "witness_name", "statement"]),
+    ("inductee@example.org", "/records/{d}/1.4/save-and-check", ["notes", "body", "witness_name", "witness_role", "statement"]),
+    ("inductee@example.org", "/records/{d}/1.3/done", ["notes", "body", "description", "witness_name", "statement"]),
     ("inductee@example.org", "/records/{d}/1.4/submit", ["confirm"]),
     ("inductee@example.org", "/plan/{d}", ["start_date", "notes", "target-1-4", "priority-1-4", "not-required-1-4", "reason-1-4"]),
     ("inductee@example.org", "/reflections/new", ["entry_date", "title", "what", "so_what", "now_what", "activity_id", "supervision_id", "confirmed"]),

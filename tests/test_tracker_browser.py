@@ -34,7 +34,7 @@ def task(page, activity_id: str):
 
 def check_and_submit(page, button: str) -> None:
     """From the record page, through 'check your answers', to submitted."""
-    page.get_by_role("link", name=button).click()
+    page.get_by_role("button", name=button).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your record before you submit it")
     page.get_by_label("I confirm this record is my own work").check()
     page.get_by_role("button", name="Submit for sign-off").click()
@@ -84,7 +84,7 @@ def test_record_returned_resubmitted_and_signed_off_end_to_end(browser, tracker)
     expect(inductee.get_by_text("Evidence added.")).to_be_visible()
     expect(inductee.locator("#evidence + dl")).to_contain_text("Two lists, ticked and crossed with my colleague.")
 
-    inductee.get_by_role("link", name="Check and submit for sign-off").click()
+    inductee.get_by_role("button", name="Check and submit for sign-off").click()
     expect(inductee.get_by_role("heading", level=1)).to_have_text("Check your record before you submit it")
     expect(inductee.locator(".govuk-summary-list")).to_contain_text("Made two lists with a colleague")
     expect(inductee.locator(".govuk-summary-list")).to_contain_text("Two lists, ticked and crossed")
@@ -279,8 +279,80 @@ def test_pages_work_under_the_real_content_security_policy(browser, tracker):
     sign_in(page, tracker.url, "inductee@example.org")
     task(page, "1.4").click()
     expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
-    page.get_by_role("link", name="Check and submit for sign-off").click()
+    page.get_by_role("button", name="Check and submit for sign-off").click()
     page.get_by_role("button", name="Submit for sign-off").click()
     expect(page.locator(".govuk-error-summary")).to_be_focused()  # done by GOV.UK Frontend's JavaScript
+    assert errors == [], errors
+    page.context.close()
+
+
+def test_typed_notes_survive_adding_evidence_before_saving_them(browser, tracker, tmp_path):
+    """Type notes, add written evidence and upload a file without pressing 'Save notes', reload: the notes are kept.
+    No JavaScript is needed for this: the notes and the evidence are one form."""
+    picture = tmp_path / "lists.png"
+    picture.write_bytes(PNG_1X1)
+    errors: list[str] = []
+    page = new_page(browser, errors)
+    sign_in(page, tracker.url, "inductee@example.org")
+    task(page, "1.4").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The reasons behind absence")
+
+    notes = page.get_by_label("Notes and reflections")
+    notes.fill("First thoughts, typed and never saved with 'Save notes'.")
+    written = open_details(page, "Add written evidence")
+    written.get_by_label("Written evidence").fill("Two lists, ticked and crossed.")
+    written.get_by_role("button", name="Add written evidence").click()
+    expect(page.get_by_text("Evidence added. Your notes have been saved.")).to_be_visible()
+    expect(page.get_by_label("Notes and reflections")).to_have_value("First thoughts, typed and never saved with 'Save notes'.")
+
+    page.get_by_label("Notes and reflections").fill("Second thoughts, typed before uploading a file.")
+    upload = open_details(page, "Upload a photograph, document or recording")
+    upload.get_by_label("Upload a file").set_input_files(str(picture))
+    upload.get_by_label("What this file shows").fill("Photograph of the lists")
+    upload.get_by_role("button", name="Upload file").click()
+    expect(page.get_by_text("Evidence added. Your notes have been saved.")).to_be_visible()
+    assert_accessible(page, "the record page after adding evidence with typed notes")
+
+    page.reload()
+    expect(page.get_by_label("Notes and reflections")).to_have_value("Second thoughts, typed before uploading a file.")
+    evidence = page.locator("#evidence + dl")
+    expect(evidence).to_contain_text("Two lists, ticked and crossed.")
+    expect(evidence.get_by_role("link", name="lists.png")).to_be_visible()
+
+    # A mistake elsewhere on the page keeps what was typed, and saves nothing until it is fixed.
+    page.get_by_label("Notes and reflections").fill("Third thoughts.")
+    witness = open_details(page, "Add witness testimony")
+    witness.get_by_label("Witness name").fill("Siân Hughes")
+    witness.get_by_label("Witness name").press("Enter")  # presses the form's first button, 'Save notes'
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the witness's role")
+    expect(page.get_by_label("Notes and reflections")).to_have_value("Third thoughts.")
+    expect(page.get_by_label("Witness name")).to_have_value("Siân Hughes")
+    assert_accessible(page, "the record page with an error in the witness testimony")
+    page.get_by_label("Witness role").fill("Senior EWO")
+    page.get_by_label("Witness statement").fill("Dafydd explained both lists.")
+    page.get_by_role("button", name="Add witness testimony").click()
+    expect(page.get_by_text("Evidence added. Your notes have been saved.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Notes and reflections")).to_have_value("Third thoughts.")
+    expect(evidence).to_contain_text("Witness: Siân Hughes, Senior EWO")
+    assert errors == [], errors
+    page.context.close()
+
+
+def test_activity_without_sign_off_is_marked_done_in_the_browser(browser, tracker):
+    errors: list[str] = []
+    page = new_page(browser, errors)
+    sign_in(page, tracker.url, "inductee@example.org")
+    task(page, "1.3").click()
+    expect(page.locator("#sign-off-rule")).to_contain_text("Manager sign-off not required")
+    expect(page.get_by_role("button", name="Check and submit for sign-off")).to_have_count(0)
+    page.get_by_label("Notes and reflections").fill("Now what? I will write down my assumptions before a visit.")
+    assert_accessible(page, "a record page for an activity without sign-off")
+    page.get_by_role("button", name="Mark as done").click()
+    expect(page.get_by_text("Marked as done. This activity needs no sign-off, so it is complete.")).to_be_visible()
+    expect(status_of(page)).to_contain_text("Done")
+    expect(page.get_by_label("Notes and reflections")).to_have_value(re.compile("^Now what?"))
+    menu(page, "My induction").click()
+    expect(task(page, "1.3")).to_have_accessible_description("Done")
     assert errors == [], errors
     page.context.close()

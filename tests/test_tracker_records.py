@@ -131,7 +131,7 @@ def test_submitting_an_empty_record_is_refused_with_a_message(tracker_app, peopl
 
 BAD_FORMS = [
     ("notes too long", "/records/{d}/1.4/notes", {"notes": "x" * 20_001 + "KEEP-ME"}, "Notes must be 20,000 characters or fewer", "KEEP-ME"),
-    ("witness without a name", "/records/{d}/1.4/evidence/witness", {"witness_role": "Senior EWO", "body": "She ran the meeting well KEEP-ME"},
+    ("witness without a name", "/records/{d}/1.4/evidence/witness", {"witness_role": "Senior EWO", "statement": "She ran the meeting well KEEP-ME"},
      "Enter the witness&#39;s name", "KEEP-ME"),
     ("written evidence empty", "/records/{d}/1.4/evidence/text", {"body": "   "}, "Enter the written evidence", None),
     ("submit without confirming", "/records/{d}/1.4/submit", {}, "Confirm the record is your own work", None),
@@ -413,3 +413,106 @@ def test_record_submitted_before_the_rule_leaves_the_queue_and_can_be_marked_don
     assert "no longer needs your manager's sign-off" in page and ">Mark as done</button>" in page
     assert post(inductee, f"/records/{d}/1.6/done").status_code == 302
     assert record_row(tracker_app, d, "1.6")["state"] == "done"
+
+
+# ---- the record page is one form: nothing typed is lost ------------------------------------
+
+def notes_of(app, inductee, activity):
+    return record_row(app, inductee, activity)["notes"]
+
+
+def evidence_count(app):
+    with app.app_context():
+        return get_db().execute("SELECT count(*) FROM evidence").fetchone()[0]
+
+
+def test_every_button_on_the_record_page_saves_the_typed_notes(tracker_app, people):
+    d = people["dafydd"]
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    page = inductee.get(f"/records/{d}/1.4").get_data(as_text=True)
+    form = page.split('<form method="post" enctype="multipart/form-data" id="record-form"')[1].split("</form>")[0]
+    for button in ("Save notes", "Add written evidence", "Upload file", "Add witness testimony",
+                   "Check and submit for sign-off"):
+        assert button in form, f"{button} is not in the record page's one form"
+    assert 'name="notes"' in form and 'name="body"' in form and 'name="statement"' in form
+
+    response = post(inductee, f"/records/{d}/1.4/evidence/text", {"notes": "Typed, not saved: one", "body": "Two lists."})
+    assert response.status_code == 302
+    assert notes_of(tracker_app, d, "1.4") == "Typed, not saved: one"
+    page = inductee.get(response.location).get_data(as_text=True)
+    assert "Evidence added. Your notes have been saved." in page
+    assert "Remove<" in page.split('id="record-form"')[1].split("</form>")[0]  # no form inside the form
+
+    response = post(inductee, f"/records/{d}/1.4/evidence/file", {"notes": "Typed, not saved: two",
+                    "upload": (io.BytesIO(PNG), "lists.png"), "description": "Photo"}, content_type="multipart/form-data")
+    assert response.status_code == 302 and notes_of(tracker_app, d, "1.4") == "Typed, not saved: two"
+
+    with tracker_app.app_context():
+        evidence_id = get_db().execute("SELECT max(id) FROM evidence").fetchone()[0]
+    response = post(inductee, f"/evidence/{evidence_id}/delete", {"notes": "Typed, not saved: three"})
+    assert response.status_code == 302 and notes_of(tracker_app, d, "1.4") == "Typed, not saved: three"
+
+    response = post(inductee, f"/records/{d}/1.4/save-and-check", {"notes": "Typed, not saved: four"})
+    assert response.status_code == 302 and response.location.endswith(f"/records/{d}/1.4/submit")
+    assert notes_of(tracker_app, d, "1.4") == "Typed, not saved: four"
+    assert "Typed, not saved: four" in inductee.get(response.location).get_data(as_text=True)
+
+    response = post(inductee, f"/records/{d}/1.3/done", {"notes": "Typed, not saved: five"})
+    assert response.status_code == 302 and notes_of(tracker_app, d, "1.3") == "Typed, not saved: five"
+    assert record_row(tracker_app, d, "1.3")["state"] == "done"
+
+
+def test_save_notes_also_adds_evidence_typed_on_the_page(tracker_app, people):
+    """Enter in a field presses the first button, "Save notes": what was typed elsewhere is saved too."""
+    d = people["dafydd"]
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    before = evidence_count(tracker_app)
+    response = post(inductee, f"/records/{d}/1.4/notes", {"notes": "Notes", "witness_name": "Siân Hughes",
+                                                          "witness_role": "Senior EWO", "statement": "She saw it."})
+    assert response.status_code == 302
+    assert notes_of(tracker_app, d, "1.4") == "Notes" and evidence_count(tracker_app) == before + 1
+    page = inductee.get(f"/records/{d}/1.4").get_data(as_text=True)
+    assert "She saw it." in page and "Witness: Siân Hughes, Senior EWO" in page
+
+
+@pytest.mark.parametrize("url,data,message", [
+    ("/records/{d}/1.4/evidence/text", {"body": "  "}, "Enter the written evidence"),
+    ("/records/{d}/1.4/notes", {"witness_name": "Half-typed witness KEEP-2"}, "Enter the witness&#39;s role"),
+    ("/records/{d}/1.4/evidence/witness", {"body": "Written KEEP-2"}, "Enter the witness&#39;s name"),
+])
+def test_when_something_needs_fixing_nothing_is_saved_and_everything_typed_is_shown_again(
+        tracker_app, people, url, data, message):
+    d = people["dafydd"]
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    notes_before, count_before = notes_of(tracker_app, d, "1.4"), evidence_count(tracker_app)
+    response = post(inductee, url.format(d=d), {"notes": "Typed notes KEEP-1", **data})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'class="govuk-error-summary"' in html and message in html
+    assert ">Typed notes KEEP-1</textarea>" in html
+    if "KEEP-2" in str(data):
+        assert "KEEP-2" in html
+        assert html.count("<details class=\"govuk-details\" open>") >= 1  # the part with the typing is open
+    assert notes_of(tracker_app, d, "1.4") == notes_before and evidence_count(tracker_app) == count_before
+
+
+def test_a_chosen_file_is_asked_for_again_when_something_else_needs_fixing(tracker_app, people):
+    d = people["dafydd"]
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    count_before = evidence_count(tracker_app)
+    response = post(inductee, f"/records/{d}/1.4/evidence/text", {"notes": "n", "body": "",
+                    "upload": (io.BytesIO(PNG), "lists.png"), "description": "Photo KEEP"}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose the file again" in html and 'value="Photo KEEP"' in html
+    assert evidence_count(tracker_app) == count_before
+    import os
+    folder = tracker_app.config["UPLOAD_FOLDER"]
+    assert not os.path.isdir(folder) or os.listdir(folder) == []
+
+
+def test_a_post_without_the_notes_field_leaves_the_notes_alone(tracker_app, people):
+    d = people["dafydd"]
+    inductee = signed_in(tracker_app, "inductee@example.org")
+    before = notes_of(tracker_app, d, "1.4")
+    assert before
+    assert post(inductee, f"/records/{d}/1.4/evidence/text", {"body": "From a script"}).status_code == 302
+    assert notes_of(tracker_app, d, "1.4") == before

@@ -8,7 +8,7 @@ from flask_login import current_user
 from . import accounts, audit, content, files, records
 from .access import can_manage_induction, inductee_or_404, role_required
 from .db import get_db
-from .forms import (DoneForm, FileEvidenceForm, NotesForm, ReopenForm, ReturnForm, SignOffForm, SubmitForm,
+from .forms import (FileEvidenceForm, NotesForm, ReopenForm, ReturnForm, SignOffForm, SubmitForm,
                     TextEvidenceForm, WitnessForm)
 
 bp = Blueprint("activities", __name__)
@@ -59,7 +59,6 @@ def _render(ctx: dict, status: int = 200, **forms):
     editable = ctx["is_owner"] and ctx["state"] in records.EDITABLE and ctx["activity"] is not None
     notes_form = forms.pop("notes_form", None) or NotesForm(notes=ctx["record"]["notes"] if ctx["record"] else "")
     defaults = {"text_form": TextEvidenceForm(), "file_form": FileEvidenceForm(), "witness_form": WitnessForm(),
-                "done_form": DoneForm(),
                 "sign_off_form": SignOffForm(), "return_form": ReturnForm(), "reopen_form": ReopenForm()}
     defaults.update(forms)
     return render_template("activities/record.html", editable=editable, notes_form=notes_form,
@@ -81,19 +80,94 @@ def _owner_context(inductee_id: int, activity_id: str) -> dict:
     return ctx
 
 
+# ---- the record page's one form -----------------------------------------------------------
+# The notes and every "add evidence" part are one form with a button for each action, so whichever
+# button is pressed (or Enter in a field, which presses "Save notes") saves everything typed on the
+# page: nothing typed is lost, without JavaScript. The button pressed decides which evidence must be
+# complete; other evidence is added only if something was typed in it. All or nothing: if anything
+# needs fixing, nothing is saved and the page shows everything typed again, with what to fix.
+
+def _typed(kind: str, form) -> bool:
+    if kind == "text":
+        return bool((form.body.data or "").strip())
+    if kind == "witness":
+        return any((f.data or "").strip() for f in (form.witness_name, form.witness_role, form.statement))
+    upload = request.files.get("upload")
+    return bool(upload and upload.filename) or bool((form.description.data or "").strip())
+
+
+def _save_page(inductee_id: int, activity_id: str, *, required: str | None = None, remove: dict | None = None,
+               then: str | None = None, anchor: str = "", go_to: str | None = None):
+    """Save everything typed on the record page, then (optionally) mark it done or go on to check it."""
+    ctx = _owner_context(inductee_id, activity_id)
+    notes_form = NotesForm() if "notes" in request.form else None
+    forms = {kind: form_class() for kind, form_class in EVIDENCE_FORMS.items()}
+    wanted = [kind for kind, form in forms.items() if kind == required or _typed(kind, form)]
+    invalid = [kind for kind in wanted if not forms[kind].validate()]
+    notes_ok = notes_form is None or notes_form.validate()
+    if invalid or not notes_ok:
+        return _refuse(ctx, notes_form, forms, file_kept=False)
+    evidence = []
+    for kind in wanted:
+        form = forms[kind]
+        if kind == "text":
+            evidence.append({"kind": kind, "body": form.body.data})
+        elif kind == "witness":
+            evidence.append({"kind": kind, "body": form.statement.data, "witness_name": form.witness_name.data,
+                             "witness_role": form.witness_role.data})
+        else:
+            try:
+                stored = files.check_and_store(request.files.get("upload") or _no_file())
+            except files.UploadError as error:
+                form.upload.errors = [str(error)]
+                return _refuse(ctx, notes_form, forms, file_kept=True)
+            evidence.append({"kind": kind, "body": form.description.data, "file_name": stored.file_name,
+                             "stored_name": stored.stored_name, "content_type": stored.content_type, "size": stored.size})
+    stored_names = [e["stored_name"] for e in evidence if e.get("stored_name")]
+    before = ctx["record"]["notes"] if ctx["record"] else ""
+    notes = (notes_form.notes.data or "") if notes_form else None
+    try:
+        records.save_page(get_db(), inductee_id, activity_id, ctx["title"], current_user.id,
+                          notes=notes, evidence=evidence, remove=remove, then=then)
+    except records.TransitionError as error:
+        for name in stored_names:
+            files.remove(name)
+        if str(error) == "empty":
+            notes_form = notes_form or NotesForm(formdata=None, notes=before)
+            notes_form.notes.errors = list(notes_form.notes.errors) + [
+                "Add notes or evidence before you mark this activity as done"]
+            return _refuse(ctx, notes_form, forms, file_kept=True)
+        return _locked(inductee_id, activity_id)
+    if remove and remove["stored_name"]:
+        files.remove(remove["stored_name"])
+    messages = []
+    if then == "mark_done":
+        messages.append("Marked as done. This activity needs no sign-off, so it is complete.")
+    if evidence:
+        messages.append("Evidence added.")
+    if remove:
+        messages.append("Evidence removed.")
+    if notes is not None and (notes != before or not (evidence or remove or then)):
+        messages.append("Your notes have been saved.")
+    if messages:
+        flash(" ".join(messages), "success")
+    return redirect(go_to or url_for(".record", inductee_id=inductee_id, activity_id=activity_id) + anchor)
+
+
+def _refuse(ctx: dict, notes_form, forms: dict, file_kept: bool):
+    """Nothing saved: show the page again with everything typed and what to fix. A chosen file
+    cannot be put back into the form by the server, so say so if it was not the problem."""
+    upload = request.files.get("upload")
+    if upload and upload.filename and not forms["file"].upload.errors and not file_kept:
+        forms["file"].upload.errors = ["Choose the file again: a file cannot be kept while something else needs fixing"]
+    extra = {"notes_form": notes_form} if notes_form else {}
+    return _render(ctx, 400, text_form=forms["text"], file_form=forms["file"], witness_form=forms["witness"], **extra)
+
+
 @bp.route("/records/<int:inductee_id>/<activity_id>/notes", methods=["POST"])
 @role_required("inductee")
 def save_notes(inductee_id: int, activity_id: str):
-    ctx = _owner_context(inductee_id, activity_id)
-    form = NotesForm()
-    if not form.validate():
-        return _render(ctx, 400, notes_form=form)
-    try:
-        records.save_notes(get_db(), inductee_id, activity_id, ctx["title"], form.notes.data or "", current_user.id)
-    except records.TransitionError:
-        return _locked(inductee_id, activity_id)
-    flash("Your notes have been saved.", "success")
-    return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id))
+    return _save_page(inductee_id, activity_id)
 
 
 @bp.route("/records/<int:inductee_id>/<activity_id>/evidence/<kind>", methods=["POST"])
@@ -101,31 +175,14 @@ def save_notes(inductee_id: int, activity_id: str):
 def add_evidence(inductee_id: int, activity_id: str, kind: str):
     if kind not in EVIDENCE_FORMS:
         abort(404)
-    ctx = _owner_context(inductee_id, activity_id)
-    form = EVIDENCE_FORMS[kind]()
-    if not form.validate():
-        return _render(ctx, 400, **{f"{kind}_form": form})
-    fields = {"kind": kind}
-    if kind == "text":
-        fields["body"] = form.body.data
-    elif kind == "witness":
-        fields.update(body=form.body.data, witness_name=form.witness_name.data, witness_role=form.witness_role.data)
-    else:
-        try:
-            stored = files.check_and_store(request.files.get("upload") or _no_file())
-        except files.UploadError as error:
-            form.upload.errors = [str(error)]
-            return _render(ctx, 400, file_form=form)
-        fields.update(body=form.description.data, file_name=stored.file_name, stored_name=stored.stored_name,
-                      content_type=stored.content_type, size=stored.size)
-    try:
-        records.add_evidence(get_db(), inductee_id, activity_id, ctx["title"], current_user.id, **fields)
-    except records.TransitionError:
-        if kind == "file":
-            files.remove(fields["stored_name"])
-        return _locked(inductee_id, activity_id)
-    flash("Evidence added.", "success")
-    return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id) + "#evidence")
+    return _save_page(inductee_id, activity_id, required=kind, anchor="#evidence")
+
+
+@bp.route("/records/<int:inductee_id>/<activity_id>/save-and-check", methods=["POST"])
+@role_required("inductee")
+def save_and_check(inductee_id: int, activity_id: str):
+    """'Check and submit for sign-off' on the record page: save what was typed, then check it."""
+    return _save_page(inductee_id, activity_id, go_to=url_for(".submit", inductee_id=inductee_id, activity_id=activity_id))
 
 
 def _no_file():
@@ -136,18 +193,10 @@ def _no_file():
 @bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
 @role_required("inductee")
 def remove_evidence(evidence_id: int):
-    db = get_db()
-    item = records.evidence_item(db, evidence_id)
+    item = records.evidence_item(get_db(), evidence_id)
     if item is None or item["inductee_id"] != current_user.id:
         abort(404)
-    try:
-        records.remove_evidence(db, item, current_user.id)
-    except records.TransitionError:
-        return _locked(item["inductee_id"], item["activity_id"])
-    if item["stored_name"]:
-        files.remove(item["stored_name"])
-    flash("Evidence removed.", "success")
-    return redirect(url_for(".record", inductee_id=item["inductee_id"], activity_id=item["activity_id"]) + "#evidence")
+    return _save_page(item["inductee_id"], item["activity_id"], remove=item, anchor="#evidence")
 
 
 @bp.route("/evidence/<int:evidence_id>/file")
@@ -169,24 +218,13 @@ def download(evidence_id: int):
 @bp.route("/records/<int:inductee_id>/<activity_id>/done", methods=["POST"])
 @role_required("inductee")
 def mark_done(inductee_id: int, activity_id: str):
-    """An activity that needs no manager sign-off is complete when the inductee marks it done."""
+    """An activity that needs no manager sign-off is complete when the inductee marks it done
+    (saving anything typed on the page with it)."""
     ctx = _owner_context(inductee_id, activity_id)
     if ctx["activity"].sign_off:
         flash("This activity needs your manager's sign-off: submit it for sign-off instead.", "warning")
         return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id)), 303
-    form = DoneForm()
-    if not form.validate() or ctx["record"] is None:
-        return _locked(inductee_id, activity_id)
-    try:
-        records.transition(get_db(), ctx["record"]["id"], "mark_done", current_user.id)
-    except records.TransitionError as error:
-        if str(error) != "empty":
-            return _locked(inductee_id, activity_id)
-        notes_form = NotesForm(formdata=None, notes=ctx["record"]["notes"])
-        notes_form.notes.errors = ["Add notes or evidence before you mark this activity as done"]
-        return _render(ctx, 400, notes_form=notes_form)
-    flash("Marked as done. This activity needs no sign-off, so it is complete.", "success")
-    return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id))
+    return _save_page(inductee_id, activity_id, then="mark_done")
 
 
 @bp.route("/records/<int:inductee_id>/<activity_id>/submit", methods=["GET", "POST"])

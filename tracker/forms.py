@@ -97,16 +97,13 @@ class WitnessForm(FlaskForm):
     witness_name = StringField("Witness name", validators=[DataRequired("Enter the witness's name"), Length(max=200)])
     witness_role = StringField("Witness role", description="For example, Senior EWO",
                                validators=[DataRequired("Enter the witness's role"), Length(max=200)])
-    body = TextAreaField("Witness statement", validators=[DataRequired("Enter what the witness saw"), Length(max=NOTES_LIMIT)])
+    # Not 'body': the record page is one form, and written evidence has a 'body' field.
+    statement = TextAreaField("Witness statement", validators=[DataRequired("Enter what the witness saw"), Length(max=NOTES_LIMIT)])
 
 
 class SubmitForm(FlaskForm):
     confirm = BooleanField("I confirm this record is my own work and identifies no child or family",
                            validators=[DataRequired("Confirm the record is your own work and identifies no child or family")])
-
-
-class DoneForm(FlaskForm):
-    """Marking an activity that needs no sign-off as done: nothing to fill in but the CSRF token."""
 
 
 class SignOffForm(FlaskForm):
