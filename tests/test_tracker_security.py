@@ -108,3 +108,18 @@ def test_the_administrators_export_leaves_out_private_reflections_and_is_audited
         entries = list(get_db().query("SELECT * FROM audit_log WHERE action = 'admin.data_exported'"))
     assert [(e["actor_id"], e["subject_id"], e["detail"]) for e in entries] == [
         (admin_id, dafydd, "private_reflections_withheld=1")]
+
+
+# ---- durability (item 18) ---------------------------------------------------------------------
+
+def test_every_connection_flushes_each_commit_to_disk(tracker_app):
+    from tracker import db as tracker_db
+    with tracker_app.app_context():  # the connection requests use
+        assert get_db().execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert get_db().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    fresh = tracker_db.connect(tracker_app.config["DATABASE"])  # and any other, e.g. the command line's
+    try:
+        assert fresh.execute("PRAGMA synchronous").fetchone()[0] == 2
+        assert fresh.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    finally:
+        fresh.conn.close()

@@ -293,7 +293,10 @@ def connect(path: str | Path) -> Database:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
-    conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed transaction's integrity
+    # FULL: every commit is flushed to disk before it is acknowledged, so a power cut cannot lose a
+    # sign-off the person was told was saved (NORMAL keeps the database consistent but may lose
+    # the last commits). Cost in BENCHMARKS.md (bench/synchronous.py).
+    conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten with zeros, not left in free space
     db = Database(conn)
     if db.journal_mode != "wal":
