@@ -208,3 +208,11 @@ def test_home_page_starts_with_start_here_for_officers_and_managers(real_site):
 def test_home_page_links_to_the_tracker_when_one_is_configured(real_site_with_tracker):
     html_text = (real_site_with_tracker / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<a[^>]+href="/tracker/"[^>]*>Open the induction tracker</a>', html_text)
+
+
+def test_each_quiz_option_is_a_list_item_of_its_own(real_site, quizzes):
+    for quiz in quizzes:
+        items = [" ".join(_text(li).split()) for li in _article(real_site / f"quizzes/{quiz.id}.html").iter(f"{XHTML}li")]
+        for question in quiz.questions:
+            for letter, option in zip("ABCDEFGHIJ", getattr(question, "options", [])):
+                assert f"{letter}. {_plain(option)}" in items, (quiz.id, letter, option)
