@@ -238,6 +238,42 @@ def test_every_tracker_page_fits_a_phone(browser, live_tracker):
     assert not problems, "\n".join(problems)
 
 
+def assert_fits(page, where: str) -> None:
+    """No sideways scrolling; on a phone, fields at least MIN_FIELD_WIDTH (wider screens put short fields in a row)."""
+    page.wait_for_load_state("load", timeout=60_000)  # the stylesheets too: a page after a click may still be loading them
+    phone = page.viewport_size["width"] <= PHONE["width"]
+    found = page.evaluate(MEASURE, MIN_FIELD_WIDTH if phone else 0)
+    assert found["scrollWidth"] <= found["clientWidth"], f"{where} scrolls sideways: {found}"
+    assert not found["scrollers"] and not found["narrow"], f"{where}: {found}"
+
+
+@pytest.mark.parametrize("width", [PHONE["width"], 1280])
+def test_forms_sent_back_with_errors_still_fit(browser, live_tracker, width):
+    """Error messages inside the table-like forms (objectives, supervision actions) do not widen the page."""
+    from playwright.sync_api import expect
+
+    base, dafydd = live_tracker.url, live_tracker.ids["inductee@example.org"]
+    inductee, manager = new_page(browser), new_page(browser)
+    for page, email in ((inductee, "inductee@example.org"), (manager, "manager@example.org")):
+        page.set_viewport_size({"width": width, "height": 800})
+        sign_in(page, base, email)
+    inductee.goto(f"{base}/pdp/{dafydd}")
+    inductee.get_by_label("Action for objective 2").fill(LONG_URL)
+    inductee.get_by_role("button", name="Save as a new version").click()
+    expect(inductee.locator(".govuk-error-summary")).to_contain_text("Write objective 2, or clear its row")
+    assert_fits(inductee, f"the development plan with an error at {width} px")
+    manager.goto(f"{base}/supervision/{dafydd}/sessions/new")
+    manager.get_by_label("Due date for action 1").fill("2026-12-01")
+    manager.get_by_role("button", name="Save session record").click()
+    expect(manager.locator(".govuk-error-summary")).to_contain_text("Describe action 1, or clear its due date")
+    assert_fits(manager, f"the supervision session form with errors at {width} px")
+    if os.environ.get("TRACKER_SCREENSHOTS"):
+        for page, name in ((inductee, "pdp"), (manager, "session")):
+            page.screenshot(path=str(Path(os.environ["TRACKER_SCREENSHOTS"]) / f"errors-{width}-{name}.png"), full_page=True)
+    for page in (inductee, manager):
+        page.context.close()
+
+
 PRINTED = ["/supervision/{dafydd}/print", "/portfolio/{dafydd}", "/records/{dafydd}/1.1", "/my-induction"]
 
 
