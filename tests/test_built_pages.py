@@ -216,3 +216,15 @@ def test_each_quiz_option_is_a_list_item_of_its_own(real_site, quizzes):
         for question in quiz.questions:
             for letter, option in zip("ABCDEFGHIJ", getattr(question, "options", [])):
                 assert f"{letter}. {_plain(option)}" in items, (quiz.id, letter, option)
+
+
+def test_record_button_stands_below_the_facts_list_not_inside_it(real_site_with_tracker):
+    for page in sorted((real_site_with_tracker).glob("section-*/activities/?-??.html")):
+        article = _article(page)
+        parents = {child: parent for parent in article.iter() for child in parent}
+        button = next(a for a in article.iter(f"{XHTML}a") if "Record this activity" in _text(a))
+        chain, node = [], button
+        while node in parents:
+            node = parents[node]
+            chain.append(node.tag.removeprefix(XHTML))
+        assert "li" not in chain, page.name
