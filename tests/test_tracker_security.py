@@ -110,6 +110,91 @@ def test_the_administrators_export_leaves_out_private_reflections_and_is_audited
         (admin_id, dafydd, "private_reflections_withheld=1")]
 
 
+# ---- headers, cookie scope, CSV addresses (item 16) ----------------------------------------------
+
+def test_personal_downloads_are_never_stored_by_the_browser(tracker_app):
+    dafydd = tracker_app.config["DEMO_IDS"]["inductee@example.org"]
+    inductee = tracker_app.test_client()
+    login(inductee, "inductee@example.org")
+    upload = (io.BytesIO(b"a list of reasons\n"), "reasons.txt")
+    assert form_post(inductee, f"/records/{dafydd}/1.4/evidence/file", {"upload": upload, "description": "lists"},
+                     content_type="multipart/form-data").status_code == 302
+    with tracker_app.app_context():
+        evidence = get_db().execute("SELECT id FROM evidence WHERE file_name = 'reasons.txt'").fetchone()[0]
+    admin = tracker_app.test_client()
+    login(admin, "admin@example.org")
+    downloads = {
+        "portfolio PDF": inductee.get(f"/portfolio/{dafydd}/pdf"),
+        "own JSON export": inductee.get("/account/export"),
+        "evidence file": inductee.get(f"/evidence/{evidence}/file"),
+        "administrator's JSON export": admin.get(f"/admin/users/{dafydd}/export"),
+        "page": inductee.get("/my-induction"),
+    }
+    for name, response in downloads.items():
+        assert response.status_code == 200, name
+        assert response.headers["Cache-Control"] == "no-store", name
+        assert response.headers["X-Content-Type-Options"] == "nosniff", name
+    shared = inductee.get("/govuk/govuk-frontend.min.css")  # the same for everyone: may be cached
+    assert shared.status_code == 200 and "no-store" not in shared.headers.get("Cache-Control", "")
+
+
+def combined_app(site: Path, instance: Path, monkeypatch):
+    from tracker.wsgi import combined
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(instance))
+    return combined(str(site))
+
+
+def test_the_handbook_gets_the_security_headers_through_the_combined_server(real_site, tmp_path, monkeypatch):
+    import base64
+    import hashlib
+    import re
+    from werkzeug.test import Client
+    client = Client(combined_app(real_site, tmp_path / "instance", monkeypatch))
+    pages = ["/", "/index.html", "/section-1/index.html", "/section-1/activities/1-04.html", "/quizzes/index.html"]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        policy = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy and "object-src 'none'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "style-src 'self';" in policy
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        html = response.get_data()
+        scripts = [body for attributes, body in re.findall(rb"<script([^>]*)>(.*?)</script>", html, re.S)
+                   if b"src=" not in attributes and b"application/json" not in attributes]
+        allowed = set(re.findall(r"'sha256-([^']+)'", policy))
+        assert scripts and allowed == {base64.b64encode(hashlib.sha256(s).digest()).decode() for s in scripts}, path
+    css = client.get("/assets/handbook.css")
+    assert css.headers["X-Content-Type-Options"] == "nosniff" and "sha256" not in css.headers["Content-Security-Policy"]
+    login_page = client.get("/tracker/login")
+    assert login_page.status_code == 200 and "sha256" not in login_page.headers["Content-Security-Policy"]
+    cookie = login_page.headers["Set-Cookie"]
+    assert "Path=/tracker" in cookie and "HttpOnly" in cookie  # the session cookie goes to the tracker only
+    assert "Set-Cookie" not in client.get("/").headers
+
+
+def test_csv_import_checks_addresses_exactly_as_the_form_does(tracker_app):
+    addresses = ["plain@example.org", "a..b@example.org", "name@example..org", "name@exa_mple.org", ".dot@example.org",
+                 "trailing@example.org.", "no-domain@localhost", "two@@example.org", "ü.welsh@example.cymru"]
+    admin = tracker_app.test_client()
+    login(admin, "admin@example.org")
+    by_form = {}
+    for n, address in enumerate(addresses):
+        response = form_post(admin, "/admin/users/new", {"name": f"Form {n}", "email": address, "role": "inductee",
+                                                          "password": "long-enough-pw"})
+        by_form[address] = "Enter an email address in the correct format" not in response.get_data(as_text=True)
+    csv_text = "email,name,role,password\n" + "".join(
+        f"csv.{address},Csv {n},inductee,long-enough-pw\n" if not address.startswith(".") else
+        f"{address.replace('.dot', '.csvdot')},Csv {n},inductee,long-enough-pw\n" for n, address in enumerate(addresses))
+    page = form_post(admin, "/admin/users/import", {"csv_file": (io.BytesIO(csv_text.encode()), "users.csv")},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    for n, address in enumerate(addresses, start=2):
+        by_csv = f"row {n}: email is not a valid email address" not in page
+        assert by_csv == by_form[address], (address, by_form[address])
+    assert by_form["plain@example.org"] and not by_form["a..b@example.org"]
+
+
 # ---- durability (item 18) ---------------------------------------------------------------------
 
 def test_every_connection_flushes_each_commit_to_disk(tracker_app):

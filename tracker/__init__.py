@@ -111,13 +111,21 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
                            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
+# The only responses the same for everyone, which browsers may keep: the tracker's CSS and
+# GOV.UK Frontend's files.
+SHARED_ENDPOINTS = {"static", "govuk.govuk"}
+
+
 def security_headers(response):
+    from flask import request
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")  # pages hold personal data
+    if request.endpoint not in SHARED_ENDPOINTS:
+        # Pages and downloads (portfolio PDF, JSON exports, evidence files) hold personal data:
+        # no browser or proxy may keep a copy. send_file's own "no-cache" is replaced.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

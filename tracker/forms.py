@@ -5,10 +5,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from werkzeug.routing import IntegerConverter
 
-from .accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS, password_problem
+from .accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS, password_problem, valid_email
 
 NOTES_LIMIT = 20_000
 MAX_ID_DIGITS = 18  # every id fits SQLite's 64-bit integers; a longer number is no id of ours
@@ -38,6 +38,12 @@ class AsciiIntConverter(IntegerConverter):
     regex = rf"[0-9]{{1,{MAX_ID_DIGITS}}}"
 
 
+def email_address(form, field):
+    """The same check as CSV import and the command line (accounts.valid_email)."""
+    if field.data and not valid_email(field.data):
+        raise ValidationError("Enter an email address in the correct format, like name@example.org")
+
+
 def strong_password(form, field):
     problem = password_problem(field.data or "")
     if problem:
@@ -61,7 +67,7 @@ class ChangePasswordForm(FlaskForm):
 class UserForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)])
     email = EmailField("Email address", validators=[
-        DataRequired("Enter an email address"), Email("Enter an email address in the correct format, like name@example.org")])
+        DataRequired("Enter an email address"), email_address])
     role = RadioField("Role", choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
                       validators=[DataRequired("Select a role")])
     managers = SelectMultipleField("Managers", coerce=ascii_id, description="For inductees: who supervises and signs off their induction")

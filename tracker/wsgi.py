@@ -5,7 +5,10 @@
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
+import re
 from pathlib import Path
 
 from werkzeug.exceptions import NotFound
@@ -34,9 +37,70 @@ def static_site(site_dir: Path):
     return app
 
 
+# The handbook's policy is the tracker's with one difference: MkDocs Material puts a few small
+# scripts inline in every page (the colour palette, the site's base URL, which differs with the
+# page's depth, and a scroll-to-anchor fix). Each page's own inline scripts are allowed by their
+# SHA-256 hashes, so nothing else inline can run: no 'unsafe-inline'. Material sets styles only
+# through the CSSOM, which style-src does not govern, so styles stay 'self' only. The search
+# worker is a same-origin file (the iframe shim replaces it only under file://).
+HANDBOOK_CSP = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self'; img-src 'self' data:; "
+                "font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
+                "form-action 'self'; frame-ancestors 'none'")
+INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
+DATA_BLOCK = re.compile(rb"""\btype=["']?application/(?:ld\+)?json""", re.I)
+
+
+def handbook_policy(html: bytes) -> str:
+    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"
+                     for attributes, body in INLINE_SCRIPT.findall(html) if not DATA_BLOCK.search(attributes)})
+    return HANDBOOK_CSP.format(hashes="".join(" " + h for h in hashes))
+
+
+SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")]
+SECURITY_HEADER_NAMES = {"content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options"}
+
+
+def with_security_headers(app):
+    """The tracker's security headers on the handbook's files too. An HTML page is read whole
+    (pages are small) so that its policy can allow exactly its own inline scripts; every other
+    file streams through with the policy that allows no inline script at all."""
+    def wrapped(environ, start_response):
+        held = {}
+
+        def start(status, headers, exc_info=None):
+            held["called"] = True
+            headers = [(k, v) for k, v in headers if k.lower() not in SECURITY_HEADER_NAMES] + SECURITY_HEADERS
+            content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+            if content_type.startswith("text/html"):
+                held.update(status=status, headers=headers, exc_info=exc_info)
+                return held.setdefault("written", []).append
+            return start_response(status, headers + [("Content-Security-Policy", HANDBOOK_CSP.format(hashes=""))], exc_info)
+
+        chunks = app(environ, start)
+        if not held:  # an application that starts its response only once iterated
+            chunks = _read_all(chunks)
+        if "status" not in held:
+            return chunks
+        body = b"".join(held["written"] + _read_all(chunks))
+        headers = held["headers"] + [("Content-Security-Policy", handbook_policy(body))]
+        start_response(held["status"], headers, held["exc_info"])
+        return [body]
+
+    return wrapped
+
+
+def _read_all(chunks) -> list[bytes]:
+    try:
+        return list(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+
+
 def combined(site_dir: str | None = None):
     site = Path(site_dir or os.environ.get("HANDBOOK_SITE_DIR") or PROJECT_ROOT / "site")
     if not (site / "index.html").exists():
         raise SystemExit(f"No built handbook in {site}: run 'python build.py build' first")
-    tracker = create_app({"SITE_URL": os.environ.get("TRACKER_SITE_URL", "/")})
-    return DispatcherMiddleware(static_site(site), {TRACKER_PREFIX: tracker})
+    # The session cookie is sent to the tracker only, never with the handbook's pages.
+    tracker = create_app({"SITE_URL": os.environ.get("TRACKER_SITE_URL", "/"), "SESSION_COOKIE_PATH": TRACKER_PREFIX})
+    return DispatcherMiddleware(with_security_headers(static_site(site)), {TRACKER_PREFIX: tracker})
