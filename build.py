@@ -5,6 +5,9 @@
     python build.py build            generate pages and build the static site into site/
     python build.py serve            live-reloading preview for authors
 
+Both build and serve take --builder mkdocs|zensical (default: $HANDBOOK_BUILDER,
+else mkdocs): the same mkdocs.yml builds with MkDocs + Material and with Zensical.
+
 build.py generates the Markdown itself (YAML -> Jinja2 -> Markdown) and then
 calls the builder on a generated copy of mkdocs.yml, so the builder stays
 swappable (see docs/decisions.md).
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,13 +35,56 @@ from handbook.generate import SiteGenerator, write_tree  # noqa: E402
 from handbook.loader import Project, format_errors, load_project  # noqa: E402
 from handbook.yamlsource import ContentError  # noqa: E402
 
-BUILDER = [sys.executable, "-m", "mkdocs"]
+BUILDERS = {
+    "mkdocs": [sys.executable, "-m", "mkdocs"],      # MkDocs 1.6 + Material for MkDocs 9.8
+    "zensical": [sys.executable, "-m", "zensical"],  # Zensical 0.0.73, Material's successor
+}
+DEFAULT_BUILDER = "mkdocs"
+BUILDER_SETTING = "HANDBOOK_BUILDER"  # environment variable naming the builder
+# Plugins both builders implement. Zensical ignores any other plugin without a word,
+# so a feature would vanish from its build while the build passes: refuse them.
+COMMON_PLUGINS = ("search", "tags", "offline")
 WATCHED = ("content", "activities", "quizzes", "sections")
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class ConfigError(Exception):
+    """mkdocs.yml asks for something one of the builders would not do."""
 
 
 def builder_env() -> dict:
     # Material prints an end-of-life banner on every build; it is known (docs/decisions.md).
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+
+
+def choose_builder(requested: str | None = None) -> str:
+    name = requested or os.environ.get(BUILDER_SETTING) or DEFAULT_BUILDER
+    if name not in BUILDERS:
+        raise ConfigError(f"unknown builder {name!r} (choose {' or '.join(BUILDERS)}; "
+                          f"--builder or ${BUILDER_SETTING})")
+    return name
+
+
+def builder_command(builder: str, action: str, config: Path) -> list[str]:
+    # Not `mkdocs build --quiet`: it silences warnings before --strict can count them,
+    # so a strict build with warnings passed. INFO lines are dropped from the report instead.
+    strict = ["--strict"] if action == "build" else []
+    return BUILDERS[builder] + [action, *strict, "-f", str(config)]
+
+
+def builder_problems(builder: str, returncode: int, output: str) -> str:
+    """The builder's report, or '' for a clean build (strict: any warning fails)."""
+    output = ANSI.sub("", output).strip()
+    if builder == "zensical":  # on --strict it ends with a Python traceback that says nothing more
+        output = output.split("Traceback (most recent call last)", 1)[0].strip()
+        lines = [line for line in output.splitlines()
+                 if line.strip() not in ("Build started", "No issues found") and not line.startswith("Build finished")]
+        output = "\n".join(lines).strip()
+        return output or (f"zensical exited with {returncode}" if returncode else "")
+    output = "\n".join(line for line in output.splitlines() if not line.startswith("INFO")).strip()
+    if returncode != 0 or "WARNING" in output:
+        return output or f"mkdocs exited with {returncode}"
+    return ""
 
 
 def site_config(root: Path) -> dict:
@@ -71,18 +118,44 @@ def check(root: Path = ROOT, quiet: bool = False) -> Project:
     return project
 
 
+def plugin_names(config: dict) -> list[str]:
+    plugins = config.get("plugins") or []
+    items = plugins.items() if isinstance(plugins, dict) else (
+        (item, None) if isinstance(item, str) else next(iter(item.items())) for item in plugins)
+    return [str(name).removeprefix("material/") for name, _ in items]
+
+
+def check_portable(config: dict) -> None:
+    """Refuse what only one of the builders would honour."""
+    if "hooks" in config:
+        raise ConfigError("mkdocs.yml: 'hooks' are not run by Zensical; do the work in build.py instead")
+    other = [name for name in plugin_names(config) if name not in COMMON_PLUGINS]
+    if other:
+        raise ConfigError(f"mkdocs.yml: plugin {', '.join(other)} is not supported by both builders "
+                          f"(use only {', '.join(COMMON_PLUGINS)})")
+
+
 def write_builder_config(root: Path, docs_dir: Path, site_dir: Path, nav: list, tracker_url: str, target: Path) -> Path:
+    """A copy of mkdocs.yml with the generated navigation, beside the staged docs.
+
+    Every path in it is relative to the file itself: Zensical panics on an absolute
+    docs_dir or site_dir and wants both inside the folder that holds the config.
+    """
     config = site_config(root)
-    config["docs_dir"] = str(docs_dir)
-    config["site_dir"] = str(site_dir)
+    check_portable(config)
+    base = target.parent.resolve()
+    config["docs_dir"] = os.path.relpath(docs_dir.resolve(), base)
+    config["site_dir"] = os.path.relpath(site_dir.resolve(), base)
     theme = config.setdefault("theme", {})
     if "custom_dir" in theme:
-        theme["custom_dir"] = str((root / theme["custom_dir"]).resolve())
+        theme["custom_dir"] = os.path.relpath((root / theme["custom_dir"]).resolve(), base)
     config["nav"] = nav
     config.setdefault("extra", {})["tracker_url"] = tracker_url
+    text = "# Generated by build.py from mkdocs.yml: do not edit.\n" + yaml.dump(
+        config, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False, allow_unicode=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("# Generated by build.py from mkdocs.yml: do not edit.\n"
-                      + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    if not target.exists() or target.read_text(encoding="utf-8") != text:  # a rewrite makes serve rebuild everything
+        target.write_text(text, encoding="utf-8")
     return target
 
 
@@ -105,8 +178,13 @@ def replace_site(new_site: Path, site_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(root: Path = ROOT, site_dir: Path | None = None, tracker_url: str = "") -> int:
+def build(root: Path = ROOT, site_dir: Path | None = None, tracker_url: str = "", builder: str | None = None) -> int:
     site_dir = (site_dir or root / "site").resolve()
+    try:
+        builder = choose_builder(builder)
+    except ConfigError as exc:
+        print(f"build stopped: {exc}; site/ was not changed.", file=sys.stderr)
+        return 1
     project = check(root, quiet=True)
     if not project.ok:
         print("build stopped: fix the errors above; site/ was not changed.", file=sys.stderr)
@@ -116,61 +194,119 @@ def build(root: Path = ROOT, site_dir: Path | None = None, tracker_url: str = ""
     try:
         try:
             config = stage(root, project, work / "docs", work / "site", tracker_url)
-        except FileNotFoundError as exc:  # a setup step was skipped (node_modules): one line, no traceback
+        except (FileNotFoundError, ConfigError) as exc:  # a skipped setup step (node_modules), a bad plugin: one line
             print(f"build stopped: {exc}; site/ was not changed.", file=sys.stderr)
             return 1
         started = time.perf_counter()
-        result = subprocess.run(BUILDER + ["build", "--strict", "--quiet", "-f", str(config)],
-                                cwd=root, capture_output=True, text=True, env=builder_env())
-        output = (result.stdout + result.stderr).strip()
-        if result.returncode != 0 or "WARNING" in output:
-            print(output, file=sys.stderr)
-            print("build FAILED: the builder reported the problems above; site/ was not changed.", file=sys.stderr)
+        result = subprocess.run(builder_command(builder, "build", config),
+                                cwd=work, capture_output=True, text=True, env=builder_env())
+        problems = builder_problems(builder, result.returncode, result.stdout + result.stderr)
+        if problems:
+            print(problems, file=sys.stderr)
+            print(f"build FAILED: {builder} reported the problems above; site/ was not changed.", file=sys.stderr)
             return 1
         replace_site(work / "site", site_dir)
         pages = sum(1 for _ in site_dir.rglob("*.html"))
-        print(f"build OK: {pages} HTML pages in {site_dir} (builder {time.perf_counter() - started:.1f} s)")
+        print(f"build OK: {pages} HTML pages in {site_dir} ({builder} {time.perf_counter() - started:.1f} s)")
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def serve(root: Path = ROOT, address: str = "127.0.0.1:8000", tracker_url: str = "") -> int:
-    """Regenerate on every change to the sources; mkdocs serve reloads the browser."""
-    work = root / "build" / "serve"
-    project = check(root)
-    if not project.ok:
-        return 1
+class Preview:
+    """Keeps the staging folder of `build.py serve` in step with the sources.
+
+    A save usually arrives as a burst of file events (write, rename, attributes):
+    they are coalesced, then the project is checked and the pages generated again;
+    write_tree writes only the files whose text changed, so the builder's own
+    watcher sees just those (Zensical then rebuilds only what depends on them).
+    """
+
+    SETTLE = 0.03  # seconds without a new event before regenerating
+
+    def __init__(self, root: Path, work: Path, tracker_url: str):
+        self.root, self.work, self.tracker_url = root, work, tracker_url
+        self.config = work / "mkdocs.yml"
+        self.pending = threading.Event()
+        self.stopping = False
+
+    def refresh(self, quiet: bool = True) -> bool:
+        started = time.perf_counter()
+        project = check(self.root, quiet=quiet)
+        if not project.ok:
+            print("serve: fix the errors above; the preview shows the last good version.", file=sys.stderr)
+            return False
+        stage(self.root, project, self.work / "docs", self.work / "site", self.tracker_url)
+        if quiet:
+            print(f"serve: pages regenerated in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+        return True
+
+    def changed(self, path: str) -> None:
+        relative = Path(os.path.relpath(path, self.root))  # watchdog reports paths under the folders we gave it
+        if relative.parts and (relative.parts[0] in WATCHED or relative.as_posix() in ("glossary.yml", "mkdocs.yml")):
+            self.pending.set()
+
+    def run(self) -> None:
+        while not self.stopping:
+            if not self.pending.wait(timeout=0.5):
+                continue
+            while True:  # let the burst of events from one save settle
+                self.pending.clear()
+                time.sleep(self.SETTLE)
+                if not self.pending.is_set():
+                    break
+            try:
+                self.refresh()
+            except Exception as exc:  # keep serving: the next save may fix it
+                print(f"serve: could not regenerate the pages: {exc}", file=sys.stderr)
+
+
+def serve(root: Path = ROOT, address: str = "127.0.0.1:8000", tracker_url: str = "",
+          builder: str | None = None) -> int:
+    """Regenerate on every change to the sources; the builder's server reloads the browser."""
     try:
-        config = stage(root, project, work / "docs", work / "site", tracker_url)
-    except FileNotFoundError as exc:
+        builder = choose_builder(builder)
+    except ConfigError as exc:
+        print(f"serve stopped: {exc}", file=sys.stderr)
+        return 1
+    preview = Preview(root, root / "build" / "serve" / builder, tracker_url)
+    try:
+        if not preview.refresh(quiet=False):
+            return 1
+    except (FileNotFoundError, ConfigError) as exc:
         print(f"serve stopped: {exc}", file=sys.stderr)
         return 1
 
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
-    lock = threading.Lock()
-
-    class Regenerate(FileSystemEventHandler):
+    class Changed(FileSystemEventHandler):
         def on_any_event(self, event):
             if event.is_directory or event.event_type not in ("created", "modified", "deleted", "moved"):
                 return
-            with lock:
-                fresh = check(root, quiet=True)
-                if fresh.ok:
-                    stage(root, fresh, work / "docs", work / "site", tracker_url)
+            for path in (event.src_path, getattr(event, "dest_path", "")):
+                if path:
+                    preview.changed(os.fsdecode(path))
 
     observer = Observer()
+    observer.schedule(Changed(), str(root), recursive=False)  # glossary.yml, mkdocs.yml
     for folder in WATCHED:
         if (root / folder).is_dir():
-            observer.schedule(Regenerate(), str(root / folder), recursive=True)
+            observer.schedule(Changed(), str(root / folder), recursive=True)
     observer.start()
+    worker = threading.Thread(target=preview.run, daemon=True)
+    worker.start()
+    command = builder_command(builder, "serve", preview.config) + ["--dev-addr", address]
+    if builder == "mkdocs":  # Zensical watches the theme folders itself
+        command += ["--watch", str(root / "overrides")]
     try:
-        return subprocess.call(BUILDER + ["serve", "-f", str(config), "--dev-addr", address,
-                                          "--watch", str(root / "overrides")], cwd=root, env=builder_env())
+        return subprocess.call(command, cwd=preview.work, env=builder_env())
+    except KeyboardInterrupt:
+        return 0
     finally:
+        preview.stopping = True
         observer.stop()
+        observer.join(timeout=5)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,13 +321,15 @@ def main(argv: list[str] | None = None) -> int:
     for sub in (build_parser, serve_parser):
         sub.add_argument("--tracker-url", default=os.environ.get("TRACKER_URL", ""),
                          help="link activity pages to this tracker (default: $TRACKER_URL)")
+        sub.add_argument("--builder", choices=sorted(BUILDERS), default=None,
+                         help=f"static site builder (default: ${BUILDER_SETTING}, else {DEFAULT_BUILDER})")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.command == "check":
         return 0 if check(root).ok else 1
     if args.command == "build":
-        return build(root, site_dir=args.site_dir, tracker_url=args.tracker_url)
-    return serve(root, address=args.dev_addr, tracker_url=args.tracker_url)
+        return build(root, site_dir=args.site_dir, tracker_url=args.tracker_url, builder=args.builder)
+    return serve(root, address=args.dev_addr, tracker_url=args.tracker_url, builder=args.builder)
 
 
 if __name__ == "__main__":
