@@ -389,9 +389,6 @@ def test_errors_are_summarised_and_lead_to_the_line(offline_tool):
     expect(box).to_have_attribute("aria-invalid", "true")
     assert page.title().startswith("Error: ")
     expect(page.locator("[data-results]")).to_be_hidden()
-    assert errors == []
-    assert content_violations(page) == []
-    errors.clear()  # axe-core's refused stylesheet reads
     summary.get_by_role("link", name=re.compile("is a Tuesday")).click()
     expect(box).to_be_focused()
     selected = box.evaluate("t => t.value.slice(t.selectionStart, t.selectionEnd)")
@@ -405,6 +402,16 @@ def test_errors_are_summarised_and_lead_to_the_line(offline_tool):
     expect(box).to_have_value("")
     expect(page.locator("[data-results]")).to_be_hidden()
     assert requested == [] and errors == []
+
+
+@pytest.mark.browser
+def test_the_error_summary_is_accessible(offline_tool):
+    page, _, errors = offline_tool()
+    page.get_by_label("Register marks, one week a line").fill("2025-09-02 /\\ /\\ /\\ /\\ /\\\nnot a week")
+    page.get_by_role("button", name="Calculate").click()
+    expect(page.locator("[data-error-summary] li")).to_have_count(2)
+    assert errors == []  # before axe-core, whose own attempts to read the stylesheets file:// refuses
+    assert content_violations(page) == []
 
 
 @pytest.mark.browser
