@@ -134,7 +134,7 @@ def test_portfolio_page_and_pdf(browser, live_tracker):
     page = new_page(browser, [])
     sign_in(page, live_tracker.url, "inductee@example.org")
     menu(page, "Portfolio").click()
-    expect(page.get_by_role("heading", name="Signed-off activities")).to_be_visible()
+    expect(page.get_by_role("heading", name="Completed activities")).to_be_visible()
     assert_accessible(page, "the portfolio")
     href = page.get_by_role("link", name="Download as PDF").get_attribute("href")
     response = page.request.get(live_tracker.url + href)
