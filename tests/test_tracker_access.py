@@ -61,7 +61,7 @@ def snapshot(app) -> dict:
     with app.app_context():
         db = get_db()
         tables = ["users", "team_members", "plans", "plan_items", "records", "evidence", "comments", "reflections",
-                  "reflection_comments", "quiz_attempts", "pdp_versions", "pdp_comments", "supervision_agreements",
+                  "reflection_reads", "reflection_comments", "quiz_attempts", "pdp_versions", "pdp_comments", "supervision_agreements",
                   "supervision_sessions", "supervision_actions", "induction_signoffs"]
         return {t: list(db.query(f"SELECT * FROM {t} ORDER BY rowid")) for t in tables}
 
@@ -139,6 +139,7 @@ ROUTES = [
     ("GET", "/pdp/{dafydd}/versions/1", None, {"inductee", "manager"}),
     ("POST", "/pdp/{dafydd}/comments", {"body": "Good start."}, {"manager"}),
     # supervision
+    ("GET", "/supervision", None, {"manager", "other_manager"}),
     ("GET", "/supervision/{dafydd}", None, {"inductee", "manager"}),
     ("GET", "/supervision/{dafydd}/agreement", None, {"inductee", "manager"}),
     ("POST", "/supervision/{dafydd}/agreement", {"purpose": "Support"}, {"inductee", "manager"}),

@@ -356,3 +356,37 @@ def test_activity_without_sign_off_is_marked_done_in_the_browser(browser, tracke
     expect(task(page, "1.3")).to_have_accessible_description("Done")
     assert errors == [], errors
     page.context.close()
+
+
+def test_needs_your_action_on_both_dashboards(browser, tracker):
+    errors: list[str] = []
+    inductee = new_page(browser, errors)
+    sign_in(inductee, tracker.url, "inductee@example.org")
+    needs = inductee.get_by_role("region", name="Needs your action")
+    expect(needs).to_be_visible()
+    returned = needs.get_by_role("link", name=re.compile(r"^1\.5 "))
+    expect(returned).to_have_accessible_description(re.compile(r"^Rhian Evans said: Please add .* Returned for changes$"))
+    expect(needs.get_by_role("link", name="Read the school attendance policies of my schools")).to_have_accessible_description(
+        re.compile(r"Overdue$"))
+    assert_accessible(inductee, "'My induction' with things needing action")
+    returned.click()
+    expect(status_of(inductee)).to_contain_text("Returned for changes")
+
+    manager = new_page(browser, errors)
+    sign_in(manager, tracker.url, "manager@example.org")
+    needs = manager.get_by_role("region", name="Needs your action")
+    expect(needs.locator("#pending")).to_contain_text("2.1 Getting to know my schools")
+    expect(needs.get_by_role("link", name="Supervision with Ceri Williams")).to_have_accessible_description(
+        "No session recorded yet To arrange")
+    assert_accessible(manager, "'My team' with things needing action")
+    needs.get_by_role("link", name="My first team meeting").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("My first team meeting")
+    menu(manager, "My team").click()
+    expect(manager.get_by_role("region", name="Needs your action").get_by_role("link", name="My first team meeting")).to_have_count(0)
+    menu(manager, "Supervision").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Supervision")
+    expect(manager.get_by_role("link", name="Dafydd Morgan")).to_be_visible()
+    assert_accessible(manager, "the manager's team supervision page")
+    assert errors == [], errors
+    inductee.context.close()
+    manager.context.close()

@@ -516,3 +516,13 @@ def test_a_post_without_the_notes_field_leaves_the_notes_alone(tracker_app, peop
     assert before
     assert post(inductee, f"/records/{d}/1.4/evidence/text", {"body": "From a script"}).status_code == 302
     assert notes_of(tracker_app, d, "1.4") == before
+
+
+def test_a_reused_dashboard_is_never_another_sessions_page(tracker_app):
+    """Sign-in starts a session without a CSRF secret: the first dashboard of two sessions of the same
+    person must not be the same reused page (its forms would carry the other session's token)."""
+    first, second = signed_in(tracker_app, "manager@example.org"), signed_in(tracker_app, "manager@example.org")
+    pages = [client.get("/team").get_data(as_text=True) for client in (first, second)]
+    assert csrf_token(pages[0]) != csrf_token(pages[1])
+    response = second.post("/logout", data={"csrf_token": csrf_token(pages[1])})
+    assert response.status_code == 302  # the token on the page is this session's own

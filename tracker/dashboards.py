@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from . import accounts, content, pagecache, progress, records
+from . import accounts, content, pagecache, progress, records, reflections, supervision
 from .access import inductee_or_404, role_required
 from .db import get_db
 
@@ -41,8 +41,23 @@ def render_induction(inductee: dict):
                    for a in content.activities() if a.section == section.id])
         for section in content.sections()
     ]
+    own = current_user.id == inductee["id"]
     return render_template("dashboards/induction.html", induction=induction, inductee=inductee, task_list=task_list,
-                           managers=accounts.managers_of(db, inductee["id"]))
+                           managers=accounts.managers_of(db, inductee["id"]), needs=needs_of_inductee(db, inductee["id"]) if own else None)
+
+
+def needs_of_inductee(db, inductee_id: int) -> dict:
+    """'Needs your action' for an inductee: records returned with the manager's comment, supervision
+    records to confirm, and their supervision actions overdue or due within a week."""
+    returned = list(db.query(
+        "SELECT r.activity_id, r.activity_title, c.body AS comment, u.name AS author_name FROM records r"
+        " LEFT JOIN comments c ON c.id = (SELECT c2.id FROM comments c2 JOIN users u2 ON u2.id = c2.author_id"
+        "   WHERE c2.record_id = r.id AND u2.role = 'manager' ORDER BY c2.id DESC LIMIT 1)"
+        " LEFT JOIN users u ON u.id = c.author_id"
+        " WHERE r.inductee_id = ? AND r.state = 'returned' ORDER BY r.updated_at, r.id", [inductee_id]))
+    to_confirm, actions = supervision.waiting_for_inductee(db, inductee_id)
+    return {"returned": returned, "to_confirm": to_confirm, "actions": actions,
+            "any": bool(returned or to_confirm or actions)}
 
 
 @bp.route("/team")
@@ -77,5 +92,9 @@ def render_team():
             [current_user.id, dt.date.today().isoformat()])
         if a in titles and not records.is_complete(state or "", a not in no_sign_off)
     ]
+    supervision_due = [row for row in supervision.schedule(db, team) if row["status"] != "later"]
+    unread = reflections.unread_by(db, current_user.id)
     return render_template("dashboards/team.html", team=team, rows=rows, pending=pending,
-                           overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue))
+                           overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue),
+                           supervision_due=supervision_due, unread=unread,
+                           nothing_needed=not (pending or supervision_due or unread))

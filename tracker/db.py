@@ -286,6 +286,20 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX login_failures_last_at ON login_failures(last_at);
     """,
+    # 6: when each manager last read each shared reflection (for "Needs your action"); and the tables
+    # whose changes "Needs your action" on the dashboards shows bump data_version too
+    """
+    CREATE TABLE reflection_reads (
+        reflection_id INTEGER NOT NULL REFERENCES reflections(id) ON DELETE CASCADE,
+        manager_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        read_at TEXT NOT NULL,
+        PRIMARY KEY (reflection_id, manager_id)
+    );
+    """ + "".join(
+        f"CREATE TRIGGER {table}_{event.lower()}_bumps_version AFTER {event} ON {table}"
+        f" BEGIN UPDATE data_version SET version = version + 1; END;\n"
+        for table in ("supervision_sessions", "supervision_actions", "reflections", "reflection_reads")
+        for event in ("INSERT", "UPDATE", "DELETE")),
 ]
 
 

@@ -1,6 +1,7 @@
 """Rendered dashboards, reused until something they show changes.
 
-Every change to users, teams, plans or records bumps data_version (triggers in migration 3).
+Every change to users, teams, plans, records (migration 3), supervision sessions and actions, reflections
+and reflection reads (migration 6) bumps data_version (triggers).
 A page is reused only for the same signed-in session (its CSRF secret), the same URL, the
 same data version and the same day (overdue depends on the date), and never when a flash
 message is waiting. Access checks run before the cache is consulted."""
@@ -12,6 +13,7 @@ from collections import OrderedDict
 
 from flask import request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from .db import get_db
 
@@ -28,7 +30,11 @@ def serve(render):
     """render() -> (html, status) or html. Returns a cached copy when nothing has changed."""
     if "_flashes" in session:
         return render()
-    key = (current_user.id, session.get("csrf_token"), request.full_path, data_version(), dt.date.today())
+    # The session's CSRF secret must exist before it is part of the key: sign-in starts a fresh session
+    # without one, and a page rendered for one session (its forms carry that session's token) must
+    # never be served to another session of the same person, nor a page from before a change.
+    generate_csrf()
+    key = (current_user.id, session["csrf_token"], request.full_path, data_version(), dt.date.today())
     with _lock:
         page = _pages.get(key)
         if page is not None:

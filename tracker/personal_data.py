@@ -27,6 +27,7 @@ ABOUT_PERSON = {
     "induction_signoffs": ["inductee_id", "signed_off_by"],
     "comments": ["author_id"],
     "reflection_comments": ["author_id"],
+    "reflection_reads": ["manager_id"],  # when a manager read a shared reflection
     "audit_log": ["actor_id", "subject_id"],
 }
 
@@ -90,7 +91,7 @@ def erase(db: Database, person_id: int, actor_id: int) -> int:
             " WHERE r.inductee_id = ? AND e.stored_name IS NOT NULL", [person_id])]
         for table in ("records", "plan_items", "plans", "quiz_attempts", "reflections", "pdp_versions",
                       "supervision_actions", "supervision_sessions", "supervision_agreements", "induction_signoffs",
-                      "team_members"):
+                      "team_members", "reflection_reads"):
             columns = [c for c in ABOUT_PERSON[table] if c in ("inductee_id", "author_id")] or ABOUT_PERSON[table]
             db.conn.execute(f"DELETE FROM {table} WHERE {' OR '.join(f'{c} = ?' for c in columns)}",
                             [person_id] * len(columns))

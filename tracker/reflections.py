@@ -148,10 +148,41 @@ def _render_view(row: dict, form: CommentForm, status: int = 200):
                            activity=activity), status
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def unread_by(db, manager_id: int) -> list[dict]:
+    """Reflections shared by the manager's team that the manager has not read since they were shared
+    or last changed, oldest first."""
+    return list(db.query(
+        "SELECT r.id, r.title, r.entry_date, r.shared_at, u.id AS author_id, u.name AS author_name"
+        " FROM team_members t CROSS JOIN reflections r ON r.author_id = t.inductee_id JOIN users u ON u.id = r.author_id"
+        " WHERE t.manager_id = ? AND r.shared_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reflection_reads x"
+        " WHERE x.reflection_id = r.id AND x.manager_id = t.manager_id AND x.read_at >= r.shared_at"
+        " AND x.read_at >= r.updated_at) ORDER BY r.shared_at, r.id", [manager_id]))
+
+
+def _note_read(row: dict) -> None:
+    """A manager opening a shared reflection has read it (written only when that is news)."""
+    db = get_db()
+    seen = db.execute("SELECT read_at FROM reflection_reads WHERE reflection_id = ? AND manager_id = ?",
+                      [row["id"], current_user.id]).fetchone()
+    if seen and seen[0] >= row["shared_at"] and seen[0] >= row["updated_at"]:
+        return
+    with writing(db):
+        db.conn.execute("INSERT INTO reflection_reads (reflection_id, manager_id, read_at) VALUES (?, ?, ?)"
+                        " ON CONFLICT (reflection_id, manager_id) DO UPDATE SET read_at = excluded.read_at",
+                        (row["id"], current_user.id, max(_now(), row["shared_at"], row["updated_at"])))
+
+
 @bp.route("/reflections/<int:reflection_id>")
 @role_required("inductee", "manager")
 def view(reflection_id: int):
-    return _render_view(reflection_or_404(reflection_id), CommentForm())
+    row = reflection_or_404(reflection_id)
+    if row["author_id"] != current_user.id:  # a manager, reaching a shared entry (reflection_or_404)
+        _note_read(row)
+    return _render_view(row, CommentForm())
 
 
 @bp.route("/reflections/<int:reflection_id>/share", methods=["POST"])

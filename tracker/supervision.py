@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from . import audit
+from . import accounts, audit
 from .accounts import get_user
 from .access import can_manage_induction, inductee_or_404, role_required
 from .db import get_db, writing
@@ -30,6 +30,10 @@ AGREEMENT_FIELDS = {
 }
 ACTION_ROWS = 4
 TEXT_LIMIT = 10_000
+# When the next session is due: the date the last session set; without one, this long after it
+# (the agreement's "how often" is free text, so it cannot be read as a number of days).
+DEFAULT_INTERVAL_DAYS = 28
+DUE_SOON_DAYS = 7  # "Needs your action" shows sessions and actions due within this many days
 
 
 class AgreementForm(FlaskForm):
@@ -75,8 +79,69 @@ def actions_of_session(db, session_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM supervision_actions WHERE session_id = ? ORDER BY id", [session_id]))
 
 
+def as_date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def schedule(db, team: list[dict], today: dt.date | None = None) -> list[dict]:
+    """For each inductee in the team: their last session, when the next is due and its status:
+    'none' (no session recorded yet), 'overdue', 'soon' (within DUE_SOON_DAYS) or 'later'."""
+    today = today or dt.date.today()
+    ids = [m["id"] for m in team]
+    last: dict[int, tuple] = {}
+    if ids:
+        marks = ",".join("?" for _ in ids)
+        for inductee_id, session_date, next_date in db.conn.execute(
+                f"SELECT inductee_id, session_date, next_date FROM supervision_sessions WHERE inductee_id IN ({marks})"
+                " ORDER BY inductee_id, session_date, id", ids):
+            last[inductee_id] = (as_date(session_date), as_date(next_date))
+    rows = []
+    for member in team:
+        session_date, next_date = last.get(member["id"], (None, None))
+        due = next_date or (session_date + dt.timedelta(days=DEFAULT_INTERVAL_DAYS) if session_date else None)
+        if session_date is None and next_date is None:
+            status = "none"
+        elif due is None or due <= today + dt.timedelta(days=DUE_SOON_DAYS):
+            status = "overdue" if due is None or due < today else "soon"
+        else:
+            status = "later"
+        rows.append({"inductee_id": member["id"], "name": member["name"], "last": session_date, "due": due,
+                     "status": status, "set_by_last_session": next_date is not None})
+    return rows
+
+
+def waiting_for_inductee(db, inductee_id: int, today: dt.date | None = None) -> tuple[list[dict], list[dict]]:
+    """Session records the inductee has not confirmed yet, and the inductee's open actions that are
+    overdue or due within DUE_SOON_DAYS (each with its due date as a date and 'overdue')."""
+    today = today or dt.date.today()
+    to_confirm = list(db.query("SELECT id, session_date FROM supervision_sessions WHERE inductee_id = ?"
+                               " AND confirmed_at IS NULL ORDER BY session_date, id", [inductee_id]))
+    due = []
+    for action in db.query(
+            "SELECT a.id, a.description, a.due_date, a.session_id, s.session_date FROM supervision_actions a"
+            " JOIN supervision_sessions s ON s.id = a.session_id WHERE a.inductee_id = ? AND a.owner = 'inductee'"
+            " AND a.done_at IS NULL AND a.due_date IS NOT NULL", [inductee_id]):
+        when = as_date(action["due_date"])
+        if when is not None and when <= today + dt.timedelta(days=DUE_SOON_DAYS):
+            due.append({**action, "due": when, "overdue": when < today})
+    due.sort(key=lambda a: (a["due"], a["id"]))
+    return to_confirm, due
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@bp.route("/supervision")
+@role_required("manager")
+def for_team():
+    """The manager's team: when each inductee last had supervision and when the next is due."""
+    db = get_db()
+    members = accounts.team_of(db, current_user.id)
+    return render_template("supervision/team.html", rows=schedule(db, members))
 
 
 @bp.route("/supervision/<int:inductee_id>")
