@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, redirect, render_template, url_for
+from flask import Flask, redirect, url_for
 from flask_login import LoginManager, current_user
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFProtect
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
 login_manager = LoginManager()
 DEFAULT_LOGIN_FAILURE_DELAY = 0.2  # seconds added to every failed sign-in, the same for each
+# Every feature's module has a blueprint `bp`; registered in this order (README: "Layout").
+FEATURES = ("auth", "admin", "dashboards", "plans", "activities", "quizzes", "reflections", "pdp", "supervision",
+            "portfolio", "static")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -62,16 +66,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
 
-    from . import (activities, admin, auth, backup, dashboards, demo, pdp, plans, portfolio, quizzes, reflections,
-                   static, supervision)
-    for module in (auth, admin, dashboards, plans, activities, quizzes, reflections, pdp, supervision, portfolio, static):
-        app.register_blueprint(module.bp)
+    for name in FEATURES:
+        app.register_blueprint(importlib.import_module(f".{name}", __name__).bp)
+    from . import admin, backup, dashboards, demo, errors, security, template_helpers
     demo.init_app(app)
     admin.init_cli(app)
     backup.init_app(app)
-    register_error_pages(app)
-    register_template_helpers(app)
-    app.after_request(security_headers)
+    errors.register_error_pages(app)
+    template_helpers.register_template_helpers(app)
+    app.after_request(security.security_headers)
 
     @app.route("/")
     def home():
@@ -91,101 +94,3 @@ def instance_secret_key(instance: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return key_file.read_text().strip()
-
-
-@login_manager.user_loader
-def load_user(session_id: str):
-    from .accounts import User, get_user
-    from .db import get_db
-    from .forms import ascii_int
-    user_id, _, version = session_id.partition(":")
-    if ascii_int(user_id) is None:
-        return None
-    row = get_user(get_db(), ascii_int(user_id))
-    if row is None or not row["active"] or str(row["session_version"]) != version:
-        return None
-    return User(row)
-
-
-CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-
-
-# The only responses the same for everyone, which browsers may keep: the tracker's CSS and
-# GOV.UK Frontend's files.
-SHARED_ENDPOINTS = {"static", "govuk.govuk"}
-
-
-def security_headers(response):
-    from flask import request
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    if request.endpoint not in SHARED_ENDPOINTS:
-        # Pages and downloads (portfolio PDF, JSON exports, evidence files) hold personal data:
-        # no browser or proxy may keep a copy. send_file's own "no-cache" is replaced.
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-ERRORS = {
-    400: ("Something was wrong with that request", "Go back, reload the page and try again."),
-    403: ("You do not have access to this page", "If you think you should, ask your manager or administrator."),
-    404: ("Page not found", "Check the address, or go back to your dashboard."),
-    405: ("That action is not allowed here", "Go back and use the buttons on the page."),
-    413: ("The file is too big", "Files must be smaller than 10 MB. Go back and choose a smaller file."),
-    500: ("Sorry, there is a problem with the service", "Try again later. Nothing you saved before this has been lost."),
-}
-
-
-def register_error_pages(app: Flask) -> None:
-    def render(code: int):
-        title, advice = ERRORS[code]
-        return render_template("error.html", title=title, advice=advice, code=code), code
-
-    for code in ERRORS:
-        app.register_error_handler(code, lambda error, code=code: render(code))
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return render_template("error.html", title="Your form has expired",
-                               advice="Go back, reload the page and submit the form again.", code=400), 400
-
-
-def register_template_helpers(app: Flask) -> None:
-    from .accounts import ROLE_LABELS
-    from .records import STATE_LABELS, STATE_TAG_COLOURS
-
-    from urllib.parse import quote
-
-    from markupsafe import Markup
-    from flask import request
-
-    # Python helpers, not Jinja macros: dashboards show one per activity, and macro calls are slow.
-    state_tags = {state: Markup(f'<strong class="govuk-tag govuk-tag--{STATE_TAG_COLOURS[state]}">{label}</strong>')
-                  for state, label in STATE_LABELS.items()}
-
-    def record_url(inductee_id: int, activity_id: str) -> str:
-        # Same URL as url_for("activities.record", ...) (a test checks), built without the router
-        # because dashboards link every activity of every inductee.
-        return f"{request.script_root}/records/{int(inductee_id)}/{quote(str(activity_id), safe='.')}"
-
-    app.jinja_env.globals.update(ROLE_LABELS=ROLE_LABELS, STATE_LABELS=STATE_LABELS,
-                                 STATE_TAG_COLOURS=STATE_TAG_COLOURS, state_tag=state_tags.__getitem__,
-                                 record_url=record_url)
-    app.jinja_env.filters["date"] = lambda value: _format_date(value)
-
-
-def _format_date(value) -> str:
-    import datetime as dt
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, dt.datetime):
-        return value.strftime("%-d %B %Y at %H:%M")
-    return value.strftime("%-d %B %Y")

@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from . import accounts
+from . import accounts, login_manager
+from .accounts import User, get_user
 from .db import get_db
-from .forms import ChangePasswordForm, LoginForm
+from .forms import ChangePasswordForm, LoginForm, ascii_int
 
 bp = Blueprint("auth", __name__)
 # The one message for every failed sign-in, whether or not the address has an account.
@@ -95,3 +96,14 @@ def change_password():
             flash("Your password has been changed.", "success")
             return redirect(url_for("home"))
     return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    user_id, _, version = session_id.partition(":")
+    if ascii_int(user_id) is None:
+        return None
+    row = get_user(get_db(), ascii_int(user_id))
+    if row is None or not row["active"] or str(row["session_version"]) != version:
+        return None
+    return User(row)

@@ -16,6 +16,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 
 from . import PROJECT_ROOT, create_app
+from .security import SECURITY_HEADERS
 
 TRACKER_PREFIX = "/tracker"
 
@@ -56,8 +57,7 @@ def handbook_policy(html: bytes) -> str:
     return HANDBOOK_CSP.format(hashes="".join(" " + h for h in hashes))
 
 
-SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")]
-SECURITY_HEADER_NAMES = {"content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options"}
+SECURITY_HEADER_NAMES = {"content-security-policy"} | {name.lower() for name, _ in SECURITY_HEADERS}
 
 
 def with_security_headers(app):
@@ -69,7 +69,7 @@ def with_security_headers(app):
 
         def start(status, headers, exc_info=None):
             held["called"] = True
-            headers = [(k, v) for k, v in headers if k.lower() not in SECURITY_HEADER_NAMES] + SECURITY_HEADERS
+            headers = [(k, v) for k, v in headers if k.lower() not in SECURITY_HEADER_NAMES] + list(SECURITY_HEADERS)
             content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
             if content_type.startswith("text/html"):
                 held.update(status=status, headers=headers, exc_info=exc_info)

@@ -1,0 +1,28 @@
+"""Security headers on every response of the tracker, and the same headers for the handbook
+when the combined server serves it (tracker/wsgi.py)."""
+from __future__ import annotations
+
+from flask import request
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+# The only responses the same for everyone, which browsers may keep: the tracker's CSS and
+# GOV.UK Frontend's files.
+SHARED_ENDPOINTS = {"static", "govuk.govuk"}
+
+
+# The headers every response carries, the tracker's and the handbook's alike.
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"))
+
+
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    for name, value in SECURITY_HEADERS:
+        response.headers.setdefault(name, value)
+    if request.endpoint not in SHARED_ENDPOINTS:
+        # Pages and downloads (portfolio PDF, JSON exports, evidence files) hold personal data:
+        # no browser or proxy may keep a copy. send_file's own "no-cache" is replaced.
+        response.headers["Cache-Control"] = "no-store"
+    return response
