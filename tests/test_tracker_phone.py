@@ -26,10 +26,10 @@ MIN_FIELD_WIDTH = 200  # CSS pixels: room to see what you type
 NOT_PAGES = {
     "static": "the tracker's own CSS and JavaScript",
     "govuk.govuk": "GOV.UK Frontend's compiled CSS, JavaScript and images",
-    "activities.download": "an evidence file (photograph, document, recording), downloaded as it was uploaded",
+    "records.download": "an evidence file (photograph, document, recording), downloaded as it was uploaded",
     "portfolio.pdf": "a PDF made by WeasyPrint from its own A4 print template",
-    "portfolio.export_mine": "a JSON download of the person's data",
-    "portfolio.export_for": "a JSON download of a person's data, for the administrator",
+    "subject_access.export_mine": "a JSON download of the person's data",
+    "subject_access.export_for": "a JSON download of a person's data, for the administrator",
 }
 # GET routes that only ever redirect to another page (which is checked in its own right).
 REDIRECTS = {

@@ -271,7 +271,7 @@ def test_fast_record_links_match_the_router(tracker_app):
     with tracker_app.test_request_context("/", environ_base={"SCRIPT_NAME": "/tracker"}):
         record_url = tracker_app.jinja_env.globals["record_url"]
         for inductee, activity in [(3, "1.4"), (12, "2.13"), (7, "1.99")]:
-            assert record_url(inductee, activity) == url_for("activities.record", inductee_id=inductee, activity_id=activity)
+            assert record_url(inductee, activity) == url_for("records.record", inductee_id=inductee, activity_id=activity)
 
 
 def test_dashboards_show_changes_at_once_and_never_another_persons_page(tracker_app, people):

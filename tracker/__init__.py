@@ -16,8 +16,8 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 DEFAULT_LOGIN_FAILURE_DELAY = 0.2  # seconds added to every failed sign-in, the same for each
 # Every feature's module has a blueprint `bp`; registered in this order (README: "Layout").
-FEATURES = ("auth", "admin", "dashboards", "plans", "activities", "quizzes", "reflections", "pdp", "supervision",
-            "portfolio", "static")
+FEATURES = ("auth", "admin", "dashboards", "plans", "records.routes", "quizzes", "reflections", "pdp", "supervision",
+            "portfolio", "induction_sign_off", "subject_access", "erasure", "static")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

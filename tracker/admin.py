@@ -4,14 +4,38 @@ from __future__ import annotations
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
 
 from . import accounts
 from .access import role_required
 from .db import get_db
-from .forms import ImportForm, ManagersForm, UserForm
+from .accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS
+from .forms import ascii_id, email_address, strong_password
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class UserForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)])
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter an email address"), email_address])
+    role = RadioField("Role", choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
+                      validators=[DataRequired("Select a role")])
+    managers = SelectMultipleField("Managers", coerce=ascii_id, description="For inductees: who supervises and signs off their induction")
+    password = PasswordField("Temporary password", description=f"At least {MIN_PASSWORD_LENGTH} characters. Give it to the person securely.",
+                             validators=[DataRequired("Enter a temporary password"), strong_password])
+
+
+class ManagersForm(FlaskForm):
+    managers = SelectMultipleField("Managers", coerce=ascii_id)
+
+
+class ImportForm(FlaskForm):
+    csv_file = FileField("CSV file", description="Columns: email, name, role, password, managers (manager emails separated by ;)")
 
 
 @bp.route("/users")

@@ -7,13 +7,31 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo
 
 from . import accounts, login_manager
-from .accounts import User, get_user
+from .accounts import MIN_PASSWORD_LENGTH, User, get_user
 from .db import get_db
-from .forms import ChangePasswordForm, LoginForm, ascii_int
+from .forms import ascii_int, strong_password
 
 bp = Blueprint("auth", __name__)
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password")])
+    new_password = PasswordField(
+        "New password", description=f"At least {MIN_PASSWORD_LENGTH} characters",
+        validators=[DataRequired("Enter a new password"), strong_password])
+    confirm_password = PasswordField("Confirm new password", validators=[
+        DataRequired("Enter the new password again"), EqualTo("new_password", "The passwords do not match")])
+
+
+
 # The one message for every failed sign-in, whether or not the address has an account.
 FAILED_MESSAGE = ("Enter a correct email address and password. After {failures} failed attempts,"
                   " wait {minutes} minutes before trying again")

@@ -1,15 +1,14 @@
-"""The induction portfolio: one page and one PDF per inductee for induction sign-off and
-later accreditation; whole-induction sign-off; subject access export and erasure."""
+"""The induction portfolio: one page and one PDF per inductee, for induction sign-off
+(induction_sign_off.py) and later accreditation."""
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, Response, render_template, request
 
-from . import accounts, audit, content, pdp, personal_data, progress, records, supervision
+from . import accounts, content, pdp, progress, records, supervision
 from .access import can_manage_induction, inductee_or_404, role_required
-from .db import get_db, writing
+from .db import get_db
 from .forms import ascii_int
 
 bp = Blueprint("portfolio", __name__)
@@ -79,67 +78,3 @@ def pdf(inductee_id: int):
     filename = f"induction-portfolio-{inductee_id}.pdf"
     return Response(document, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-@bp.route("/portfolio/<int:inductee_id>/sign-off", methods=["POST"])
-@role_required("manager")
-def sign_off(inductee_id: int):
-    inductee = inductee_or_404(inductee_id)
-    if not can_manage_induction(inductee_id):
-        abort(403)
-    db = get_db()
-    induction = progress.summary(db, inductee)
-    if not induction.complete:
-        flash("The induction can be signed off only when every required activity is complete.", "warning")
-        return redirect(url_for(".page", inductee_id=inductee_id)), 303
-    with writing(db):
-        db.conn.execute("INSERT OR IGNORE INTO induction_signoffs (inductee_id, signed_off_by, comment) VALUES (?, ?, ?)",
-                        (inductee_id, current_user.id, request.form.get("comment", "")[:2000]))
-        audit.log(db, current_user.id, "induction.signed_off", subject_id=inductee_id)
-    flash(f"{inductee['name']}'s induction is signed off.", "success")
-    return redirect(url_for(".page", inductee_id=inductee_id))
-
-
-def _json_download(data: dict, person_id: int) -> Response:
-    return Response(json.dumps(data, indent=2, ensure_ascii=False, default=str), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="personal-data-{person_id}.json"'})
-
-
-@bp.route("/account/export")
-@role_required("inductee", "manager", "admin")
-def export_mine():
-    db = get_db()
-    with writing(db):
-        audit.log(db, current_user.id, "user.data_exported", subject_id=current_user.id)
-    return _json_download(personal_data.export(db, current_user.id), current_user.id)
-
-
-@bp.route("/admin/users/<int:user_id>/export")
-@role_required("admin")
-def export_for(user_id: int):
-    db = get_db()
-    if accounts.get_user(db, user_id) is None:
-        abort(404)
-    data, withheld = personal_data.export_for_administrator(db, user_id)  # no private reflections: least privilege
-    with writing(db):
-        audit.log(db, current_user.id, "admin.data_exported", subject_id=user_id,
-                  detail=f"private_reflections_withheld={withheld}")
-    return _json_download(data, user_id)
-
-
-@bp.route("/admin/users/<int:user_id>/erase", methods=["GET", "POST"])
-@role_required("admin")
-def erase(user_id: int):
-    db = get_db()
-    user = accounts.get_user(db, user_id)
-    if user is None or user["id"] == current_user.id or user["email"].endswith("@erased.invalid"):
-        abort(404)
-    error = None
-    if request.method == "POST":
-        if request.form.get("confirm_email", "").strip().lower() != user["email"].lower():
-            error = "Type the person's email address exactly to confirm"
-        else:
-            personal_data.erase(db, user_id, current_user.id)
-            flash("The person's data has been erased. The audit log records that this was done.", "success")
-            return redirect(url_for("admin.users"))
-    return render_template("portfolio/erase.html", user=user, error=error), 400 if error else 200

@@ -17,7 +17,7 @@ def register_template_helpers(app: Flask) -> None:
                   for state, label in STATE_LABELS.items()}
 
     def record_url(inductee_id: int, activity_id: str) -> str:
-        # Same URL as url_for("activities.record", ...) (a test checks), built without the router
+        # Same URL as url_for("records.record", ...) (a test checks), built without the router
         # because dashboards link every activity of every inductee.
         return f"{request.script_root}/records/{int(inductee_id)}/{quote(str(activity_id), safe='.')}"
 

@@ -1,17 +1,17 @@
-"""Activity records: the inductee records notes and evidence and submits; the manager
+"""Record pages: the inductee records notes and evidence and submits; the manager
 signs off or returns with comments; a manager can reopen a signed-off record."""
 from __future__ import annotations
 
 from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file, url_for)
 from flask_login import current_user
 
-from . import accounts, audit, content, files, records
-from .access import can_manage_induction, inductee_or_404, role_required
-from .db import get_db
+from .. import accounts, audit, content, files, records
+from ..access import can_manage_induction, inductee_or_404, role_required
+from ..db import get_db
 from .forms import (FileEvidenceForm, NotesForm, ReopenForm, ReturnForm, SignOffForm, SubmitForm,
                     TextEvidenceForm, WitnessForm)
 
-bp = Blueprint("activities", __name__)
+bp = Blueprint("records", __name__)
 EVIDENCE_FORMS = {"text": TextEvidenceForm, "file": FileEvidenceForm, "witness": WitnessForm}
 
 
@@ -29,7 +29,7 @@ def activity(activity_id: str):
     item = content.activity(activity_id)
     if item is None and not rows:
         abort(404)
-    return render_template("activities/team_activity.html", activity=item, activity_id=activity_id,
+    return render_template("records/team_activity.html", activity=item, activity_id=activity_id,
                            team=team, rows=rows)
 
 
@@ -61,7 +61,7 @@ def _render(ctx: dict, status: int = 200, **forms):
     defaults = {"text_form": TextEvidenceForm(), "file_form": FileEvidenceForm(), "witness_form": WitnessForm(),
                 "sign_off_form": SignOffForm(), "return_form": ReturnForm(), "reopen_form": ReopenForm()}
     defaults.update(forms)
-    return render_template("activities/record.html", editable=editable, notes_form=notes_form,
+    return render_template("records/record.html", editable=editable, notes_form=notes_form,
                            **defaults, **ctx), status
 
 
@@ -248,7 +248,7 @@ def submit(inductee_id: int, activity_id: str):
             flash("Submitted for sign-off. Your manager will review it.", "success")
             return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id))
     status = 400 if form.errors else 200
-    return render_template("activities/check.html", form=form, **ctx), status
+    return render_template("records/check.html", form=form, **ctx), status
 
 
 def _manager_action(inductee_id: int, activity_id: str, action: str, form_class, message: str):

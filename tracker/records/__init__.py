@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import audit
-from .db import writing
+from .. import audit
+from ..db import writing
 
 STATE_LABELS = {
     "not_started": "Not started",

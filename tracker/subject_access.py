@@ -1,0 +1,88 @@
+"""Subject access (UK GDPR): a JSON copy of everything held about a person. The person can
+always download their own, complete; an administrator's copy leaves out what only the person
+may see (the text of private reflections). Both are audited."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import Blueprint, Response, abort
+from flask_login import current_user
+from sqlite_utils import Database
+
+from . import accounts, audit
+from .access import role_required
+from .db import get_db, writing
+from .personal_data import ABOUT_PERSON, rows_about
+
+bp = Blueprint("subject_access", __name__)
+
+
+def export(db: Database, person_id: int) -> dict:
+    """Every row that is about the person or written by them, by table."""
+    user = next(db.query("SELECT * FROM users WHERE id = ?", [person_id]))
+    user = {k: v for k, v in user.items() if k not in ("password_hash", "session_version")}
+    data = {"exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "account": user}
+    for table, columns in ABOUT_PERSON.items():
+        data[table] = rows_about(db, table, columns, person_id)
+    record_ids = [r["id"] for r in data["records"]]
+    if record_ids:
+        marks = ",".join("?" for _ in record_ids)
+        data["evidence"] = list(db.query(f"SELECT * FROM evidence WHERE record_id IN ({marks}) ORDER BY id", record_ids))
+        data["comments_on_records"] = list(db.query(f"SELECT * FROM comments WHERE record_id IN ({marks}) ORDER BY id", record_ids))
+    else:
+        data["evidence"], data["comments_on_records"] = [], []
+    reflection_ids = [r["id"] for r in data["reflections"]]
+    marks = ",".join("?" for _ in reflection_ids)
+    data["comments_on_reflections"] = list(db.query(
+        f"SELECT * FROM reflection_comments WHERE reflection_id IN ({marks}) ORDER BY id", reflection_ids)) if reflection_ids else []
+    return data
+
+
+PRIVATE_REFLECTION_TEXT = ("title", "what", "so_what", "now_what")
+WITHHELD_NOTE = ("This copy was made by an administrator. The text of private reflections (never shared with a"
+                 " manager) is left out: only the person can see it. They can download a complete copy themselves"
+                 " (Change password, then 'Download everything this service holds about you').")
+
+
+def export_for_administrator(db: Database, person_id: int) -> tuple[dict, int]:
+    """What an administrator may download for someone (subject access): everything in export()
+    except what no one but the person can see, the text of private reflections and the comments
+    on them. Their dates and ids stay, so the person can be told what was left out.
+    Returns the data and how many reflections were withheld."""
+    data = export(db, person_id)
+    private = {r["id"] for r in data["reflections"] if not r["shared_at"]}
+    for reflection in data["reflections"]:
+        if reflection["id"] in private:
+            reflection.update({field: None for field in PRIVATE_REFLECTION_TEXT}, withheld=True)
+    for key in ("reflection_comments", "comments_on_reflections"):
+        data[key] = [c for c in data[key] if c["reflection_id"] not in private]
+    data["withheld"] = {"private_reflections": len(private), "note": WITHHELD_NOTE}
+    return data, len(private)
+
+
+def _json_download(data: dict, person_id: int) -> Response:
+    return Response(json.dumps(data, indent=2, ensure_ascii=False, default=str), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="personal-data-{person_id}.json"'})
+
+
+@bp.route("/account/export")
+@role_required("inductee", "manager", "admin")
+def export_mine():
+    db = get_db()
+    with writing(db):
+        audit.log(db, current_user.id, "user.data_exported", subject_id=current_user.id)
+    return _json_download(export(db, current_user.id), current_user.id)
+
+
+@bp.route("/admin/users/<int:user_id>/export")
+@role_required("admin")
+def export_for(user_id: int):
+    db = get_db()
+    if accounts.get_user(db, user_id) is None:
+        abort(404)
+    data, withheld = export_for_administrator(db, user_id)  # no private reflections: least privilege
+    with writing(db):
+        audit.log(db, current_user.id, "admin.data_exported", subject_id=user_id,
+                  detail=f"private_reflections_withheld={withheld}")
+    return _json_download(data, user_id)
