@@ -5,16 +5,17 @@ that reads mkdocs.yml (MkDocs + Material today, Zensical next) can build it.
 """
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import shutil
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
 from . import answers, model, site
 from .loader import Project
-from .timeestimate import describe_minutes, parse_time_estimate
+from .timeestimate import describe_range, parse_time_estimate
 
 KIND_ADMONITION = {
     "individual": "individual",
@@ -28,16 +29,35 @@ SHIM_TARGET = "assets/iframe-worker/shim.js"
 
 
 def relative_link(from_page: str, to_page: str) -> str:
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    folder, name = posixpath.split(to_page)
+    up = _relative_folder(posixpath.dirname(from_page) or ".", folder or ".")
+    return name if up == "." else f"{up}/{name}"
 
 
-def _environment() -> Environment:
+@functools.lru_cache(maxsize=4096)
+def _relative_folder(from_folder: str, to_folder: str) -> str:
+    """posixpath.relpath is slow (it makes both paths absolute); pages live in a few folders."""
+    return posixpath.relpath(to_folder, from_folder)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(cache_dir: str | None = None) -> Environment:
+    """One Jinja environment per process (compiling the templates is most of the cost of
+    generating a small site); cache_dir keeps their compiled code between runs."""
+    bytecode_cache = None
+    if cache_dir:
+        try:
+            Path(cache_dir).mkdir(parents=True, exist_ok=True)
+            bytecode_cache = FileSystemBytecodeCache(cache_dir)
+        except OSError:  # a read-only project: compile every time
+            bytecode_cache = None
     env = Environment(
         loader=PackageLoader("handbook", "templates/site"),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache,
     )
     env.filters["oneline"] = lambda text: " ".join(str(text).split())
     env.filters["admonition"] = KIND_ADMONITION.get
@@ -49,10 +69,10 @@ def _environment() -> Environment:
 
 
 class SiteGenerator:
-    def __init__(self, project: Project, tracker_url: str = ""):
+    def __init__(self, project: Project, tracker_url: str = "", template_cache: Path | None = None):
         self.project = project
         self.tracker_url = tracker_url.rstrip("/")
-        self.env = _environment()
+        self.env = _environment(str(template_cache) if template_cache else None)
         self.pages: dict[str, str] = {}  # markdown path -> text
 
     # -- helpers ---------------------------------------------------------------
@@ -116,7 +136,7 @@ class SiteGenerator:
             for element in section.elements for item in element.overview if not item.activity
         )
         low, high = total_low + reading, total_high + reading
-        total = describe_minutes(low) if low == high else f"{describe_minutes(low)} to {describe_minutes(high)}"
+        total = describe_range(low, high)
         self.render(
             overview, "section.md.j2", section=section, rows=rows, total=total,
             activities=[{"activity": a, "link": relative_link(overview, site.activity_page(a))} for a in activities],

@@ -110,3 +110,9 @@ def describe_minutes(minutes: int) -> str:
         return f"{hours} h {rest} min" if rest else f"{hours} h"
     days = minutes / MINUTES_PER_UNIT["day"]
     return f"{days:.1f} days".replace(".0 days", " days")
+
+
+def describe_range(low: int, high: int) -> str:
+    """'2 h' or '2 h to 3 h 30 min': the one way a range of minutes is written."""
+    low_text, high_text = describe_minutes(low), describe_minutes(high)
+    return low_text if low_text == high_text else f"{low_text} to {high_text}"

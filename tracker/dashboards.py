@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from . import accounts, content, pagecache, progress, records, reflections, supervision
+from . import accounts, content, pagecache, progress, reflections, supervision
 from .access import inductee_or_404, role_required
 from .db import get_db
 
@@ -82,15 +82,16 @@ def render_team():
         if row["activity_id"] not in no_sign_off]
     names = {m["id"]: m["name"] for m in team}
     titles = {a.id: a.title for a in content.activities()}
+    today = dt.date.today()
     overdue = [
         {"inductee_id": i, "name": names[i], "activity_id": a, "title": titles[a], "target_date": dt.date.fromisoformat(t)}
         for i, a, t, state in db.conn.execute(
             "SELECT p.inductee_id, p.activity_id, p.target_date, r.state FROM team_members m CROSS JOIN plan_items p"
             " ON p.inductee_id = m.inductee_id LEFT JOIN records r ON r.inductee_id = p.inductee_id"
             " AND r.activity_id = p.activity_id WHERE m.manager_id = ? AND p.target_date < ? AND NOT p.not_required"
-            " AND coalesce(r.state, '') NOT IN ('signed_off', 'submitted') ORDER BY p.target_date, p.activity_id",
-            [current_user.id, dt.date.today().isoformat()])
-        if a in titles and not records.is_complete(state or "", a not in no_sign_off)
+            " ORDER BY p.target_date, p.activity_id",  # past target dates; the rule itself is progress.is_overdue
+            [current_user.id, today.isoformat()])
+        if a in titles and progress.is_overdue(t, state or "not_started", a not in no_sign_off, today)
     ]
     supervision_due = [row for row in supervision.schedule(db, team) if row["status"] != "later"]
     unread = reflections.unread_by(db, current_user.id)

@@ -4,6 +4,8 @@ Each feature keeps its own forms (Flask-WTF: validation and CSRF) beside its rou
 Messages follow GOV.UK style: say what to do."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from wtforms.validators import ValidationError
 from werkzeug.routing import IntegerConverter
 
@@ -46,3 +48,39 @@ def strong_password(form, field):
     problem = password_problem(field.data or "")
     if problem:
         raise ValidationError(problem)
+
+
+ROW_TEXT_LIMIT = 1000
+
+
+@dataclass
+class Rows:
+    """A table of repeated form rows (development plan objectives, supervision actions)."""
+    typed: list[dict] = field(default_factory=list)  # every row in its place, as typed: to show the form again
+    filled: list[dict] = field(default_factory=list)  # the rows with something typed in them: to save
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (field id, message)
+
+
+def read_rows(form_data, prefix: str, count: int, fields: tuple[str, ...], *, required: str,
+              missing: str, noun: str, choices: dict[str, list[str]] | None = None) -> Rows:
+    """The one rule for repeated rows: fields `{prefix}-{n}-{field}`, trimmed; a row with nothing typed
+    is ignored (a choice alone does not count); a typed row needs its `required` field; text over
+    ROW_TEXT_LIMIT is refused, never cut; a choice not offered falls back to the first offered."""
+    choices = choices or {}
+    rows = Rows()
+    for n in range(count):
+        row = {key: (form_data.get(f"{prefix}-{n}-{key}") or "").strip() for key in fields}
+        for key, offered in choices.items():
+            if row[key] not in offered:
+                row[key] = offered[0]
+        rows.typed.append(row)
+        if not any(row[key] for key in fields if key not in choices):
+            continue
+        if not row[required]:
+            rows.errors.append((f"{prefix}-{n}-{required}", missing.format(n=n + 1)))
+        for key in fields:
+            if len(row[key]) > ROW_TEXT_LIMIT:
+                rows.errors.append((f"{prefix}-{n}-{key}",
+                                    f"{noun.capitalize()} {n + 1} must be {ROW_TEXT_LIMIT:,} characters or fewer"))
+        rows.filled.append(row)
+    return rows

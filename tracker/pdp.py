@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from . import audit
 from .access import inductee_or_404, role_required
 from .db import get_db, writing
-from .forms import ascii_int
+from .forms import Rows, ascii_int, read_rows
 
 bp = Blueprint("pdp", __name__)
 TEXT_LIMIT = 5000
@@ -55,18 +55,9 @@ def version_of(db, inductee_id: int, version: int | None = None) -> dict | None:
     return next(db.query("SELECT * FROM pdp_versions WHERE inductee_id = ? AND version = ?", [inductee_id, version]), None)
 
 
-def objectives_from(form_data) -> tuple[list[dict], list[tuple[str, str]]]:
-    rows, errors = [], []
-    for n in range(OBJECTIVE_ROWS):
-        row = {key: form_data.get(f"objective-{n}-{key}", "").strip()[:1000] for key in OBJECTIVE_COLUMNS}
-        if not any(v for k, v in row.items() if k != "status"):
-            continue
-        if not row["objective"]:
-            errors.append((f"objective-{n}-objective", f"Write objective {n + 1}, or clear its row"))
-        if row["status"] not in STATUSES:
-            row["status"] = STATUSES[0]
-        rows.append(row)
-    return rows, errors
+def objectives_from(form_data) -> Rows:
+    return read_rows(form_data, "objective", OBJECTIVE_ROWS, tuple(OBJECTIVE_COLUMNS), required="objective",
+                     missing="Write objective {n}, or clear its row", noun="objective", choices={"status": STATUSES})
 
 
 def _sessions(db, inductee_id: int) -> list[SelectChoice]:
@@ -95,7 +86,8 @@ def plan(inductee_id: int):
     objectives = json.loads(latest["objectives"]) if latest else []
     objective_errors: list[tuple[str, str]] = []
     if request.method == "POST":
-        objectives, objective_errors = objectives_from(request.form)
+        rows = objectives_from(request.form)
+        objectives, objective_errors = rows.typed, rows.errors  # shown again in their places if refused
         if form.validate_on_submit() and not objective_errors:
             version = (latest["version"] + 1) if latest else 1
             values = {f: getattr(form, f).data or "" for f in TEXT_FIELDS}
@@ -103,7 +95,7 @@ def plan(inductee_id: int):
                 db.conn.execute(
                     f"INSERT INTO pdp_versions (inductee_id, version, {', '.join(values)}, objectives, supervision_id, created_by)"
                     f" VALUES (?, ?, {', '.join('?' for _ in values)}, ?, ?, ?)",
-                    (inductee_id, version, *values.values(), json.dumps(objectives),
+                    (inductee_id, version, *values.values(), json.dumps(rows.filled),
                      optional_id(form.supervision_id.data), current_user.id))
                 audit.log(db, current_user.id, "pdp.saved", subject_id=inductee_id, detail=f"version {version}")
             flash(f"Development plan saved as version {version}. Earlier versions are kept.", "success")

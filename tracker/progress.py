@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from handbook.timeestimate import describe_minutes
+from handbook.timeestimate import describe_range
 
 from . import content
 from .records import is_complete
@@ -30,6 +30,16 @@ class SectionProgress:
         return round(100 * self.completed / self.required) if self.required else 100
 
 
+def is_overdue(target_date: str | dt.date | None, state: str, needs_sign_off: bool, today: dt.date) -> bool:
+    """The one overdue rule: the target date has passed and the work is neither complete nor
+    waiting for the manager (submitted work waits on them, not on the inductee)."""
+    if not target_date:
+        return False
+    if isinstance(target_date, str):
+        target_date = dt.date.fromisoformat(target_date)
+    return target_date < today and state != "submitted" and not is_complete(state, needs_sign_off)
+
+
 @dataclass
 class DueItem:
     activity_id: str
@@ -37,11 +47,11 @@ class DueItem:
     target_date: dt.date
     state: str
     priority: bool
+    needs_sign_off: bool = True
 
     @property
     def overdue(self) -> bool:
-        # Submitted work waits on the manager, not the inductee: it is not overdue.
-        return self.target_date < dt.date.today() and self.state != "submitted"
+        return is_overdue(self.target_date, self.state, self.needs_sign_off, dt.date.today())
 
 
 @dataclass
@@ -80,8 +90,7 @@ class Induction:
     def remaining(self) -> str:
         if self.remaining_max == 0:
             return "nothing"
-        low, high = describe_minutes(self.remaining_min), describe_minutes(self.remaining_max)
-        return low if low == high else f"{low} to {high}"
+        return describe_range(self.remaining_min, self.remaining_max)
 
 
 @dataclass
@@ -109,7 +118,7 @@ def team_rows(db: Database, inductees: list[dict]) -> dict[int, TeamRow]:
         f"SELECT inductee_id, activity_id, state FROM records WHERE inductee_id IN ({marks})", ids)}
     plans = {(i, a): (t, n) for i, a, t, n in db.conn.execute(
         f"SELECT inductee_id, activity_id, target_date, not_required FROM plan_items WHERE inductee_id IN ({marks})", ids)}
-    today = dt.date.today().isoformat()
+    today = dt.date.today()
     activities = [(a.id, a.estimate, a.sign_off) for a in content.activities()]
     rows = {}
     for inductee_id in ids:
@@ -125,7 +134,7 @@ def team_rows(db: Database, inductees: list[dict]) -> dict[int, TeamRow]:
                 continue
             row.remaining_min += estimate.min_minutes
             row.remaining_max += estimate.max_minutes
-            if target and target < today and state != "submitted":
+            if is_overdue(target, state, needs_sign_off, today):
                 row.overdue += 1
     return rows
 
@@ -179,7 +188,8 @@ def summarise(inductee: dict, states: dict[str, tuple], plan: dict[str, tuple]) 
         induction.remaining_min += estimate.min_minutes
         induction.remaining_max += estimate.max_minutes
         if target_date:
-            induction.due.append(DueItem(activity.id, activity.title, dt.date.fromisoformat(target_date), state, bool(priority)))
+            induction.due.append(DueItem(activity.id, activity.title, dt.date.fromisoformat(target_date), state,
+                                         bool(priority), activity.sign_off))
     induction.sections = [s for s in by_section.values() if s.required]
     induction.due.sort(key=lambda d: (d.target_date, d.activity_id))
     induction.orphaned = [{"activity_id": a, "state": state, "activity_title": title}

@@ -14,7 +14,7 @@ from . import accounts, audit
 from .accounts import get_user
 from .access import can_manage_induction, inductee_or_404, role_required
 from .db import get_db, writing
-from .forms import ascii_int
+from .forms import Rows, ascii_int, read_rows
 
 bp = Blueprint("supervision", __name__)
 AGREEMENT_FIELDS = {
@@ -29,6 +29,7 @@ AGREEMENT_FIELDS = {
     "recording": ("Recording", "Who writes the record, when, and where it is kept"),
 }
 ACTION_ROWS = 4
+ACTION_OWNERS = ("inductee", "manager")  # the schema's CHECK on supervision_actions.owner
 TEXT_LIMIT = 10_000
 # When the next session is due: the date the last session set; without one, this long after it
 # (the agreement's "how often" is free text, so it cannot be read as a number of days).
@@ -197,28 +198,22 @@ def agree(inductee_id: int):
     return redirect(url_for(".overview", inductee_id=inductee_id))
 
 
-def _action_rows(form_data) -> tuple[list[dict], list[tuple[str, str]]]:
-    rows, errors = [], []
-    for n in range(ACTION_ROWS):
-        description = form_data.get(f"action-{n}-description", "").strip()
-        owner = form_data.get(f"action-{n}-owner", "inductee")
-        due = form_data.get(f"action-{n}-due", "").strip()
-        row = {"description": description, "owner": owner, "due_date": due}
-        rows.append(row)
-        if not description:
-            if due:
-                errors.append((f"action-{n}-description", f"Describe action {n + 1}, or clear its due date"))
-            continue
-        if owner not in ("inductee", "manager"):
-            errors.append((f"action-{n}-owner", f"Choose who owns action {n + 1}"))
-        if due:
-            try:
-                dt.date.fromisoformat(due)
-            except ValueError:
-                errors.append((f"action-{n}-due", f"Due date for action {n + 1} must be a real date, like 2026-12-01"))
-        if len(description) > 1000:
-            errors.append((f"action-{n}-description", f"Action {n + 1} must be 1,000 characters or fewer"))
-    return rows, errors
+def _action_rows(form_data) -> Rows:
+    rows = read_rows(form_data, "action", ACTION_ROWS, ("description", "due", "owner"), required="description",
+                     missing="Describe action {n}, or clear its due date", noun="action",
+                     choices={"owner": list(ACTION_OWNERS)})
+    for n, row in enumerate(rows.typed):
+        if row["due"] and not _is_date(row["due"]):
+            rows.errors.append((f"action-{n}-due", f"Due date for action {n + 1} must be a real date, like 2026-12-01"))
+    return rows
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 @bp.route("/supervision/<int:inductee_id>/sessions/new", methods=["GET", "POST"])
@@ -228,7 +223,8 @@ def new_session(inductee_id: int):
     db = get_db()
     form = SessionForm()
     carried = open_actions(db, inductee_id)
-    rows, action_errors = _action_rows(request.form) if request.method == "POST" else ([{}] * ACTION_ROWS, [])
+    read = _action_rows(request.form) if request.method == "POST" else Rows(typed=[{}] * ACTION_ROWS)
+    rows, action_errors = read.typed, read.errors
     if form.validate_on_submit() and not action_errors:
         done_ids = {ascii_int(i) for i in request.form.getlist("done")} & {a["id"] for a in carried}
         with writing(db):
@@ -241,11 +237,11 @@ def new_session(inductee_id: int):
             for action_id in done_ids:
                 db.conn.execute("UPDATE supervision_actions SET done_at = ?, done_in_session = ? WHERE id = ?",
                                 (_now(), session_id, action_id))
-            for row in rows:
+            for row in read.filled:
                 if row["description"]:
                     db.conn.execute("INSERT INTO supervision_actions (session_id, inductee_id, description, owner, due_date)"
                                     " VALUES (?, ?, ?, ?, ?)", (session_id, inductee_id, row["description"], row["owner"],
-                                                                row["due_date"] or None))
+                                                                row["due"] or None))
             audit.log(db, current_user.id, "supervision.session_recorded", subject_id=inductee_id, detail=f"session {session_id}")
         flash("Supervision session recorded. The inductee will be asked to confirm it.", "success")
         return redirect(url_for(".session", session_id=session_id))

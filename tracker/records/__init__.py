@@ -42,6 +42,11 @@ TRANSITIONS = {
 }
 
 
+def allowed(action: str, state: str) -> bool:
+    """Whether a record in this state may take this action: the one reading of TRANSITIONS."""
+    return state in TRANSITIONS[action][0]
+
+
 class TransitionError(Exception):
     """The record is not in a state that allows this action (for example already signed off)."""
 

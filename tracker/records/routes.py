@@ -235,7 +235,7 @@ def submit(inductee_id: int, activity_id: str):
     if not ctx["activity"].sign_off:
         flash("This activity needs no sign-off: mark it as done when you have finished it.", "warning")
         return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id)), 303
-    if ctx["state"] not in ("in_progress", "returned", "done"):
+    if not records.allowed("submit", ctx["state"]):
         return _locked(inductee_id, activity_id)
     form = SubmitForm()
     if request.method == "POST" and form.validate():
