@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import os
 import re
 import shutil
@@ -160,7 +161,7 @@ def write_builder_config(root: Path, docs_dir: Path, site_dir: Path, nav: list, 
 
 
 def stage(root: Path, project: Project, docs_dir: Path, site_dir: Path, tracker_url: str) -> Path:
-    generator = SiteGenerator(project, tracker_url)
+    generator = SiteGenerator(project, tracker_url, template_cache=root / "build" / "templates")
     pages = generator.generate()
     write_tree(pages, docs_dir, root)
     return write_builder_config(root, docs_dir, site_dir, generator.nav(), tracker_url,
@@ -169,6 +170,14 @@ def stage(root: Path, project: Project, docs_dir: Path, site_dir: Path, tracker_
 
 def replace_site(new_site: Path, site_dir: Path) -> None:
     """Swap the fresh build in; the old site is removed only after the swap."""
+    if new_site.parent != site_dir.parent:  # from build/zensical/: copy beside site/ first if it is on another disk
+        try:
+            moved = site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}")
+            new_site.rename(moved)
+        except OSError:
+            shutil.copytree(new_site, moved)
+            shutil.rmtree(new_site, ignore_errors=True)
+        new_site = moved
     old = None
     if site_dir.exists():
         old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
@@ -178,6 +187,32 @@ def replace_site(new_site: Path, site_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def build_folder(root: Path, site_dir: Path, builder: str):
+    """Where the builder works: (folder, lock); the folder is removed afterwards when lock is None.
+
+    Zensical keeps a cache beside its config file, keyed on where that file is, and a
+    build with a warm cache takes half the time. So its staging folder stays in
+    build/zensical/ (only the changed pages are rewritten there), held with a lock;
+    a second build running at the same time works in a temporary folder instead.
+    MkDocs has no cache: it always works in a temporary folder beside site/.
+    """
+    if builder == "zensical":
+        folder = root / "build" / "zensical"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = open(folder / ".lock", "w")
+        except OSError:
+            lock = None
+        if lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(folder / "site", ignore_errors=True)  # what a failed build left
+                return folder, lock
+            except OSError:
+                lock.close()
+    return Path(tempfile.mkdtemp(prefix=".build-", dir=site_dir.parent)), None
+
+
 def build(root: Path = ROOT, site_dir: Path | None = None, tracker_url: str = "", builder: str | None = None) -> int:
     site_dir = (site_dir or root / "site").resolve()
     try:
@@ -185,19 +220,21 @@ def build(root: Path = ROOT, site_dir: Path | None = None, tracker_url: str = ""
     except ConfigError as exc:
         print(f"build stopped: {exc}; site/ was not changed.", file=sys.stderr)
         return 1
+    started = time.perf_counter()
     project = check(root, quiet=True)
     if not project.ok:
         print("build stopped: fix the errors above; site/ was not changed.", file=sys.stderr)
         return 1
+    checked = time.perf_counter()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".build-", dir=site_dir.parent))
+    work, lock = build_folder(root, site_dir, builder)
     try:
         try:
             config = stage(root, project, work / "docs", work / "site", tracker_url)
         except (FileNotFoundError, ConfigError) as exc:  # a skipped setup step (node_modules), a bad plugin: one line
             print(f"build stopped: {exc}; site/ was not changed.", file=sys.stderr)
             return 1
-        started = time.perf_counter()
+        staged = time.perf_counter()
         result = subprocess.run(builder_command(builder, "build", config),
                                 cwd=work, capture_output=True, text=True, env=builder_env())
         problems = builder_problems(builder, result.returncode, result.stdout + result.stderr)
@@ -205,12 +242,44 @@ def build(root: Path = ROOT, site_dir: Path | None = None, tracker_url: str = ""
             print(problems, file=sys.stderr)
             print(f"build FAILED: {builder} reported the problems above; site/ was not changed.", file=sys.stderr)
             return 1
+        built = time.perf_counter()
         replace_site(work / "site", site_dir)
         pages = sum(1 for _ in site_dir.rglob("*.html"))
-        print(f"build OK: {pages} HTML pages in {site_dir} ({builder} {time.perf_counter() - started:.1f} s)")
+        print(f"build OK: {pages} HTML pages in {site_dir} (check {checked - started:.2f} s, "
+              f"generate {staged - checked:.2f} s, {builder} {built - staged:.2f} s)")
         return 0
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if lock:
+            shutil.rmtree(work / "site", ignore_errors=True)
+            lock.close()
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+class ParseCache:
+    """For `build.py serve`: the parsed YAML of a file (or front matter) whose text has not
+    changed since the last check is reused, so a save re-parses one file, not all of them.
+
+    Parsing is most of the time `check` takes; validation, cross-references and links are
+    still done in full on every save (they are quick). It replaces handbook.yamlsource's
+    parse_yaml (and the loader's reference to it) in this process only.
+    """
+
+    def __init__(self):
+        self.entries: dict[tuple[str, int], tuple[str, tuple]] = {}  # (path, line offset) -> (text, result)
+
+    def install(self) -> None:
+        from handbook import loader, yamlsource
+        original = yamlsource.parse_yaml
+
+        def parse_yaml(text: str, path: str, line_offset: int = 0):
+            key = (path, line_offset)
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != text:
+                entry = self.entries[key] = (text, original(text, path, line_offset))
+            return entry[1]
+
+        yamlsource.parse_yaml = loader.parse_yaml = parse_yaml
 
 
 class Preview:
@@ -270,6 +339,7 @@ def serve(root: Path = ROOT, address: str = "127.0.0.1:8000", tracker_url: str =
         print(f"serve stopped: {exc}", file=sys.stderr)
         return 1
     preview = Preview(root, root / "build" / "serve" / builder, tracker_url)
+    ParseCache().install()
     try:
         if not preview.refresh(quiet=False):
             return 1

@@ -308,7 +308,7 @@ def test_config_only_one_builder_would_honour_is_refused(project, capsys, additi
 def test_the_builder_comes_from_the_setting(project, monkeypatch, capsys):
     monkeypatch.setenv(build.BUILDER_SETTING, "zensical")
     assert build.build(project) == 0
-    assert "(zensical " in capsys.readouterr().out
+    assert ", zensical " in capsys.readouterr().out
     monkeypatch.setenv(build.BUILDER_SETTING, "jekyll")
     assert build.build(project) == 1
     assert "unknown builder 'jekyll'" in capsys.readouterr().err

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Edit -> preview latency of `build.py serve` (prints figures; not a test).
+
+    .venv/bin/python bench/preview.py                      # both builders, 5 edits of each kind
+    .venv/bin/python bench/preview.py --builder zensical --edits 10
+
+Copies the real handbook into a temporary folder (the sources in this tree are
+never touched), starts `build.py serve` on it, waits for the first build, then
+edits one Markdown page or one activity YAML file at a time and polls the served
+page every 10 ms until the edit shows. The latency is from just before the file
+is saved to the first response that holds the new text. After each edit it also
+waits until the served search index holds the new word and checks the index
+still has every page (a partial index would be wrong).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ("content", "activities", "quizzes", "sections", "glossary.yml", "mkdocs.yml")
+SHARED = ("overrides", "node_modules")
+PAGE = ("content/section-1/1c-reflective-practice.md", "section-1/1c-reflective-practice.html")
+ACTIVITY = ("activities/1-4.yml", "section-1/activities/1-04.html")
+SEARCH_INDEX = {"mkdocs": "search/search_index.json", "zensical": "search.json"}
+DEADLINE = 120.0  # seconds; a change that has not shown by then is a failure
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(condition, deadline: float = DEADLINE, interval: float = 0.01):
+    end = time.perf_counter() + deadline
+    while time.perf_counter() < end:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise TimeoutError("the change did not show before the deadline")
+
+
+def copy_handbook(target: Path) -> None:
+    target.mkdir(parents=True)
+    for name in SOURCES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copyfile(source, target / name)
+    for name in SHARED:
+        os.symlink(ROOT / name, target / name)
+
+
+def index_documents(builder: str, text: str) -> tuple[int, str]:
+    """(number of pages, all text) of a served search index."""
+    data = json.loads(text)
+    docs = data["docs"] if builder == "mkdocs" else data["items"]
+    pages = {doc["location"].split("#")[0] for doc in docs}
+    return len(pages), " ".join(f"{doc['title']} {doc['text']}" for doc in docs)
+
+
+def edit_page(root: Path, marker: str) -> None:
+    file = root / PAGE[0]
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("\n## ", f"\nPreviewmarker {marker}.\n\n## ", 1), encoding="utf-8")
+
+
+def edit_activity(root: Path, marker: str) -> None:
+    file = root / ACTIVITY[0]
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.startswith("summary:"):
+            if line.rstrip().endswith((">", "|")):  # a block scalar: the text starts on the next line
+                indent = lines[number + 1][: len(lines[number + 1]) - len(lines[number + 1].lstrip())]
+                lines[number + 1] = f"{indent}Previewmarker {marker}. {lines[number + 1].lstrip()}"
+            else:
+                lines[number] = line.replace("summary:", f"summary: Previewmarker {marker}.", 1)
+            break
+    else:
+        raise SystemExit(f"{ACTIVITY[0]} has no 'summary:' line")
+    file.write_text("".join(lines), encoding="utf-8")
+
+
+def measure(builder: str, edits: int, show_log: bool = False) -> dict[str, list[float]]:
+    work = Path(tempfile.mkdtemp(prefix="handbook-preview-"))
+    root = work / "handbook"
+    copy_handbook(root)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = open(work / "serve.log", "w+", encoding="utf-8")
+    started = time.perf_counter()
+    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "serve",
+                               "--builder", builder, "--dev-addr", f"127.0.0.1:{port}"],
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    results: dict[str, list[float]] = {"page": [], "activity": [], "search index": []}
+    try:
+        wait_for(lambda: fetch(base + SEARCH_INDEX[builder]) and fetch(base + PAGE[1]), interval=0.1)
+        print(f"{builder}: first build served after {time.perf_counter() - started:.1f} s")
+        pages, _ = index_documents(builder, fetch(base + SEARCH_INDEX[builder]))
+        time.sleep(2)  # let the builder settle after its first build
+        for trial in range(edits):
+            for kind, edit, served in (("page", edit_page, PAGE[1]), ("activity", edit_activity, ACTIVITY[1])):
+                marker = f"zq{builder[:2]}{kind[:2]}{trial}x"
+                before = time.perf_counter()
+                edit(root, marker)
+                wait_for(lambda: marker in (fetch(base + served) or ""))
+                shown = time.perf_counter() - before
+
+                def indexed():
+                    text = fetch(base + SEARCH_INDEX[builder])
+                    return text and marker in text and index_documents(builder, text)
+
+                count, _ = wait_for(indexed)
+                in_index = time.perf_counter() - before
+                assert count == pages, f"the search index holds {count} pages after an edit, not {pages}"
+                results[kind].append(shown)
+                results["search index"].append(in_index)
+                print(f"  {kind} edit {trial + 1}: shown after {shown:.2f} s, in the search index after {in_index:.2f} s")
+                time.sleep(1)  # the next save comes after this one is fully built
+        if show_log:
+            log.seek(0)
+            print(log.read())
+    except Exception:
+        log.seek(0)
+        print(log.read()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--builder", choices=("mkdocs", "zensical", "both"), default="both")
+    parser.add_argument("--edits", type=int, default=5, help="edits of each kind per builder")
+    parser.add_argument("--log", action="store_true", help="print what build.py serve printed")
+    args = parser.parse_args()
+    builders = ("zensical", "mkdocs") if args.builder == "both" else (args.builder,)
+    summary = []
+    for builder in builders:
+        results = measure(builder, args.edits, args.log)
+        for kind, figures in results.items():
+            summary.append((builder, kind, statistics.median(figures), min(figures), max(figures)))
+    print("\nbuilder   edit           median    min    max  (seconds from save to the served change)")
+    for builder, kind, median, low, high in summary:
+        print(f"{builder:9} {kind:13} {median:7.2f} {low:6.2f} {high:6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""`build.py serve` with each builder: a saved page or activity shows in the served site,
+and the served search index still holds every page (issue 14 item 5)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ACTIVITY, write
+
+ROOT = Path(__file__).resolve().parent.parent
+SEARCH_INDEX = {"mkdocs": "search/search_index.json", "zensical": "search.json"}
+DEADLINE = 120  # seconds: generous, the machine may be busy; we wait on conditions, not on time
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def wait_until(condition, what: str):
+    end = time.monotonic() + DEADLINE
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    pytest.fail(f"{what} did not happen within {DEADLINE} s")
+
+
+@pytest.fixture
+def serving(project, tmp_path):
+    """Start build.py serve on the small project; stop it (and the builder under it) afterwards."""
+    started = []
+
+    def start(builder: str) -> str:
+        port = free_port()
+        log = open(tmp_path / f"serve-{builder}.log", "w")
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "--root", str(project), "serve", "--builder", builder,
+             "--dev-addr", f"127.0.0.1:{port}"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        started.append((process, log))
+        return f"http://127.0.0.1:{port}/"
+
+    yield start
+    for process, log in started:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=DEADLINE)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+def index_pages(builder: str, text: str) -> set[str]:
+    data = json.loads(text)
+    return {d["location"].split("#")[0] for d in data["docs" if builder == "mkdocs" else "items"]}
+
+
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_a_saved_page_and_activity_show_in_the_preview(project, serving, builder):
+    base = serving(builder)
+    page = base + "section-1/1a-intro.html"
+    activity = base + "section-1/activities/1-01.html"
+    index = base + SEARCH_INDEX[builder]
+    wait_until(lambda: "Zebrafinch" in fetch(page) and "Zebrafinch" in fetch(index), "the first build")
+    pages = index_pages(builder, fetch(index))
+    assert {"index.html", "section-1/1a-intro.html", "section-1/activities/1-01.html"} <= pages
+
+    intro = project / "content/section-1/1a-intro.md"
+    intro.write_text(intro.read_text(encoding="utf-8").replace("Zebrafinch", "Kingfisherword"), encoding="utf-8")
+    wait_until(lambda: "Kingfisherword" in fetch(page), "the edited page")
+    wait_until(lambda: "Kingfisherword" in fetch(index), "the edited page in the search index")
+    assert index_pages(builder, fetch(index)) == pages, "the search index lost pages"
+
+    write(project, "activities/1-1.yml", ACTIVITY.replace("Talk to your manager", "Heronword, talk to your manager"))
+    wait_until(lambda: "Heronword" in fetch(activity), "the edited activity")
+    wait_until(lambda: "Heronword" in fetch(index), "the edited activity in the search index")
+    assert index_pages(builder, fetch(index)) == pages, "the search index lost pages"
+
+    # A mistake keeps the last good preview; fixing it shows the fix.
+    write(project, "activities/1-1.yml", ACTIVITY.replace("kind: with-manager", "kind: nonsense"))
+    time.sleep(1)  # nothing to wait for: the preview must simply not change
+    assert "Heronword" in fetch(activity)
+    write(project, "activities/1-1.yml", ACTIVITY.replace("Talk to your manager", "Egretword, talk to your manager"))
+    wait_until(lambda: "Egretword" in fetch(activity), "the fixed activity")
