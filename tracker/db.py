@@ -207,11 +207,34 @@ MIGRATIONS: list[str] = [
     """,
     # 3: a counter bumped by every change to what dashboards show, so rendered dashboards can be
     # reused until something they show changes (tracker/pagecache.py)
-    "CREATE TABLE data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);\n"
-    "INSERT INTO data_version (id, version) VALUES (1, 0);\n" + "".join(
-        f"CREATE TRIGGER {table}_{event.lower()}_bumps_version AFTER {event} ON {table}"
-        f" BEGIN UPDATE data_version SET version = version + 1; END;\n"
-        for table in ("users", "team_members", "plan_items", "records") for event in ("INSERT", "UPDATE", "DELETE")),
+    """
+    CREATE TABLE data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+    INSERT INTO data_version (id, version) VALUES (1, 0);
+    CREATE TRIGGER users_insert_bumps_version AFTER INSERT ON users
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER users_update_bumps_version AFTER UPDATE ON users
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER users_delete_bumps_version AFTER DELETE ON users
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER team_members_insert_bumps_version AFTER INSERT ON team_members
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER team_members_update_bumps_version AFTER UPDATE ON team_members
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER team_members_delete_bumps_version AFTER DELETE ON team_members
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER plan_items_insert_bumps_version AFTER INSERT ON plan_items
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER plan_items_update_bumps_version AFTER UPDATE ON plan_items
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER plan_items_delete_bumps_version AFTER DELETE ON plan_items
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER records_insert_bumps_version AFTER INSERT ON records
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER records_update_bumps_version AFTER UPDATE ON records
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER records_delete_bumps_version AFTER DELETE ON records
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    """,
     # 4: a 'done' state for activities that need no manager sign-off (the inductee marks them done),
     # and when that happened. SQLite cannot change a CHECK constraint, so records is rebuilt. Its
     # children (evidence, comments) are copied out and rebuilt too, so that dropping records cannot
@@ -272,9 +295,13 @@ MIGRATIONS: list[str] = [
     DROP TABLE records_copy;
     DROP TABLE evidence_copy;
     DROP TABLE comments_copy;
-    """ + "".join(
-        f"CREATE TRIGGER records_{event.lower()}_bumps_version AFTER {event} ON records"
-        f" BEGIN UPDATE data_version SET version = version + 1; END;\n" for event in ("INSERT", "UPDATE", "DELETE")),
+    CREATE TRIGGER records_insert_bumps_version AFTER INSERT ON records
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER records_update_bumps_version AFTER UPDATE ON records
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER records_delete_bumps_version AFTER DELETE ON records
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    """,
     # 5: failed sign-ins counted per (address, client) pair, under a keyed hash of the two, so that
     # one person cannot lock everyone out (users.failed_logins and users.locked_until are no longer used)
     """
@@ -295,11 +322,31 @@ MIGRATIONS: list[str] = [
         read_at TEXT NOT NULL,
         PRIMARY KEY (reflection_id, manager_id)
     );
-    """ + "".join(
-        f"CREATE TRIGGER {table}_{event.lower()}_bumps_version AFTER {event} ON {table}"
-        f" BEGIN UPDATE data_version SET version = version + 1; END;\n"
-        for table in ("supervision_sessions", "supervision_actions", "reflections", "reflection_reads")
-        for event in ("INSERT", "UPDATE", "DELETE")),
+    CREATE TRIGGER supervision_sessions_insert_bumps_version AFTER INSERT ON supervision_sessions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER supervision_sessions_update_bumps_version AFTER UPDATE ON supervision_sessions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER supervision_sessions_delete_bumps_version AFTER DELETE ON supervision_sessions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER supervision_actions_insert_bumps_version AFTER INSERT ON supervision_actions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER supervision_actions_update_bumps_version AFTER UPDATE ON supervision_actions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER supervision_actions_delete_bumps_version AFTER DELETE ON supervision_actions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER reflections_insert_bumps_version AFTER INSERT ON reflections
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER reflections_update_bumps_version AFTER UPDATE ON reflections
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER reflections_delete_bumps_version AFTER DELETE ON reflections
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER reflection_reads_insert_bumps_version AFTER INSERT ON reflection_reads
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER reflection_reads_update_bumps_version AFTER UPDATE ON reflection_reads
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    CREATE TRIGGER reflection_reads_delete_bumps_version AFTER DELETE ON reflection_reads
+        BEGIN UPDATE data_version SET version = version + 1; END;
+    """,
 ]
 
 
@@ -413,3 +460,18 @@ def init_app(app) -> None:
     def migrate_command():
         """Apply database migrations (they also run at start-up)."""
         click.echo(f"{migrate(get_db())} migrations applied; schema version {schema_version(get_db())}")
+
+    @app.cli.command("schema")
+    def schema_command():
+        """Print the schema the migrations make (tracker/schema.sql is this, checked in)."""
+        click.echo(schema_text(get_db()), nl=False)
+
+
+SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+
+
+def schema_text(db: Database) -> str:
+    """The whole schema in one place, as SQLite holds it: tables, indexes and triggers by name."""
+    rows = db.conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+                           " ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name")
+    return "".join(f"{sql};\n\n" for _, _, sql in rows)

@@ -13,7 +13,7 @@ from . import accounts, audit, files
 from .access import role_required
 from .accounts import hash_password
 from .db import checkpoint, get_db, writing
-from .personal_data import ABOUT_PERSON
+from .personal_data import delete_about
 
 bp = Blueprint("erasure", __name__)
 
@@ -27,14 +27,7 @@ def erase_person(db: Database, person_id: int, actor_id: int) -> int:
         stored = [r["stored_name"] for r in db.query(
             "SELECT e.stored_name FROM evidence e JOIN records r ON r.id = e.record_id"
             " WHERE r.inductee_id = ? AND e.stored_name IS NOT NULL", [person_id])]
-        for table in ("records", "plan_items", "plans", "quiz_attempts", "reflections", "pdp_versions",
-                      "supervision_actions", "supervision_sessions", "supervision_agreements", "induction_signoffs",
-                      "team_members", "reflection_reads"):
-            columns = [c for c in ABOUT_PERSON[table] if c in ("inductee_id", "author_id")] or ABOUT_PERSON[table]
-            db.conn.execute(f"DELETE FROM {table} WHERE {' OR '.join(f'{c} = ?' for c in columns)}",
-                            [person_id] * len(columns))
-        db.conn.execute("DELETE FROM team_members WHERE manager_id = ?", (person_id,))
-        db.conn.execute("DELETE FROM pdp_comments WHERE inductee_id = ?", (person_id,))
+        delete_about(db, person_id)
         db.conn.execute(
             "UPDATE users SET name = 'Erased user', email = ?, password_hash = ?, active = 0,"
             " session_version = session_version + 1, failed_logins = 0, locked_until = NULL WHERE id = ?",

@@ -1,7 +1,7 @@
 """Rendered dashboards, reused until something they show changes.
 
-Every change to users, teams, plans, records (migration 3), supervision sessions and actions, reflections
-and reflection reads (migration 6) bumps data_version (triggers).
+Every change to a table in DASHBOARD_TABLES bumps data_version (triggers in migrations 3, 4 and 6;
+tests/test_schema.py checks that exactly these tables carry them).
 A page is reused only for the same signed-in session (its CSRF secret), the same URL, the
 same data version and the same day (overdue depends on the date), and never when a flash
 message is waiting. Access checks run before the cache is consulted."""
@@ -17,6 +17,9 @@ from flask_wtf.csrf import generate_csrf
 
 from .db import get_db
 
+# What dashboards show; a new table they read must be added here and given the three triggers.
+DASHBOARD_TABLES = ("users", "team_members", "plan_items", "records", "supervision_sessions", "supervision_actions",
+                    "reflections", "reflection_reads")
 MAX_PAGES = 512  # per server process; a dashboard is about 30 KB
 _pages: OrderedDict = OrderedDict()
 _lock = threading.Lock()

@@ -1,33 +1,55 @@
-"""Where personal data lives: which tables hold rows about a person, and by which columns.
-
-One list, read by subject access (subject_access.py) and erasure (erasure.py); a test checks that
-every table with a column referring to users(id) is in it."""
+"""Where personal data lives: which tables hold rows about a person, by which columns, and what
+erasure does with them. One table of rules, read by subject access (subject_access.py) and erasure
+(erasure.py); tests/test_personal_data.py fails when a table or column referring to users(id) is
+missing from it."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 
-# table -> the column(s) that tie a row to a person
+@dataclass(frozen=True)
+class Holds:
+    about: tuple[str, ...]  # columns naming the person a row is about or by: subject access finds rows by these
+    erase_by: tuple[str, ...] = ()  # erasure deletes the rows where one of these is the person; () keeps them
+    names_actor: tuple[str, ...] = ()  # who acted on someone else's row (signed off, updated): kept as an id
+    with_parent: str = ""  # rows exported and erased with their parent's (evidence goes with its record)
+
+
+# In erasure order: rows that others refer to come after the rows that refer to them.
 ABOUT_PERSON = {
-    "team_members": ["manager_id", "inductee_id"],
-    "plans": ["inductee_id"],
-    "plan_items": ["inductee_id"],
-    "records": ["inductee_id"],
-    "quiz_attempts": ["inductee_id"],
-    "reflections": ["author_id"],
-    "pdp_versions": ["inductee_id"],
-    "pdp_comments": ["inductee_id", "author_id"],
-    "supervision_agreements": ["inductee_id"],
-    "supervision_sessions": ["inductee_id", "manager_id"],
-    "supervision_actions": ["inductee_id"],
-    "induction_signoffs": ["inductee_id", "signed_off_by"],
-    "comments": ["author_id"],
-    "reflection_comments": ["author_id"],
-    "reflection_reads": ["manager_id"],  # when a manager read a shared reflection
-    "audit_log": ["actor_id", "subject_id"],
+    "records": Holds(("inductee_id",), erase_by=("inductee_id",), names_actor=("signed_off_by",)),
+    "evidence": Holds((), names_actor=("created_by",), with_parent="records"),
+    "plan_items": Holds(("inductee_id",), erase_by=("inductee_id",)),
+    "plans": Holds(("inductee_id",), erase_by=("inductee_id",), names_actor=("updated_by",)),
+    "quiz_attempts": Holds(("inductee_id",), erase_by=("inductee_id",)),
+    "reflections": Holds(("author_id",), erase_by=("author_id",)),
+    "pdp_comments": Holds(("inductee_id", "author_id"), erase_by=("inductee_id",)),
+    "pdp_versions": Holds(("inductee_id",), erase_by=("inductee_id",), names_actor=("created_by",)),
+    "supervision_actions": Holds(("inductee_id",), erase_by=("inductee_id",)),
+    "supervision_sessions": Holds(("inductee_id", "manager_id"), erase_by=("inductee_id",)),
+    "supervision_agreements": Holds(("inductee_id",), erase_by=("inductee_id",),
+                                    names_actor=("manager_agreed_by", "updated_by")),
+    "induction_signoffs": Holds(("inductee_id", "signed_off_by"), erase_by=("inductee_id",)),
+    "team_members": Holds(("manager_id", "inductee_id"), erase_by=("manager_id", "inductee_id")),
+    "reflection_reads": Holds(("manager_id",), erase_by=("manager_id",)),  # when a manager read a reflection
+    # What the person wrote on someone else's record or reflection stays, by "Erased user".
+    "comments": Holds(("author_id",)),
+    "reflection_comments": Holds(("author_id",)),
+    # Append-only; ids, actions and times, never free text.
+    "audit_log": Holds(("actor_id", "subject_id")),
 }
 
 
-def rows_about(db: Database, table: str, columns: list[str], person_id: int) -> list[dict]:
+def rows_about(db: Database, table: str, columns: tuple[str, ...], person_id: int) -> list[dict]:
     where = " OR ".join(f"{c} = ?" for c in columns)
     return list(db.query(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", [person_id] * len(columns)))
+
+
+def delete_about(db: Database, person_id: int) -> None:
+    """Erasure's deletions, inside the caller's transaction."""
+    for table, holds in ABOUT_PERSON.items():
+        if holds.erase_by:
+            db.conn.execute(f"DELETE FROM {table} WHERE {' OR '.join(f'{c} = ?' for c in holds.erase_by)}",
+                            [person_id] * len(holds.erase_by))

@@ -23,8 +23,9 @@ def export(db: Database, person_id: int) -> dict:
     user = next(db.query("SELECT * FROM users WHERE id = ?", [person_id]))
     user = {k: v for k, v in user.items() if k not in ("password_hash", "session_version")}
     data = {"exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "account": user}
-    for table, columns in ABOUT_PERSON.items():
-        data[table] = rows_about(db, table, columns, person_id)
+    for table, holds in ABOUT_PERSON.items():
+        if holds.about:
+            data[table] = rows_about(db, table, holds.about, person_id)
     record_ids = [r["id"] for r in data["records"]]
     if record_ids:
         marks = ",".join("?" for _ in record_ids)

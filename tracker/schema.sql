@@ -1,0 +1,306 @@
+-- The tracker's schema as the migrations in tracker/db.py make it (flask --app tracker schema).
+-- tests/test_schema.py fails when this file and a freshly migrated database differ.
+
+CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        actor_id INTEGER,
+        action TEXT NOT NULL,
+        subject_id INTEGER,
+        activity_id TEXT,
+        record_id INTEGER,
+        from_state TEXT,
+        to_state TEXT,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+
+CREATE TABLE comments (
+        id INTEGER PRIMARY KEY,
+        record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+        author_id INTEGER NOT NULL REFERENCES users(id),
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+
+CREATE TABLE data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+
+CREATE TABLE evidence (
+        id INTEGER PRIMARY KEY,
+        record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('text', 'file', 'witness')),
+        body TEXT NOT NULL DEFAULT '',
+        file_name TEXT,
+        stored_name TEXT,
+        content_type TEXT,
+        size INTEGER,
+        witness_name TEXT,
+        witness_role TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        created_by INTEGER NOT NULL REFERENCES users(id)
+    );
+
+CREATE TABLE induction_signoffs (
+        inductee_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        signed_off_by INTEGER NOT NULL REFERENCES users(id),
+        signed_off_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        comment TEXT NOT NULL DEFAULT ''
+    );
+
+CREATE TABLE login_failures (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_at TEXT NOT NULL,
+        locked_until TEXT
+    );
+
+CREATE TABLE pdp_comments (
+        id INTEGER PRIMARY KEY,
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        author_id INTEGER NOT NULL REFERENCES users(id),
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+
+CREATE TABLE pdp_versions (
+        id INTEGER PRIMARY KEY,
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        strengths TEXT NOT NULL DEFAULT '', areas_to_develop TEXT NOT NULL DEFAULT '',
+        more_confident TEXT NOT NULL DEFAULT '', helped_by TEXT NOT NULL DEFAULT '',
+        next_three_months TEXT NOT NULL DEFAULT '', next_twelve_months TEXT NOT NULL DEFAULT '',
+        objectives TEXT NOT NULL DEFAULT '[]',  -- JSON list of {objective, action, resources, when, status}
+        supervision_id INTEGER REFERENCES supervision_sessions(id) ON DELETE SET NULL,
+        created_by INTEGER NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        UNIQUE (inductee_id, version)
+    );
+
+CREATE TABLE plan_items (
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        activity_id TEXT NOT NULL,
+        target_date TEXT,
+        priority INTEGER NOT NULL DEFAULT 0,
+        not_required INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (inductee_id, activity_id)
+    );
+
+CREATE TABLE plans (
+        inductee_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        start_date TEXT,
+        notes TEXT NOT NULL DEFAULT '',
+        updated_at TEXT,
+        updated_by INTEGER REFERENCES users(id)
+    );
+
+CREATE TABLE quiz_attempts (
+        id INTEGER PRIMARY KEY,
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        quiz_id TEXT NOT NULL,
+        quiz_title TEXT NOT NULL,
+        activity_id TEXT,
+        score INTEGER NOT NULL, total INTEGER NOT NULL, percent INTEGER NOT NULL,
+        pass_mark INTEGER NOT NULL, passed INTEGER NOT NULL,
+        answers TEXT NOT NULL,  -- JSON: what was answered and whether it was right
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+
+CREATE TABLE records (
+        id INTEGER PRIMARY KEY,
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        activity_id TEXT NOT NULL,
+        activity_title TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'not_started'
+            CHECK (state IN ('not_started', 'in_progress', 'submitted', 'signed_off', 'returned', 'done')),
+        notes TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        submitted_at TEXT,
+        signed_off_at TEXT,
+        signed_off_by INTEGER REFERENCES users(id),
+        done_at TEXT,
+        UNIQUE (inductee_id, activity_id)
+    );
+
+CREATE TABLE reflection_comments (
+        id INTEGER PRIMARY KEY,
+        reflection_id INTEGER NOT NULL REFERENCES reflections(id) ON DELETE CASCADE,
+        author_id INTEGER NOT NULL REFERENCES users(id),
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+
+CREATE TABLE reflection_reads (
+        reflection_id INTEGER NOT NULL REFERENCES reflections(id) ON DELETE CASCADE,
+        manager_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        read_at TEXT NOT NULL,
+        PRIMARY KEY (reflection_id, manager_id)
+    );
+
+CREATE TABLE reflections (
+        id INTEGER PRIMARY KEY,
+        author_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        entry_date TEXT NOT NULL,
+        title TEXT NOT NULL,
+        what TEXT NOT NULL, so_what TEXT NOT NULL, now_what TEXT NOT NULL,
+        activity_id TEXT,
+        supervision_id INTEGER REFERENCES supervision_sessions(id) ON DELETE SET NULL,
+        shared_at TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+
+CREATE TABLE supervision_actions (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES supervision_sessions(id) ON DELETE CASCADE,
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        description TEXT NOT NULL,
+        owner TEXT NOT NULL CHECK (owner IN ('inductee', 'manager')),
+        due_date TEXT,
+        done_at TEXT,
+        done_in_session INTEGER REFERENCES supervision_sessions(id) ON DELETE SET NULL
+    );
+
+CREATE TABLE supervision_agreements (
+        inductee_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL DEFAULT '', equality TEXT NOT NULL DEFAULT '',
+        confidentiality TEXT NOT NULL DEFAULT '', timing TEXT NOT NULL DEFAULT '',
+        review TEXT NOT NULL DEFAULT '', cancellation TEXT NOT NULL DEFAULT '',
+        location TEXT NOT NULL DEFAULT '', preparation TEXT NOT NULL DEFAULT '',
+        recording TEXT NOT NULL DEFAULT '',
+        updated_at TEXT, updated_by INTEGER REFERENCES users(id),
+        inductee_agreed_at TEXT, manager_agreed_at TEXT, manager_agreed_by INTEGER REFERENCES users(id)
+    );
+
+CREATE TABLE supervision_sessions (
+        id INTEGER PRIMARY KEY,
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        manager_id INTEGER REFERENCES users(id),
+        session_date TEXT NOT NULL,
+        agenda TEXT NOT NULL DEFAULT '', discussion TEXT NOT NULL DEFAULT '',
+        decisions TEXT NOT NULL DEFAULT '', next_date TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        confirmed_at TEXT
+    );
+
+CREATE TABLE team_members (
+        manager_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        PRIMARY KEY (manager_id, inductee_id)
+    );
+
+CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('inductee', 'manager', 'admin')),
+        password_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        session_version INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+
+CREATE INDEX audit_record ON audit_log(record_id);
+
+CREATE INDEX audit_subject ON audit_log(subject_id, at);
+
+CREATE INDEX comments_record ON comments(record_id);
+
+CREATE INDEX evidence_record ON evidence(record_id);
+
+CREATE INDEX login_failures_last_at ON login_failures(last_at);
+
+CREATE INDEX quiz_attempts_inductee ON quiz_attempts(inductee_id, quiz_id);
+
+CREATE INDEX records_state ON records(state, submitted_at);
+
+CREATE INDEX reflections_author ON reflections(author_id, entry_date);
+
+CREATE INDEX supervision_actions_inductee ON supervision_actions(inductee_id, done_at);
+
+CREATE INDEX supervision_sessions_inductee ON supervision_sessions(inductee_id, session_date);
+
+CREATE INDEX team_members_inductee ON team_members(inductee_id);
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TRIGGER plan_items_delete_bumps_version AFTER DELETE ON plan_items
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER plan_items_insert_bumps_version AFTER INSERT ON plan_items
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER plan_items_update_bumps_version AFTER UPDATE ON plan_items
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER records_delete_bumps_version AFTER DELETE ON records
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER records_insert_bumps_version AFTER INSERT ON records
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER records_update_bumps_version AFTER UPDATE ON records
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER reflection_reads_delete_bumps_version AFTER DELETE ON reflection_reads
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER reflection_reads_insert_bumps_version AFTER INSERT ON reflection_reads
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER reflection_reads_update_bumps_version AFTER UPDATE ON reflection_reads
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER reflections_delete_bumps_version AFTER DELETE ON reflections
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER reflections_insert_bumps_version AFTER INSERT ON reflections
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER reflections_update_bumps_version AFTER UPDATE ON reflections
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER supervision_actions_delete_bumps_version AFTER DELETE ON supervision_actions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER supervision_actions_insert_bumps_version AFTER INSERT ON supervision_actions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER supervision_actions_update_bumps_version AFTER UPDATE ON supervision_actions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER supervision_sessions_delete_bumps_version AFTER DELETE ON supervision_sessions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER supervision_sessions_insert_bumps_version AFTER INSERT ON supervision_sessions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER supervision_sessions_update_bumps_version AFTER UPDATE ON supervision_sessions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER team_members_delete_bumps_version AFTER DELETE ON team_members
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER team_members_insert_bumps_version AFTER INSERT ON team_members
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER team_members_update_bumps_version AFTER UPDATE ON team_members
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER users_delete_bumps_version AFTER DELETE ON users
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER users_insert_bumps_version AFTER INSERT ON users
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER users_update_bumps_version AFTER UPDATE ON users
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
