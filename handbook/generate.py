@@ -178,7 +178,7 @@ class SiteGenerator:
         self.render(site.QUIZ_INDEX, "quiz_index.md.j2", quizzes=listing, tracker=bool(self.tracker_url))
 
     def sorted_sections(self) -> list[model.Section]:
-        return sorted(self.project.sections.values(), key=lambda s: model.SECTION_IDS.index(s.id))
+        return sorted(self.project.sections.values(), key=lambda s: model.section_order(s.id))
 
     def content_pages(self) -> None:
         for page in self.project.pages.values():
@@ -197,7 +197,8 @@ class SiteGenerator:
         self.quiz_pages()
         self.render(site.TAGS_PAGE, "tags.md.j2")
         if self.project.glossary:
-            self.render(site.GLOSSARY_PAGE, "glossary.md.j2", glossary=self.project.glossary)
+            self.render(site.GLOSSARY_PAGE, "glossary.md.j2", glossary=self.project.glossary,
+                        service=self.project.service)
             definitions = abbreviations(self.project.glossary)
             self.pages = {path: text.rstrip("\n") + "\n\n" + definitions for path, text in self.pages.items()}
         return self.pages

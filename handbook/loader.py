@@ -14,6 +14,7 @@ from typing import Iterable
 from pydantic import BaseModel, ValidationError
 
 from . import model
+from .service import Service, load_service
 from .yamlsource import ContentError, YamlDocument, parse_yaml, read_source_text, read_yaml_file
 
 FRIENDLY_MESSAGES = {
@@ -53,6 +54,7 @@ class Project:
     quizzes: dict[str, model.Quiz] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     glossary: model.Glossary | None = None
+    service: Service = field(default_factory=Service)
     assets: set[str] = field(default_factory=set)  # non-Markdown files under content/
     source_of: dict[tuple[str, str], YamlDocument] = field(default_factory=dict)
     # ids of files that failed validation: references to them are not reported
@@ -213,6 +215,8 @@ def _check_references(project: Project) -> None:
 def load_project(root: Path | str, check_links: bool = True) -> Project:
     root = Path(root).resolve()
     project = Project(root)
+    project.service, errors = load_service(root)
+    project.errors.extend(errors)
     _load_kind(project, root / "sections", model.Section, project.sections, "section")
     _load_kind(project, root / "activities" / "case-studies", model.CaseStudy, project.case_studies, "case study")
     _load_kind(project, root / "activities", model.Activity, project.activities, "activity")

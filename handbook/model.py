@@ -9,12 +9,13 @@ import datetime as dt
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .answers import LETTERS
 from .timeestimate import TimeEstimate, parse_time_estimate
 
-SECTION_IDS = ("1", "2", "3", "4", "5", "6", "A", "B")
+# Section ids come from sections/*.yml: numbered sections ("1" to "99") and lettered appendices ("A").
+SECTION_ID = re.compile(r"^(?:[1-9]\d?|[A-Z])$")
 ACTIVITY_KINDS = ("individual", "with-manager", "shadowing", "reading", "online-link")
 # Methods in a section overview: the pack's six icons.
 METHODS = ("read", "framework", "individual", "with-manager", "shadowing", "online")
@@ -33,7 +34,21 @@ METHOD_LABELS = {
     "shadowing": "Shadowing",
     "online": "Online link",
 }
-ACTIVITY_ID = re.compile(r"^([1-6])\.(\d{1,4})$")
+ACTIVITY_ID = re.compile(r"^([1-9]\d?)\.(\d{1,4})$")
+
+
+def section_order(section_id: str) -> tuple:
+    """Numbered sections in number order (2 before 10), then appendices by letter."""
+    return (0, int(section_id), "") if section_id.isdigit() else (1, 0, section_id)
+
+
+def _section_id(value: str) -> str:
+    if not SECTION_ID.match(value):
+        raise ValueError("section id must be a number like '3' or a capital letter like 'A' (write it in quotes)")
+    return value
+
+
+SectionId = Annotated[str, AfterValidator(_section_id)]
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 Text = Annotated[str, Field(min_length=1)]
@@ -76,13 +91,13 @@ class Element(Strict):
     @field_validator("id")
     @classmethod
     def _element_id(cls, value: str) -> str:
-        if not re.fullmatch(r"[1-6AB]\.[a-z]", value):
+        if not re.fullmatch(r"(?:[1-9]\d?|[A-Z])\.[a-z]", value):
             raise ValueError("element id must look like '1.a'")
         return value
 
 
 class Section(Strict):
-    id: Literal[SECTION_IDS]
+    id: SectionId
     title: Text
     summary: str = ""
     aims: list[Text] = Field(min_length=1)
@@ -154,7 +169,7 @@ class ActivityPart(Strict):
 
 class Activity(Strict):
     id: Text
-    section: Literal[SECTION_IDS]
+    section: SectionId
     element: str | None = None
     title: Text
     kind: Literal[ACTIVITY_KINDS]

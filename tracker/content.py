@@ -36,7 +36,7 @@ def activity(activity_id: str) -> model.Activity | None:
 def sections() -> list[model.Section]:
     cache = current_app.extensions.setdefault("handbook_sorted", {})
     if "sections" not in cache:
-        cache["sections"] = sorted(project().sections.values(), key=lambda s: model.SECTION_IDS.index(s.id))
+        cache["sections"] = sorted(project().sections.values(), key=lambda s: model.section_order(s.id))
     return cache["sections"]
 
 

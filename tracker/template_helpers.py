@@ -26,6 +26,12 @@ def register_template_helpers(app: Flask) -> None:
                                  record_url=record_url)
     app.jinja_env.filters["date"] = lambda value: _format_date(value)
 
+    from . import content
+
+    @app.context_processor
+    def service():  # the service's name and words, from the pack's mkdocs.yml (handbook/service.py)
+        return {"service": content.project().service}
+
 
 def _format_date(value) -> str:
     if not value:

@@ -27,7 +27,7 @@ class FileEvidenceForm(FlaskForm):
 
 class WitnessForm(FlaskForm):
     witness_name = StringField("Witness name", validators=[DataRequired("Enter the witness's name"), Length(max=200)])
-    witness_role = StringField("Witness role", description="For example, Senior EWO",
+    witness_role = StringField("Witness role", description="For example, head of year or senior colleague",
                                validators=[DataRequired("Enter the witness's role"), Length(max=200)])
     # Not 'body': the record page is one form, and written evidence has a 'body' field.
     statement = TextAreaField("Witness statement", validators=[DataRequired("Enter what the witness saw"), Length(max=NOTES_LIMIT)])
