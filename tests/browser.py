@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from helpers import DEMO_PASSWORD
+
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_PASSWORD = "induction-demo-2026"  # tracker/demo.py
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -12,7 +12,7 @@ import yaml
 from playwright.sync_api import expect
 
 from browser import AXE, axe_violations
-from conftest import ROOT
+from helpers import ROOT
 
 DATA_FILE = ROOT / "overrides" / "assets" / "register-codes.js"
 CODES_PAGE = ROOT / "content" / "reference" / "register-codes.md"

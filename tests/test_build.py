@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import build
-from conftest import ACTIVITY, write
+from helpers import ACTIVITY, write
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from handbook.loader import load_project
 
 PACK_ACTIVITIES = ([f"1.{n}" for n in range(1, 7)] + [f"2.{n}" for n in range(1, 14)] + [f"3.{n}" for n in range(1, 6)]

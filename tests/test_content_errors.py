@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from handbook.loader import format_errors, load_project
-from conftest import ACTIVITY, QUIZ, ROOT, SECTION, write
+from helpers import ACTIVITY, QUIZ, ROOT, SECTION, write
 
 
 def replace(text: str, old: str, new: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ROOT, csrf_token, tracker_config
+from helpers import ROOT, csrf_token, tracker_config
 from tracker import accounts
 
 WRITERS = 8

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ACTIVITY, DEMO_PASSWORD, csrf_token, make_project, tracker_config
+from helpers import ACTIVITY, csrf_token, make_project, signed_in_client, tracker_config
 from handbook.loader import load_project
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -70,13 +70,6 @@ def fuzz_app(tmp_path_factory):
     return app
 
 
-def signed_in(app, email):
-    from conftest import login
-    client = app.test_client()
-    assert login(client, email, DEMO_PASSWORD).status_code == 302
-    return client
-
-
 def snapshot(app):
     from tracker.db import get_db
     with app.app_context():
@@ -121,7 +114,7 @@ ENDPOINTS = [
 
 @pytest.mark.parametrize("email,url,fields", ENDPOINTS, ids=[e[1] for e in ENDPOINTS])
 def test_forms_never_answer_500_and_refusals_write_nothing(fuzz_app, email, url, fields):
-    client = signed_in(fuzz_app, email)
+    client = signed_in_client(fuzz_app, email)
     token = csrf_token(client.get("/account/password").get_data(as_text=True))
     path = url.format(d=fuzz_app.config["DEMO_IDS"]["inductee@example.org"])
 
@@ -154,7 +147,7 @@ NUMBER_FIELDS = [
 
 @pytest.mark.parametrize("email,url,valid,fields", NUMBER_FIELDS, ids=[e[1] for e in NUMBER_FIELDS])
 def test_number_fields_take_any_characters(fuzz_app, email, url, valid, fields):
-    client = signed_in(fuzz_app, email)
+    client = signed_in_client(fuzz_app, email)
     token = csrf_token(client.get("/account/password").get_data(as_text=True))
     path = url.format(d=fuzz_app.config["DEMO_IDS"]["inductee@example.org"])
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from helpers import ROOT
 
 # The internal research sheet, by file name, by what pages used to call it, or by where it lives.
 INTERNAL = re.compile(

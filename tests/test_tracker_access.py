@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_PASSWORD, csrf_token
+from helpers import DEMO_PASSWORD, PNG, csrf_token
 from tracker import accounts, records
 from tracker.db import get_db
 
@@ -21,7 +21,6 @@ EMAILS = {
 }
 ALL_SIGNED_IN = set(VISITORS) - {"anonymous"}
 PASSWORD_HASH = accounts.hash_password(DEMO_PASSWORD)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture

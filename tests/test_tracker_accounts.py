@@ -5,14 +5,9 @@ import io
 import os
 import stat
 
-from conftest import DEMO_PASSWORD, csrf_token, login, tracker_config
+from helpers import DEMO_PASSWORD, csrf_token, login, post, tracker_config
 from tracker import accounts, create_app, db as tracker_db
 from tracker.db import get_db
-
-
-def post(client, url, data):
-    html = client.get("/account/password" if url != "/login" else "/login").get_data(as_text=True)
-    return client.post(url, data={"csrf_token": csrf_token(html), **data})
 
 
 def test_sign_in_and_out(tracker_app):

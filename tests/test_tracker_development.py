@@ -8,31 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import csrf_token, login
+from helpers import PNG, csrf_token, login, post, query
 from tracker import accounts, records
 from tracker.db import get_db
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert login(client, email).status_code == 302
-    return client
-
-
-def post(client, url, data=None):
-    html = client.get("/account/password").get_data(as_text=True)
-    return client.post(url, data={"csrf_token": csrf_token(html), **(data or {})})
-
-
-def query(app, sql, params=()):
-    with app.app_context():
-        return list(get_db().query(sql, list(params)))
-
-
-@pytest.fixture
-def ids(tracker_app):
-    demo = tracker_app.config["DEMO_IDS"]
-    return {"dafydd": demo["inductee@example.org"], "ceri": demo["inductee2@example.org"], "rhian": demo["manager@example.org"]}
 
 
 # ---- reflective log --------------------------------------------------------------
@@ -41,9 +19,9 @@ REFLECTION = {"entry_date": "2026-11-20", "title": "Home visit", "what": "I visi
               "so_what": "I talked too much.", "now_what": "Next time I will ask more open questions."}
 
 
-def test_reflection_is_private_until_shared_then_the_manager_can_comment(tracker_app, ids):
-    inductee = signed_in(tracker_app, "inductee@example.org")
-    manager = signed_in(tracker_app, "manager@example.org")
+def test_reflection_is_private_until_shared_then_the_manager_can_comment(tracker_app, people, signed_in):
+    inductee = signed_in("inductee@example.org")
+    manager = signed_in("manager@example.org")
     response = post(inductee, "/reflections/new", REFLECTION)
     assert response.status_code == 302
     reflection_id = int(response.location.rsplit("/", 1)[-1])
@@ -63,8 +41,8 @@ def test_reflection_is_private_until_shared_then_the_manager_can_comment(tracker
     ("He was born 04/09/2015.", "a date that could be a date of birth (04/09/2015)"),
     ("I spoke to Kelly Price about the visit.", "what may be a full name (Kelly Price)"),
 ])
-def test_identifying_details_warn_but_do_not_block(tracker_app, text, warning):
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_identifying_details_warn_but_do_not_block(tracker_app, signed_in, text, warning):
+    inductee = signed_in("inductee@example.org")
     before = len(query(tracker_app, "SELECT id FROM reflections"))
     response = post(inductee, "/reflections/new", {**REFLECTION, "what": text})
     html = response.get_data(as_text=True)
@@ -76,14 +54,14 @@ def test_identifying_details_warn_but_do_not_block(tracker_app, text, warning):
     assert len(query(tracker_app, "SELECT id FROM reflections")) == before + 1
 
 
-def test_ordinary_practice_text_saves_without_a_warning(tracker_app):
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_ordinary_practice_text_saves_without_a_warning(tracker_app, signed_in):
+    inductee = signed_in("inductee@example.org")
     text = "On Monday the Head Teacher and I discussed the Welsh Government guidance and Borton's model."
     assert post(inductee, "/reflections/new", {**REFLECTION, "what": text}).status_code == 302
 
 
-def test_reflection_form_errors_keep_what_was_typed(tracker_app):
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_reflection_form_errors_keep_what_was_typed(tracker_app, signed_in):
+    inductee = signed_in("inductee@example.org")
     response = post(inductee, "/reflections/new", {**REFLECTION, "entry_date": "yesterday", "now_what": ""})
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Say what you will do next" in html and "I talked too much." in html
@@ -91,11 +69,11 @@ def test_reflection_form_errors_keep_what_was_typed(tracker_app):
 
 # ---- quizzes ---------------------------------------------------------------------
 
-def test_quiz_page_holds_no_answers_and_results_show_explanations(tracker_app, ids):
+def test_quiz_page_holds_no_answers_and_results_show_explanations(tracker_app, people, signed_in):
     from tracker.content import project
     with tracker_app.app_context():
         quiz = project().quizzes["values-and-principles"]
-    inductee = signed_in(tracker_app, "inductee2@example.org")  # Ceri has no record for the quiz's activity yet
+    inductee = signed_in("inductee2@example.org")  # Ceri has no record for the quiz's activity yet
     page = inductee.get("/quizzes/values-and-principles").get_data(as_text=True)
     for question in quiz.questions:
         assert question.explanation not in page
@@ -116,18 +94,18 @@ def test_quiz_page_holds_no_answers_and_results_show_explanations(tracker_app, i
     # a pass counts as evidence for the linked activity, which can now be completed on that alone
     # (1.2 needs no manager sign-off, so it is marked done rather than submitted)
     with tracker_app.app_context():
-        record = records.get(get_db(), ids["ceri"], quiz.activity)
+        record = records.get(get_db(), people["ceri"], quiz.activity)
     assert record["state"] == "in_progress" and record["notes"] == ""
-    assert "Quiz passed" in inductee.get(f"/records/{ids['ceri']}/{quiz.activity}").get_data(as_text=True)
-    assert post(inductee, f"/records/{ids['ceri']}/{quiz.activity}/done").status_code == 302
+    assert "Quiz passed" in inductee.get(f"/records/{people['ceri']}/{quiz.activity}").get_data(as_text=True)
+    assert post(inductee, f"/records/{people['ceri']}/{quiz.activity}/done").status_code == 302
     with tracker_app.app_context():
-        assert records.get(get_db(), ids["ceri"], quiz.activity)["state"] == "done"
-    manager = signed_in(tracker_app, "manager@example.org")
+        assert records.get(get_db(), people["ceri"], quiz.activity)["state"] == "done"
+    manager = signed_in("manager@example.org")
     assert "Ceri Williams" in manager.get("/quizzes").get_data(as_text=True)
 
 
-def test_failed_quiz_is_recorded_but_is_not_evidence(tracker_app, ids):
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_failed_quiz_is_recorded_but_is_not_evidence(tracker_app, people, signed_in):
+    inductee = signed_in("inductee@example.org")
     response = post(inductee, "/quizzes/values-and-principles", {"q0": "999", "q1": "nonsense"})
     assert response.status_code == 302
     attempt = query(tracker_app, "SELECT * FROM quiz_attempts ORDER BY id DESC LIMIT 1")[0]
@@ -136,32 +114,32 @@ def test_failed_quiz_is_recorded_but_is_not_evidence(tracker_app, ids):
     assert not query(tracker_app, "SELECT * FROM quiz_attempts WHERE passed")
 
 
-def test_unknown_quiz_is_404(tracker_app):
-    assert signed_in(tracker_app, "inductee@example.org").get("/quizzes/no-such-quiz").status_code == 404
+def test_unknown_quiz_is_404(tracker_app, signed_in):
+    assert signed_in("inductee@example.org").get("/quizzes/no-such-quiz").status_code == 404
 
 
 # ---- personal development plan ---------------------------------------------------
 
-def test_pdp_keeps_every_version_and_takes_manager_comments(tracker_app, ids):
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_pdp_keeps_every_version_and_takes_manager_comments(tracker_app, people, signed_in):
+    inductee = signed_in("inductee@example.org")
     first = {"strengths": "Listening", "objective-0-objective": "Learn the SAO process", "objective-0-action": "Shadow",
              "objective-0-resources": "Senior EWO", "objective-0-when": "March", "objective-0-status": "In progress"}
-    assert post(inductee, f"/pdp/{ids['dafydd']}", first).status_code == 302
-    assert post(inductee, f"/pdp/{ids['dafydd']}", {**first, "strengths": "Listening and patience"}).status_code == 302
-    versions = query(tracker_app, "SELECT * FROM pdp_versions WHERE inductee_id = ? ORDER BY version", [ids["dafydd"]])
+    assert post(inductee, f"/pdp/{people['dafydd']}", first).status_code == 302
+    assert post(inductee, f"/pdp/{people['dafydd']}", {**first, "strengths": "Listening and patience"}).status_code == 302
+    versions = query(tracker_app, "SELECT * FROM pdp_versions WHERE inductee_id = ? ORDER BY version", [people["dafydd"]])
     assert [v["version"] for v in versions] == [1, 2]
     assert versions[0]["strengths"] == "Listening" and versions[1]["strengths"] == "Listening and patience"
     assert json.loads(versions[1]["objectives"])[0]["objective"] == "Learn the SAO process"
-    assert "Listening</dd>" in inductee.get(f"/pdp/{ids['dafydd']}/versions/1").get_data(as_text=True).replace("\n", "")
-    manager = signed_in(tracker_app, "manager@example.org")
-    assert post(manager, f"/pdp/{ids['dafydd']}", {"strengths": "x"}).status_code == 403
-    assert post(manager, f"/pdp/{ids['dafydd']}/comments", {"body": "Add a target for court work."}).status_code == 302
-    assert "Add a target for court work." in inductee.get(f"/pdp/{ids['dafydd']}").get_data(as_text=True)
+    assert "Listening</dd>" in inductee.get(f"/pdp/{people['dafydd']}/versions/1").get_data(as_text=True).replace("\n", "")
+    manager = signed_in("manager@example.org")
+    assert post(manager, f"/pdp/{people['dafydd']}", {"strengths": "x"}).status_code == 403
+    assert post(manager, f"/pdp/{people['dafydd']}/comments", {"body": "Add a target for court work."}).status_code == 302
+    assert "Add a target for court work." in inductee.get(f"/pdp/{people['dafydd']}").get_data(as_text=True)
 
 
-def test_pdp_objective_without_its_objective_is_an_error(tracker_app, ids):
-    inductee = signed_in(tracker_app, "inductee@example.org")
-    response = post(inductee, f"/pdp/{ids['dafydd']}", {"strengths": "Kept text", "objective-1-action": "Read the guidance"})
+def test_pdp_objective_without_its_objective_is_an_error(tracker_app, people, signed_in):
+    inductee = signed_in("inductee@example.org")
+    response = post(inductee, f"/pdp/{people['dafydd']}", {"strengths": "Kept text", "objective-1-action": "Read the guidance"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Write objective 2, or clear its row" in html
     assert "Kept text" in html and 'value="Read the guidance"' in html
@@ -169,10 +147,10 @@ def test_pdp_objective_without_its_objective_is_an_error(tracker_app, ids):
 
 # ---- supervision -----------------------------------------------------------------
 
-def test_session_actions_carry_forward_until_done_and_inductee_confirms(tracker_app, ids):
-    d = ids["dafydd"]
-    manager = signed_in(tracker_app, "manager@example.org")
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_session_actions_carry_forward_until_done_and_inductee_confirms(tracker_app, people, signed_in):
+    d = people["dafydd"]
+    manager = signed_in("manager@example.org")
+    inductee = signed_in("inductee@example.org")
     carried = query(tracker_app, "SELECT * FROM supervision_actions WHERE inductee_id = ? AND done_at IS NULL", [d])
     assert len(carried) == 1
     form = manager.get(f"/supervision/{d}/sessions/new").get_data(as_text=True)
@@ -195,9 +173,9 @@ def test_session_actions_carry_forward_until_done_and_inductee_confirms(tracker_
     assert "Review the first month" in printable and "Shadow a home visit" in printable
 
 
-def test_session_form_errors(tracker_app, ids):
-    manager = signed_in(tracker_app, "manager@example.org")
-    response = post(manager, f"/supervision/{ids['dafydd']}/sessions/new", {
+def test_session_form_errors(tracker_app, people, signed_in):
+    manager = signed_in("manager@example.org")
+    response = post(manager, f"/supervision/{people['dafydd']}/sessions/new", {
         "session_date": "", "agenda": "Kept agenda", "action-0-due": "soon"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -205,10 +183,10 @@ def test_session_form_errors(tracker_app, ids):
     assert "Kept agenda" in html
 
 
-def test_changing_the_agreement_needs_both_to_agree_again(tracker_app, ids):
-    d = ids["dafydd"]
-    inductee = signed_in(tracker_app, "inductee@example.org")
-    manager = signed_in(tracker_app, "manager@example.org")
+def test_changing_the_agreement_needs_both_to_agree_again(tracker_app, people, signed_in):
+    d = people["dafydd"]
+    inductee = signed_in("inductee@example.org")
+    manager = signed_in("manager@example.org")
     assert query(tracker_app, "SELECT inductee_agreed_at FROM supervision_agreements WHERE inductee_id = ?", [d])[0]["inductee_agreed_at"]
     assert post(manager, f"/supervision/{d}/agreement", {"purpose": "Support and learning", "timing": "Fortnightly"}).status_code == 302
     row = query(tracker_app, "SELECT * FROM supervision_agreements WHERE inductee_id = ?", [d])[0]
@@ -216,14 +194,14 @@ def test_changing_the_agreement_needs_both_to_agree_again(tracker_app, ids):
     post(inductee, f"/supervision/{d}/agreement/agree")
     post(manager, f"/supervision/{d}/agreement/agree")
     row = query(tracker_app, "SELECT * FROM supervision_agreements WHERE inductee_id = ?", [d])[0]
-    assert row["inductee_agreed_at"] and row["manager_agreed_at"] and row["manager_agreed_by"] == ids["rhian"]
+    assert row["inductee_agreed_at"] and row["manager_agreed_at"] and row["manager_agreed_by"] == people["rhian"]
 
 
 # ---- portfolio -------------------------------------------------------------------
 
-def test_portfolio_pdf_is_a_valid_pdf_with_every_section(tracker_app, ids):
-    inductee = signed_in(tracker_app, "inductee@example.org")
-    response = inductee.get(f"/portfolio/{ids['dafydd']}/pdf")
+def test_portfolio_pdf_is_a_valid_pdf_with_every_section(tracker_app, people, signed_in):
+    inductee = signed_in("inductee@example.org")
+    response = inductee.get(f"/portfolio/{people['dafydd']}/pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))
     text = " ".join(page.extract_text() for page in reader.pages)
@@ -234,9 +212,9 @@ def test_portfolio_pdf_is_a_valid_pdf_with_every_section(tracker_app, ids):
     assert "My first team meeting" in text                # the shared reflection
 
 
-def test_whole_induction_sign_off_needs_every_required_activity(tracker_app, ids):
-    d = ids["dafydd"]
-    manager = signed_in(tracker_app, "manager@example.org")
+def test_whole_induction_sign_off_needs_every_required_activity(tracker_app, people, signed_in):
+    d = people["dafydd"]
+    manager = signed_in("manager@example.org")
     assert post(manager, f"/portfolio/{d}/sign-off").status_code == 303
     assert not query(tracker_app, "SELECT * FROM induction_signoffs")
     with tracker_app.app_context():
@@ -248,14 +226,14 @@ def test_whole_induction_sign_off_needs_every_required_activity(tracker_app, ids
                        [d, activity.id, activity.title])
     assert "Sign off the whole induction" in manager.get(f"/portfolio/{d}").get_data(as_text=True)
     assert post(manager, f"/portfolio/{d}/sign-off").status_code == 302
-    assert query(tracker_app, "SELECT signed_off_by FROM induction_signoffs WHERE inductee_id = ?", [d])[0]["signed_off_by"] == ids["rhian"]
+    assert query(tracker_app, "SELECT signed_off_by FROM induction_signoffs WHERE inductee_id = ?", [d])[0]["signed_off_by"] == people["rhian"]
     assert query(tracker_app, "SELECT * FROM audit_log WHERE action = 'induction.signed_off'")
 
 
 # ---- personal data -----------------------------------------------------------------
 
-def test_subject_access_export_holds_everything_about_the_person(tracker_app, ids):
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_subject_access_export_holds_everything_about_the_person(tracker_app, people, signed_in):
+    inductee = signed_in("inductee@example.org")
     response = inductee.get("/account/export")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.data)
@@ -266,16 +244,15 @@ def test_subject_access_export_holds_everything_about_the_person(tracker_app, id
     assert "Ceri Williams" not in response.get_data(as_text=True)
 
 
-def test_erasure_removes_the_persons_data_and_files_and_is_audited(tracker_app, ids):
-    d = ids["dafydd"]
-    inductee = signed_in(tracker_app, "inductee@example.org")
-    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
+def test_erasure_removes_the_persons_data_and_files_and_is_audited(tracker_app, people, signed_in):
+    d = people["dafydd"]
+    inductee = signed_in("inductee@example.org")
     html = inductee.get(f"/records/{d}/1.4").get_data(as_text=True)
     inductee.post(f"/records/{d}/1.4/evidence/file", data={"csrf_token": csrf_token(html), "description": "lists",
-                                                           "upload": (io.BytesIO(png), "lists.png")},
+                                                           "upload": (io.BytesIO(PNG), "lists.png")},
                   content_type="multipart/form-data")
     stored = query(tracker_app, "SELECT stored_name FROM evidence WHERE kind = 'file'")[0]["stored_name"]
-    admin = signed_in(tracker_app, "admin@example.org")
+    admin = signed_in("admin@example.org")
     refused = post(admin, f"/admin/users/{d}/erase", {"confirm_email": "wrong@example.org"})
     assert refused.status_code == 400 and query(tracker_app, "SELECT * FROM records WHERE inductee_id = ?", [d])
     assert post(admin, f"/admin/users/{d}/erase", {"confirm_email": "inductee@example.org"}).status_code == 302
@@ -309,11 +286,11 @@ def long_date(iso: str) -> str:
     return dt.date.fromisoformat(iso).strftime("%-d %B %Y")
 
 
-def test_inductees_needs_your_action_lists_returns_sessions_to_confirm_and_actions_due(tracker_app, ids):
-    d = ids["dafydd"]
-    dafydd = signed_in(tracker_app, "inductee@example.org")
-    ceri = signed_in(tracker_app, "inductee2@example.org")
-    manager = signed_in(tracker_app, "manager@example.org")
+def test_inductees_needs_your_action_lists_returns_sessions_to_confirm_and_actions_due(tracker_app, people, signed_in):
+    d = people["dafydd"]
+    dafydd = signed_in("inductee@example.org")
+    ceri = signed_in("inductee2@example.org")
+    manager = signed_in("manager@example.org")
     first = dafydd.get("/my-induction").get_data(as_text=True)
     assert first == dafydd.get("/my-induction").get_data(as_text=True)  # the page is reused while nothing changes
     needs = needs_section(first)
@@ -361,8 +338,8 @@ def test_inductees_needs_your_action_lists_returns_sessions_to_confirm_and_actio
     assert "Book a shadowing visit" not in needs and "Confirm the record of your supervision on " + long_date(days(0)) in needs
 
 
-def test_managers_needs_your_action_lists_sign_offs_supervision_due_and_unread_reflections(tracker_app, ids):
-    d, c = ids["dafydd"], ids["ceri"]
+def test_managers_needs_your_action_lists_sign_offs_supervision_due_and_unread_reflections(tracker_app, people, signed_in):
+    d, c = people["dafydd"], people["ceri"]
     with tracker_app.app_context():
         db = get_db()
         owen = db["users"].insert({"email": "other.manager@example.org", "name": "Owen Other", "role": "manager",
@@ -371,9 +348,9 @@ def test_managers_needs_your_action_lists_sign_offs_supervision_due_and_unread_r
                                   "password_hash": "!"}).last_pk
         db["team_members"].insert({"manager_id": owen, "inductee_id": tia})
         db.conn.commit()
-    manager = signed_in(tracker_app, "manager@example.org")
-    other = signed_in(tracker_app, "other.manager@example.org")
-    dafydd = signed_in(tracker_app, "inductee@example.org")
+    manager = signed_in("manager@example.org")
+    other = signed_in("other.manager@example.org")
+    dafydd = signed_in("inductee@example.org")
     page = manager.get("/team").get_data(as_text=True)
     assert page == manager.get("/team").get_data(as_text=True)  # reused while nothing changes
     needs = needs_section(page)
@@ -424,12 +401,12 @@ def test_managers_needs_your_action_lists_sign_offs_supervision_due_and_unread_r
     assert "Not due yet" in team_page.split("Dafydd Morgan")[1].split("</li>")[0]
 
 
-def test_needs_your_action_has_an_empty_state(tracker_app, ids):
+def test_needs_your_action_has_an_empty_state(tracker_app, people, signed_in):
     with tracker_app.app_context():
         db = get_db()
         db["users"].insert({"email": "new.manager@example.org", "name": "Nia New", "role": "manager",
                             "password_hash": accounts.hash_password("induction-demo-2026")})
         db.conn.commit()
-    page = signed_in(tracker_app, "new.manager@example.org").get("/team").get_data(as_text=True)
+    page = signed_in("new.manager@example.org").get("/team").get_data(as_text=True)
     assert "Nothing needs your action right now." in needs_section(page)
     assert "Waiting for your sign-off" not in page

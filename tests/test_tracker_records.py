@@ -7,23 +7,9 @@ import sqlite3
 
 import pytest
 
-from conftest import csrf_token, login
+from helpers import PNG, csrf_token, post
 from tracker import records
 from tracker.db import get_db
-
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 32
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert login(client, email).status_code == 302
-    return client
-
-
-def post(client, url, data=None, **kwargs):
-    """POST a form with the session's CSRF token taken from a page, as a browser would."""
-    html = client.get("/account/password").get_data(as_text=True)
-    return client.post(url, data={"csrf_token": csrf_token(html), **(data or {})}, **kwargs)
 
 
 def audit_rows(app, **where):
@@ -37,16 +23,9 @@ def record_row(app, inductee, activity):
         return records.get(get_db(), inductee, activity)
 
 
-@pytest.fixture
-def people(tracker_app):
-    ids = tracker_app.config["DEMO_IDS"]
-    return {"dafydd": ids["inductee@example.org"], "ceri": ids["inductee2@example.org"],
-            "rhian": ids["manager@example.org"]}
-
-
-def test_full_cycle_writes_an_audit_entry_for_every_transition(tracker_app, people):
-    inductee = signed_in(tracker_app, "inductee@example.org")
-    manager = signed_in(tracker_app, "manager@example.org")
+def test_full_cycle_writes_an_audit_entry_for_every_transition(tracker_app, people, signed_in):
+    inductee = signed_in("inductee@example.org")
+    manager = signed_in("manager@example.org")
     d = people["dafydd"]
     base = f"/records/{d}/1.4"
     assert post(inductee, f"{base}/evidence/text", {"body": "Two lists, ticked and crossed."}).status_code == 302
@@ -73,9 +52,9 @@ def test_full_cycle_writes_an_audit_entry_for_every_transition(tracker_app, peop
     assert all(a["at"] for a in audit_rows(tracker_app, record_id=row["id"]))
 
 
-def test_signed_off_record_cannot_be_edited_until_a_manager_reopens_it(tracker_app, people):
-    inductee = signed_in(tracker_app, "inductee@example.org")
-    manager = signed_in(tracker_app, "manager@example.org")
+def test_signed_off_record_cannot_be_edited_until_a_manager_reopens_it(tracker_app, people, signed_in):
+    inductee = signed_in("inductee@example.org")
+    manager = signed_in("manager@example.org")
     d = people["dafydd"]
     before = record_row(tracker_app, d, "1.1")
     assert before["state"] == "signed_off"
@@ -103,16 +82,16 @@ def test_audit_log_is_append_only(tracker_app):
             db.execute("DELETE FROM audit_log")
 
 
-def test_manager_cannot_sign_off_twice(tracker_app, people):
-    manager = signed_in(tracker_app, "manager@example.org")
+def test_manager_cannot_sign_off_twice(tracker_app, people, signed_in):
+    manager = signed_in("manager@example.org")
     d = people["dafydd"]
     assert post(manager, f"/records/{d}/2.1/sign-off").status_code == 302
     assert post(manager, f"/records/{d}/2.1/sign-off").status_code == 303  # already signed off
     assert len(audit_rows(tracker_app, action="record.sign_off", activity_id="2.1")) == 1
 
 
-def test_submitting_an_empty_record_is_refused_with_a_message(tracker_app, people):
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_submitting_an_empty_record_is_refused_with_a_message(tracker_app, people, signed_in):
+    inductee = signed_in("inductee@example.org")
     d = people["dafydd"]
     assert post(inductee, f"/records/{d}/2.2/notes", {"notes": ""}).status_code == 302
     response = post(inductee, f"/records/{d}/2.2/submit", {"confirm": "y"})
@@ -142,8 +121,9 @@ BAD_FORMS = [
 
 
 @pytest.mark.parametrize("label,url,data,message,kept", BAD_FORMS, ids=[b[0] for b in BAD_FORMS])
-def test_bad_input_shows_what_to_fix_and_keeps_what_was_typed(tracker_app, people, label, url, data, message, kept):
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_bad_input_shows_what_to_fix_and_keeps_what_was_typed(
+        tracker_app, people, signed_in, label, url, data, message, kept):
+    inductee = signed_in("inductee@example.org")
     response = post(inductee, url.format(d=people["dafydd"]), data)
     html = response.get_data(as_text=True)
     if message is None:
@@ -156,23 +136,23 @@ def test_bad_input_shows_what_to_fix_and_keeps_what_was_typed(tracker_app, peopl
         assert kept in html
 
 
-def test_manager_return_without_comment_is_refused(tracker_app, people):
-    manager = signed_in(tracker_app, "manager@example.org")
+def test_manager_return_without_comment_is_refused(tracker_app, people, signed_in):
+    manager = signed_in("manager@example.org")
     response = post(manager, f"/records/{people['dafydd']}/2.1/return", {"comment": ""})
     assert response.status_code == 400
     assert "Say what the inductee needs to change" in response.get_data(as_text=True)
     assert record_row(tracker_app, people["dafydd"], "2.1")["state"] == "submitted"
 
 
-def test_not_required_needs_a_reason_and_only_a_manager_can_set_it(tracker_app, people):
+def test_not_required_needs_a_reason_and_only_a_manager_can_set_it(tracker_app, people, signed_in):
     d = people["dafydd"]
-    manager = signed_in(tracker_app, "manager@example.org")
+    manager = signed_in("manager@example.org")
     response = post(manager, f"/plan/{d}", {"not-required-1-6": "yes", "target-1-6": "2026-12-24"})
     assert response.status_code == 400 and "Give a reason why activity 1.6 is not required" in response.get_data(as_text=True)
     assert 'value="2026-12-24"' in response.get_data(as_text=True)
     assert post(manager, f"/plan/{d}", {"not-required-1-6": "yes", "reason-1-6": "Did this in her last post"}).status_code == 302
     assert audit_rows(tracker_app, action="plan.not_required", activity_id="1.6")
-    inductee = signed_in(tracker_app, "inductee@example.org")
+    inductee = signed_in("inductee@example.org")
     # The inductee saving the plan cannot undo the manager's decision.
     assert post(inductee, f"/plan/{d}", {"target-1-4": "2026-12-20"}).status_code == 302
     with tracker_app.app_context():
@@ -190,8 +170,8 @@ def upload(client, d, name, data, description="Photo of my lists"):
                 content_type="multipart/form-data")
 
 
-def test_upload_is_stored_outside_the_web_root_and_downloads_for_the_manager(tracker_app, people):
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_upload_is_stored_outside_the_web_root_and_downloads_for_the_manager(tracker_app, people, signed_in):
+    inductee = signed_in("inductee@example.org")
     response = upload(inductee, people["dafydd"], "lists.png", PNG)
     assert response.status_code == 302
     with tracker_app.app_context():
@@ -200,7 +180,7 @@ def test_upload_is_stored_outside_the_web_root_and_downloads_for_the_manager(tra
     stored = tracker_app.config["UPLOAD_FOLDER"] + "/" + item["stored_name"]
     assert open(stored, "rb").read() == PNG
     assert tracker_app.test_client().get(f"/static/{item['stored_name']}").status_code == 404
-    manager = signed_in(tracker_app, "manager@example.org")
+    manager = signed_in("manager@example.org")
     download = manager.get(f"/evidence/{item['id']}/file")
     assert download.status_code == 200 and download.data == PNG
     assert download.headers["Content-Disposition"].startswith("attachment")
@@ -213,8 +193,8 @@ def test_upload_is_stored_outside_the_web_root_and_downloads_for_the_manager(tra
     ("empty.pdf", b"", "The selected file is empty"),
     ("notes.txt", b"\xff\xfe\x00binary", "do not look like a .txt file"),
 ])
-def test_wrong_type_uploads_are_refused(tracker_app, people, name, data, message):
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_wrong_type_uploads_are_refused(tracker_app, people, signed_in, name, data, message):
+    inductee = signed_in("inductee@example.org")
     response = upload(inductee, people["dafydd"], name, data, description="KEEP-THIS-DESCRIPTION")
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and message in html and "KEEP-THIS-DESCRIPTION" in html
@@ -225,43 +205,43 @@ def test_wrong_type_uploads_are_refused(tracker_app, people, name, data, message
     assert not os.path.isdir(folder) or os.listdir(folder) == []
 
 
-def test_oversized_upload_is_refused(tracker_app, people):
+def test_oversized_upload_is_refused(tracker_app, people, signed_in):
     tracker_app.config["MAX_UPLOAD_BYTES"] = 1024
-    inductee = signed_in(tracker_app, "inductee@example.org")
+    inductee = signed_in("inductee@example.org")
     response = upload(inductee, people["dafydd"], "big.png", PNG + b"\x00" * 2048)
     assert response.status_code == 400 and "The file must be smaller than" in response.get_data(as_text=True)
 
 
-def test_request_bigger_than_the_limit_gets_a_friendly_413(tracker_app, people):
+def test_request_bigger_than_the_limit_gets_a_friendly_413(tracker_app, people, signed_in):
     tracker_app.config["MAX_CONTENT_LENGTH"] = 4096
-    inductee = signed_in(tracker_app, "inductee@example.org")
+    inductee = signed_in("inductee@example.org")
     response = upload(inductee, people["dafydd"], "huge.png", PNG + b"\x00" * 10_000)
     assert response.status_code == 413 and "The file is too big" in response.get_data(as_text=True)
 
 
 # ---- content changes ---------------------------------------------------------------
 
-def test_records_of_an_activity_removed_from_the_handbook_stay_visible_and_flagged(tracker_app, people):
+def test_records_of_an_activity_removed_from_the_handbook_stay_visible_and_flagged(tracker_app, people, signed_in):
     d = people["dafydd"]
     with tracker_app.app_context():
         db = get_db()
         db.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state, notes)"
                    " VALUES (?, '1.9', 'An activity that was removed', 'signed_off', 'old notes')", [d])
-    inductee = signed_in(tracker_app, "inductee@example.org")
+    inductee = signed_in("inductee@example.org")
     dashboard = inductee.get("/my-induction").get_data(as_text=True)
     assert "An activity that was removed" in dashboard and "No longer in the handbook" in dashboard
     page = inductee.get(f"/records/{d}/1.9")
     assert page.status_code == 200 and "old notes" in page.get_data(as_text=True)
     assert "no longer in the handbook" in page.get_data(as_text=True)
-    manager = signed_in(tracker_app, "manager@example.org")
+    manager = signed_in("manager@example.org")
     assert manager.get(f"/team/{d}").status_code == 200
     assert manager.get("/team").status_code == 200
     assert manager.get("/activities/1.9").status_code == 200
     assert post(inductee, f"/records/{d}/1.9/notes", {"notes": "x"}).status_code == 404
 
 
-def test_record_page_links_to_the_handbook(tracker_app, people):
-    inductee = signed_in(tracker_app, "inductee@example.org")
+def test_record_page_links_to_the_handbook(tracker_app, people, signed_in):
+    inductee = signed_in("inductee@example.org")
     html = inductee.get(f"/records/{people['dafydd']}/1.4").get_data(as_text=True)
     assert 'href="/section-1/activities/1-04.html"' in html
 
@@ -274,10 +254,10 @@ def test_fast_record_links_match_the_router(tracker_app):
             assert record_url(inductee, activity) == url_for("records.record", inductee_id=inductee, activity_id=activity)
 
 
-def test_dashboards_show_changes_at_once_and_never_another_persons_page(tracker_app, people):
-    manager = signed_in(tracker_app, "manager@example.org")
-    dafydd = signed_in(tracker_app, "inductee@example.org")
-    ceri = signed_in(tracker_app, "inductee2@example.org")
+def test_dashboards_show_changes_at_once_and_never_another_persons_page(tracker_app, people, signed_in):
+    manager = signed_in("manager@example.org")
+    dafydd = signed_in("inductee@example.org")
+    ceri = signed_in("inductee2@example.org")
     first = manager.get("/team").get_data(as_text=True)
     assert first == manager.get("/team").get_data(as_text=True)  # reused while nothing changes
     assert "1.4 The reasons behind absence" not in first.split('id="pending"')[1].split("</table>")[0]
@@ -292,10 +272,10 @@ def test_dashboards_show_changes_at_once_and_never_another_persons_page(tracker_
     assert "Your notes have been saved." not in dafydd.get("/my-induction").get_data(as_text=True)
 
 
-def test_overdue_counts_what_the_inductee_still_has_to_do(tracker_app, people):
+def test_overdue_counts_what_the_inductee_still_has_to_do(tracker_app, people, signed_in):
     # In the demo data Dafydd's targets for 1.1 to 1.4 have passed: 1.1 is signed off and
     # 1.2 is done (it needs no sign-off), so only 1.3 and 1.4 (in progress) are overdue.
-    manager = signed_in(tracker_app, "manager@example.org")
+    manager = signed_in("manager@example.org")
     team = manager.get("/team").get_data(as_text=True)
     overdue = team.split("<h2 class=\"govuk-heading-m\">Overdue</h2>")[1]
     dafydd_lines = [line for line in overdue.splitlines() if "Dafydd Morgan:" in line]
@@ -306,7 +286,7 @@ def test_overdue_counts_what_the_inductee_still_has_to_do(tracker_app, people):
     page = manager.get(f"/team/{people['dafydd']}").get_data(as_text=True)
     assert page.count("govuk-tag--red\">Overdue") == 2
     # Once submitted, 1.4 waits on the manager, not the inductee: it is no longer overdue.
-    dafydd = signed_in(tracker_app, "inductee@example.org")
+    dafydd = signed_in("inductee@example.org")
     assert post(dafydd, f"/records/{people['dafydd']}/1.4/submit", {"confirm": "y"}).status_code == 302
     row = manager.get("/team").get_data(as_text=True).split("Dafydd Morgan</a></th>")[1].split("</tr>")[0]
     assert re.findall(r'<td class="govuk-table__cell">(\d+)</td>', row) == ["1"]
@@ -326,10 +306,10 @@ def pending_table(html: str) -> str:
     return html.split('id="pending"')[1].split("</table>")[0]
 
 
-def test_activity_without_sign_off_is_complete_once_marked_done_and_never_queued(tracker_app, people):
+def test_activity_without_sign_off_is_complete_once_marked_done_and_never_queued(tracker_app, people, signed_in):
     d = people["dafydd"]
-    inductee = signed_in(tracker_app, "inductee@example.org")
-    manager = signed_in(tracker_app, "manager@example.org")
+    inductee = signed_in("inductee@example.org")
+    manager = signed_in("manager@example.org")
     done_before, required = completed_label(manager.get("/team").get_data(as_text=True), "Dafydd Morgan")
     assert done_before == 2  # the demo data: 1.1 signed off, 1.2 marked done
 
@@ -377,10 +357,10 @@ def test_activity_without_sign_off_is_complete_once_marked_done_and_never_queued
     assert f"{done_before + 1} of {required} required activities complete" in portfolio
 
 
-def test_activity_with_sign_off_still_needs_it(tracker_app, people):
+def test_activity_with_sign_off_still_needs_it(tracker_app, people, signed_in):
     d = people["dafydd"]
-    inductee = signed_in(tracker_app, "inductee@example.org")
-    manager = signed_in(tracker_app, "manager@example.org")
+    inductee = signed_in("inductee@example.org")
+    manager = signed_in("manager@example.org")
     page = inductee.get(f"/records/{d}/1.4").get_data(as_text=True)
     assert "Manager sign-off required" in page and "Check and submit for sign-off" in page
     assert "Mark as done" not in page
@@ -398,7 +378,7 @@ def test_activity_with_sign_off_still_needs_it(tracker_app, people):
     assert "1.4 " not in pending_table(team)
 
 
-def test_record_submitted_before_the_rule_leaves_the_queue_and_can_be_marked_done(tracker_app, people):
+def test_record_submitted_before_the_rule_leaves_the_queue_and_can_be_marked_done(tracker_app, people, signed_in):
     """A record of an activity without sign-off that was submitted before sign_off: false was honoured."""
     d = people["dafydd"]
     with tracker_app.app_context():
@@ -406,9 +386,9 @@ def test_record_submitted_before_the_rule_leaves_the_queue_and_can_be_marked_don
         db.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state, notes, submitted_at)"
                    " VALUES (?, '1.6', 'Old title', 'submitted', 'Finished it.', '2026-11-01T10:00:00Z')", [d])
         db.conn.commit()
-    manager = signed_in(tracker_app, "manager@example.org")
+    manager = signed_in("manager@example.org")
     assert "1.6 " not in pending_table(manager.get("/team").get_data(as_text=True))
-    inductee = signed_in(tracker_app, "inductee@example.org")
+    inductee = signed_in("inductee@example.org")
     page = inductee.get(f"/records/{d}/1.6").get_data(as_text=True)
     assert "no longer needs your manager's sign-off" in page and ">Mark as done</button>" in page
     assert post(inductee, f"/records/{d}/1.6/done").status_code == 302
@@ -426,9 +406,9 @@ def evidence_count(app):
         return get_db().execute("SELECT count(*) FROM evidence").fetchone()[0]
 
 
-def test_every_button_on_the_record_page_saves_the_typed_notes(tracker_app, people):
+def test_every_button_on_the_record_page_saves_the_typed_notes(tracker_app, people, signed_in):
     d = people["dafydd"]
-    inductee = signed_in(tracker_app, "inductee@example.org")
+    inductee = signed_in("inductee@example.org")
     page = inductee.get(f"/records/{d}/1.4").get_data(as_text=True)
     form = page.split('<form method="post" enctype="multipart/form-data" id="record-form"')[1].split("</form>")[0]
     for button in ("Save notes", "Add written evidence", "Upload file", "Add witness testimony",
@@ -462,10 +442,10 @@ def test_every_button_on_the_record_page_saves_the_typed_notes(tracker_app, peop
     assert record_row(tracker_app, d, "1.3")["state"] == "done"
 
 
-def test_save_notes_also_adds_evidence_typed_on_the_page(tracker_app, people):
+def test_save_notes_also_adds_evidence_typed_on_the_page(tracker_app, people, signed_in):
     """Enter in a field presses the first button, "Save notes": what was typed elsewhere is saved too."""
     d = people["dafydd"]
-    inductee = signed_in(tracker_app, "inductee@example.org")
+    inductee = signed_in("inductee@example.org")
     before = evidence_count(tracker_app)
     response = post(inductee, f"/records/{d}/1.4/notes", {"notes": "Notes", "witness_name": "Siân Hughes",
                                                           "witness_role": "Senior EWO", "statement": "She saw it."})
@@ -481,9 +461,9 @@ def test_save_notes_also_adds_evidence_typed_on_the_page(tracker_app, people):
     ("/records/{d}/1.4/evidence/witness", {"body": "Written KEEP-2"}, "Enter the witness&#39;s name"),
 ])
 def test_when_something_needs_fixing_nothing_is_saved_and_everything_typed_is_shown_again(
-        tracker_app, people, url, data, message):
+        tracker_app, people, signed_in, url, data, message):
     d = people["dafydd"]
-    inductee = signed_in(tracker_app, "inductee@example.org")
+    inductee = signed_in("inductee@example.org")
     notes_before, count_before = notes_of(tracker_app, d, "1.4"), evidence_count(tracker_app)
     response = post(inductee, url.format(d=d), {"notes": "Typed notes KEEP-1", **data})
     html = response.get_data(as_text=True)
@@ -495,9 +475,9 @@ def test_when_something_needs_fixing_nothing_is_saved_and_everything_typed_is_sh
     assert notes_of(tracker_app, d, "1.4") == notes_before and evidence_count(tracker_app) == count_before
 
 
-def test_a_chosen_file_is_asked_for_again_when_something_else_needs_fixing(tracker_app, people):
+def test_a_chosen_file_is_asked_for_again_when_something_else_needs_fixing(tracker_app, people, signed_in):
     d = people["dafydd"]
-    inductee = signed_in(tracker_app, "inductee@example.org")
+    inductee = signed_in("inductee@example.org")
     count_before = evidence_count(tracker_app)
     response = post(inductee, f"/records/{d}/1.4/evidence/text", {"notes": "n", "body": "",
                     "upload": (io.BytesIO(PNG), "lists.png"), "description": "Photo KEEP"}, content_type="multipart/form-data")
@@ -509,19 +489,19 @@ def test_a_chosen_file_is_asked_for_again_when_something_else_needs_fixing(track
     assert not os.path.isdir(folder) or os.listdir(folder) == []
 
 
-def test_a_post_without_the_notes_field_leaves_the_notes_alone(tracker_app, people):
+def test_a_post_without_the_notes_field_leaves_the_notes_alone(tracker_app, people, signed_in):
     d = people["dafydd"]
-    inductee = signed_in(tracker_app, "inductee@example.org")
+    inductee = signed_in("inductee@example.org")
     before = notes_of(tracker_app, d, "1.4")
     assert before
     assert post(inductee, f"/records/{d}/1.4/evidence/text", {"body": "From a script"}).status_code == 302
     assert notes_of(tracker_app, d, "1.4") == before
 
 
-def test_a_reused_dashboard_is_never_another_sessions_page(tracker_app):
+def test_a_reused_dashboard_is_never_another_sessions_page(tracker_app, signed_in):
     """Sign-in starts a session without a CSRF secret: the first dashboard of two sessions of the same
     person must not be the same reused page (its forms would carry the other session's token)."""
-    first, second = signed_in(tracker_app, "manager@example.org"), signed_in(tracker_app, "manager@example.org")
+    first, second = signed_in("manager@example.org"), signed_in("manager@example.org")
     pages = [client.get("/team").get_data(as_text=True) for client in (first, second)]
     assert csrf_token(pages[0]) != csrf_token(pages[1])
     response = second.post("/logout", data={"csrf_token": csrf_token(pages[1])})

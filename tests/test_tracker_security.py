@@ -6,14 +6,9 @@ import io
 import sqlite3
 from pathlib import Path
 
-from conftest import DEMO_PASSWORD, csrf_token, login
+from helpers import DEMO_PASSWORD, login, post
 from tracker import accounts
 from tracker.db import get_db
-
-
-def form_post(client, url: str, data: dict, **kwargs):
-    token = csrf_token(client.get("/account/password").get_data(as_text=True))
-    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
 
 
 def raw_bytes(app) -> dict[str, bytes]:
@@ -43,24 +38,24 @@ def test_erasure_leaves_nothing_in_the_database_file_its_log_or_uploads(tracker_
     client = tracker_app.test_client()
     assert login(client, markers["email"]).status_code == 302
     base = f"/records/{person}/1.4"
-    assert form_post(client, f"{base}/notes", {"notes": markers["notes"]}).status_code == 302
-    assert form_post(client, f"{base}/evidence/text", {"body": markers["evidence"]}).status_code == 302
+    assert post(client, f"{base}/notes", {"notes": markers["notes"]}).status_code == 302
+    assert post(client, f"{base}/evidence/text", {"body": markers["evidence"]}).status_code == 302
     upload = (io.BytesIO(f"what I found: {markers['upload']}\n".encode()), markers["file name"])
-    assert form_post(client, f"{base}/evidence/file", {"upload": upload, "description": "lists"},
-                     content_type="multipart/form-data").status_code == 302
-    assert form_post(client, "/reflections/new", {
+    assert post(client, f"{base}/evidence/file", {"upload": upload, "description": "lists"},
+                content_type="multipart/form-data").status_code == 302
+    assert post(client, "/reflections/new", {
         "entry_date": "2026-11-20", "title": markers["reflection title"], "what": markers["reflection"],
         "so_what": "it matters", "now_what": "try again"}).status_code == 302
     # Move all that into the database file itself, then write more that stays in the log.
     with sqlite3.connect(tracker_app.config["DATABASE"]) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    assert form_post(client, f"{base}/evidence/text", {"body": markers["late"]}).status_code == 302
+    assert post(client, f"{base}/evidence/text", {"body": markers["late"]}).status_code == 302
     before = b"".join(raw_bytes(tracker_app).values())
     assert all(m.encode() in before for m in markers.values())  # the test can see them
 
     admin = tracker_app.test_client()
     login(admin, "admin@example.org")
-    response = form_post(admin, f"/admin/users/{person}/erase", {"confirm_email": markers["email"]})
+    response = post(admin, f"/admin/users/{person}/erase", {"confirm_email": markers["email"]})
     assert response.status_code == 302
 
     on_disk = raw_bytes(tracker_app)
@@ -77,12 +72,12 @@ def test_the_administrators_export_leaves_out_private_reflections_and_is_audited
     admin_id = tracker_app.config["DEMO_IDS"]["admin@example.org"]
     inductee = tracker_app.test_client()
     login(inductee, "inductee@example.org")
-    assert form_post(inductee, "/reflections/new", {"entry_date": "2026-11-20", "title": "title-kept-to-myself",
-                                                    "what": "private-what-3391", "so_what": "private-so-what",
-                                                    "now_what": "private-now-what"}).status_code == 302
+    assert post(inductee, "/reflections/new", {"entry_date": "2026-11-20", "title": "title-kept-to-myself",
+                                               "what": "private-what-3391", "so_what": "private-so-what",
+                                               "now_what": "private-now-what"}).status_code == 302
     with tracker_app.app_context():
         private_id = get_db().execute("SELECT id FROM reflections WHERE title = 'title-kept-to-myself'").fetchone()[0]
-    assert form_post(inductee, f"/reflections/{private_id}/comments", {"body": "private-comment-7723"}).status_code == 302
+    assert post(inductee, f"/reflections/{private_id}/comments", {"body": "private-comment-7723"}).status_code == 302
     manager = tracker_app.test_client()
     login(manager, "manager@example.org")
     assert manager.get(f"/reflections/{private_id}").status_code == 404  # not even the manager sees it
@@ -117,8 +112,8 @@ def test_personal_downloads_are_never_stored_by_the_browser(tracker_app):
     inductee = tracker_app.test_client()
     login(inductee, "inductee@example.org")
     upload = (io.BytesIO(b"a list of reasons\n"), "reasons.txt")
-    assert form_post(inductee, f"/records/{dafydd}/1.4/evidence/file", {"upload": upload, "description": "lists"},
-                     content_type="multipart/form-data").status_code == 302
+    assert post(inductee, f"/records/{dafydd}/1.4/evidence/file", {"upload": upload, "description": "lists"},
+                content_type="multipart/form-data").status_code == 302
     with tracker_app.app_context():
         evidence = get_db().execute("SELECT id FROM evidence WHERE file_name = 'reasons.txt'").fetchone()[0]
     admin = tracker_app.test_client()
@@ -181,14 +176,14 @@ def test_csv_import_checks_addresses_exactly_as_the_form_does(tracker_app):
     login(admin, "admin@example.org")
     by_form = {}
     for n, address in enumerate(addresses):
-        response = form_post(admin, "/admin/users/new", {"name": f"Form {n}", "email": address, "role": "inductee",
-                                                          "password": "long-enough-pw"})
+        response = post(admin, "/admin/users/new", {"name": f"Form {n}", "email": address, "role": "inductee",
+                                                     "password": "long-enough-pw"})
         by_form[address] = "Enter an email address in the correct format" not in response.get_data(as_text=True)
     csv_text = "email,name,role,password\n" + "".join(
         f"csv.{address},Csv {n},inductee,long-enough-pw\n" if not address.startswith(".") else
         f"{address.replace('.dot', '.csvdot')},Csv {n},inductee,long-enough-pw\n" for n, address in enumerate(addresses))
-    page = form_post(admin, "/admin/users/import", {"csv_file": (io.BytesIO(csv_text.encode()), "users.csv")},
-                     content_type="multipart/form-data").get_data(as_text=True)
+    page = post(admin, "/admin/users/import", {"csv_file": (io.BytesIO(csv_text.encode()), "users.csv")},
+                content_type="multipart/form-data").get_data(as_text=True)
     for n, address in enumerate(addresses, start=2):
         by_csv = f"row {n}: email is not a valid email address" not in page
         assert by_csv == by_form[address], (address, by_form[address])

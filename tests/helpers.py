@@ -1,0 +1,167 @@
+"""Plain constants and functions shared by the tests (fixtures live in conftest.py; tests import this
+module, never conftest): a tiny handbook project for the loader and build tests, and the tracker's
+test configuration, sign-in and form helpers."""
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# ---- a tiny handbook project (loader, build and fuzz tests) ----------------------------------
+
+SECTION = """\
+id: "1"
+title: The Education Welfare Service
+summary: What the service is.
+aims:
+  - understand the service
+elements:
+  - id: "1.a"
+    title: An introduction
+    page: section-1/1a-intro.md
+    overview:
+      - method: read
+        time: 10 minutes
+      - method: with-manager
+        time: 1 hour
+        activity: "1.1"
+"""
+
+ACTIVITY = """\
+id: "1.1"
+section: "1"
+element: "1.a"
+title: Finding out more about my role
+kind: with-manager
+time: 1 hour
+summary: Talk to your manager about local arrangements.
+parts:
+  - title: Discussion
+    prompts:
+      - What does the service do here?
+      - How is time given to schools?
+case_studies:
+  - ref: annie-thomas
+evidence:
+  - Notes of the discussion.
+tags: [role]
+"""
+
+CASE_STUDY = """\
+id: annie-thomas
+title: Annie Thomas
+story: A Year 7 pupil who has not started secondary school.
+questions:
+  - What would you expect the school to have done?
+"""
+
+QUIZ = """\
+id: values
+title: Values quiz
+activity: "1.1"
+pass_mark: 70
+questions:
+  - kind: single
+    prompt: Who is responsible for a registered child's regular attendance?
+    options: [The school, The parent, The EWO]
+    answer: 1
+    explanation: Parents have the primary duty.
+    source: Education Act 1996 s7
+  - kind: true-false
+    prompt: Every local authority must have an EWS.
+    answer: false
+    explanation: There is no statutory requirement.
+    source: Induction pack 1.a
+"""
+
+PAGE = """\
+---
+title: {title}
+reviewed: 2026-11-01
+sources:
+  - title: Induction pack (2015)
+---
+
+## About
+
+{body}
+"""
+
+
+def write(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def make_project(root: Path) -> Path:
+    """A minimal valid project that links to the real mkdocs.yml, theme overrides and npm files."""
+    root.mkdir(parents=True)
+    for shared in ("mkdocs.yml", "overrides", "node_modules"):
+        os.symlink(ROOT / shared, root / shared)
+    write(root, "sections/1.yml", SECTION)
+    write(root, "activities/1-1.yml", ACTIVITY)
+    write(root, "activities/case-studies/annie-thomas.yml", CASE_STUDY)
+    write(root, "quizzes/values.yml", QUIZ)
+    write(root, "content/index.md", PAGE.format(title="Home", body="Start with [Section 1](section-1/index.md)."))
+    write(root, "content/section-1/1a-intro.md",
+          PAGE.format(title="1.a An introduction", body="Then do [activity 1.1](activities/1-01.md). Zebrafinch."))
+    return root
+
+
+# ---- the tracker ------------------------------------------------------------------------------
+
+DEMO_PASSWORD = "induction-demo-2026"  # tracker/demo.py
+
+# A PNG signature and header: enough for the tracker's sniffing of uploads.
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 32
+
+
+def tracker_config(folder: Path, **overrides) -> dict:
+    """The tracker's configuration for a test: its files in `folder`."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE": str(folder / "tracker.sqlite"),
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+        "LOGIN_FAILURE_DELAY": 0,
+        "SITE_URL": "/",
+        **overrides,
+    }
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = DEMO_PASSWORD):
+    """Sign in through the real form, CSRF token included."""
+    page = client.get("/login")
+    token = csrf_token(page.get_data(as_text=True))
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def signed_in_client(app, email: str):
+    """A test client of `app` signed in as `email` (the demo password) through the real form."""
+    client = app.test_client()
+    assert login(client, email).status_code == 302
+    return client
+
+
+def post(client, url: str, data: dict | None = None, **kwargs):
+    """POST a form with the session's CSRF token taken from a page, as a browser would."""
+    html = client.get("/account/password").get_data(as_text=True)
+    return client.post(url, data={"csrf_token": csrf_token(html), **(data or {})}, **kwargs)
+
+
+def query(app, sql: str, params=()) -> list[dict]:
+    """Rows from the tracker's database."""
+    from tracker.db import get_db
+    with app.app_context():
+        return list(get_db().query(sql, list(params)))
