@@ -1,0 +1,149 @@
+"""Dashboards: 'Needs your action' at the top of the inductee's and the manager's, with an empty state."""
+from __future__ import annotations
+
+from helpers import post, query
+from tracker import accounts
+from tracker.db import get_db
+
+
+def needs_section(html: str) -> str:
+    """The 'Needs your action' part of a dashboard ('' if the page has none)."""
+    if 'id="needs-your-action"' not in html:
+        return ""
+    return html.split('id="needs-your-action"')[1].split("</section>")[0]
+
+
+def days(n: int) -> str:
+    import datetime as dt
+    return (dt.date.today() + dt.timedelta(days=n)).isoformat()
+
+
+def long_date(iso: str) -> str:
+    import datetime as dt
+    return dt.date.fromisoformat(iso).strftime("%-d %B %Y")
+
+
+def test_inductees_needs_your_action_lists_returns_sessions_to_confirm_and_actions_due(tracker_app, people, signed_in):
+    d = people["dafydd"]
+    dafydd = signed_in("inductee@example.org")
+    ceri = signed_in("inductee2@example.org")
+    manager = signed_in("manager@example.org")
+    first = dafydd.get("/my-induction").get_data(as_text=True)
+    assert first == dafydd.get("/my-induction").get_data(as_text=True)  # the page is reused while nothing changes
+    needs = needs_section(first)
+    assert needs.index("Needs your action") < needs.index("1.5 Exploring absence")  # at the top
+    assert first.index('id="needs-your-action"') < first.index("Progress</h2>")
+    # the record returned, with the manager's comment
+    assert "1.5 Exploring absence — case studies" in needs and "Rhian Evans said:" in needs
+    assert "using the &#39;Now what?&#39; step of Borton&#39;s model" in needs
+    # the demo's action, due ten days after the first session (four days ago): overdue
+    action = needs.split("Read the school attendance policies of my schools")[1].split("</li>")[0]
+    assert "Overdue" in action
+    assert "Confirm the record" not in needs  # the demo's one session is confirmed
+
+    # A new session with actions: it shows at once (the page is not reused after a change).
+    response = post(manager, f"/supervision/{d}/sessions/new", {
+        "session_date": days(-1), "agenda": "Check-in",
+        "action-0-description": "Book a shadowing visit", "action-0-owner": "inductee", "action-0-due": days(3),
+        "action-1-description": "Ring the school nurse", "action-1-owner": "inductee", "action-1-due": days(30),
+        "action-2-description": "Find a court date to observe", "action-2-owner": "manager", "action-2-due": days(1)})
+    assert response.status_code == 302
+    session_id = int(response.location.rsplit("/", 1)[-1])
+    needs = needs_section(dafydd.get("/my-induction").get_data(as_text=True))
+    assert f"Confirm the record of your supervision on {long_date(days(-1))}" in needs
+    assert f'href="/supervision/sessions/{session_id}"' in needs
+    assert "Due soon" in needs.split("Book a shadowing visit")[1].split("</li>")[0]
+    assert "Ring the school nurse" not in needs        # due in a month
+    assert "Find a court date to observe" not in needs  # the manager's action
+
+    # Someone else sees none of it; the manager looking at Dafydd's induction does not see his to-do list.
+    theirs = ceri.get("/my-induction").get_data(as_text=True)
+    assert "Nothing needs your action right now." in needs_section(theirs)
+    for item in ("Exploring absence", "Rhian Evans said", "Returned for changes"):
+        assert item not in needs_section(theirs)
+    for item in ("Book a shadowing visit", "Confirm the record", "school attendance policies", "Borton"):
+        assert item not in theirs
+    assert needs_section(manager.get(f"/team/{d}").get_data(as_text=True)) == ""
+
+    # Confirming, or finishing an action, takes it off the list at once.
+    assert post(dafydd, f"/supervision/sessions/{session_id}/confirm").status_code == 302
+    needs = needs_section(dafydd.get("/my-induction").get_data(as_text=True))
+    assert "Confirm the record" not in needs
+    book = query(tracker_app, "SELECT id FROM supervision_actions WHERE description = 'Book a shadowing visit'")[0]["id"]
+    post(manager, f"/supervision/{d}/sessions/new", {"session_date": days(0), "agenda": "Actions", "done": str(book)})
+    needs = needs_section(dafydd.get("/my-induction").get_data(as_text=True))
+    assert "Book a shadowing visit" not in needs and "Confirm the record of your supervision on " + long_date(days(0)) in needs
+
+
+def test_managers_needs_your_action_lists_sign_offs_supervision_due_and_unread_reflections(tracker_app, people, signed_in):
+    d, c = people["dafydd"], people["ceri"]
+    with tracker_app.app_context():
+        db = get_db()
+        owen = db["users"].insert({"email": "other.manager@example.org", "name": "Owen Other", "role": "manager",
+                                   "password_hash": accounts.hash_password("induction-demo-2026")}).last_pk
+        tia = db["users"].insert({"email": "tia@example.org", "name": "Tia Theirs", "role": "inductee",
+                                  "password_hash": "!"}).last_pk
+        db["team_members"].insert({"manager_id": owen, "inductee_id": tia})
+        db.conn.commit()
+    manager = signed_in("manager@example.org")
+    other = signed_in("other.manager@example.org")
+    dafydd = signed_in("inductee@example.org")
+    page = manager.get("/team").get_data(as_text=True)
+    assert page == manager.get("/team").get_data(as_text=True)  # reused while nothing changes
+    needs = needs_section(page)
+    assert needs and page.index('id="needs-your-action"') < page.index("Inductees</h2>")
+    assert "Dafydd Morgan" in needs.split('id="pending"')[1] and "2.1 Getting to know my schools" in needs
+    assert "1.2 " not in needs and "1.3 " not in needs  # activities without sign-off never wait for it
+    supervision = needs.split('id="supervision-due"')[1].split("</ul>")[0]
+    # Dafydd's next session was set for today at the first one; Ceri has had none
+    assert "Due soon" in supervision.split("Supervision with Dafydd Morgan")[1].split("</li>")[0]
+    assert "No session recorded yet" in supervision.split("Supervision with Ceri Williams")[1].split("</li>")[0]
+    unread = needs.split('id="unread-reflections"')[1].split("</ul>")[0]
+    assert "My first team meeting" in unread and "Dafydd Morgan, shared" in unread
+    # Another manager sees only their own team.
+    theirs = needs_section(other.get("/team").get_data(as_text=True))
+    assert "Supervision with Tia Theirs" in theirs
+    for item in ("Dafydd", "Ceri", "2.1 Getting to know my schools", "My first team meeting"):
+        assert item not in theirs
+    # Inductees see none of the manager's list.
+    assert "My first team meeting" not in needs_section(dafydd.get("/my-induction").get_data(as_text=True))
+
+    # Reading the reflection takes it off the list at once; a change to it puts it back.
+    reflection = query(tracker_app, "SELECT id FROM reflections WHERE author_id = ? AND shared_at IS NOT NULL", [d])[0]["id"]
+    assert other.get(f"/reflections/{reflection}").status_code == 404  # and records no read
+    assert "My first team meeting" in needs_section(manager.get("/team").get_data(as_text=True))
+    assert manager.get(f"/reflections/{reflection}").status_code == 200
+    assert "unread-reflections" not in needs_section(manager.get("/team").get_data(as_text=True))
+    import time
+    time.sleep(1.1)  # timestamps are to the second: a change in the same second as the reading looks read
+    row = query(tracker_app, "SELECT * FROM reflections WHERE id = ?", [reflection])[0]
+    assert post(dafydd, f"/reflections/{reflection}/edit", {
+        "entry_date": row["entry_date"], "title": row["title"], "what": row["what"] + " Later: more.",
+        "so_what": row["so_what"], "now_what": row["now_what"], "confirmed": "yes"}).status_code == 302
+    assert "My first team meeting" in needs_section(manager.get("/team").get_data(as_text=True))
+
+    # Recording sessions: the next due date comes from the session, or four weeks after it.
+    assert post(manager, f"/supervision/{d}/sessions/new",
+                {"session_date": days(0), "agenda": "Plan", "next_date": days(21)}).status_code == 302
+    assert post(manager, f"/supervision/{c}/sessions/new", {"session_date": days(-30), "agenda": "First"}).status_code == 302
+    supervision = needs_section(manager.get("/team").get_data(as_text=True)).split('id="supervision-due"')[1].split("</ul>")[0]
+    assert "Dafydd Morgan" not in supervision  # next session in three weeks
+    ceri_row = supervision.split("Supervision with Ceri Williams")[1].split("</li>")[0]
+    assert "Overdue" in ceri_row and f"was due {long_date(days(-2))} (four weeks after the last)" in ceri_row
+
+    # The manager's menu links to the team's supervision page, which lists everyone.
+    assert '<a href="/supervision">Supervision</a>' in page
+    team_page = manager.get("/supervision").get_data(as_text=True)
+    assert "Dafydd Morgan" in team_page and "Ceri Williams" in team_page and "Tia Theirs" not in team_page
+    assert "Not due yet" in team_page.split("Dafydd Morgan")[1].split("</li>")[0]
+
+
+def test_needs_your_action_has_an_empty_state(tracker_app, people, signed_in):
+    with tracker_app.app_context():
+        db = get_db()
+        db["users"].insert({"email": "new.manager@example.org", "name": "Nia New", "role": "manager",
+                            "password_hash": accounts.hash_password("induction-demo-2026")})
+        db.conn.commit()
+    page = signed_in("new.manager@example.org").get("/team").get_data(as_text=True)
+    assert "Nothing needs your action right now." in needs_section(page)
+    assert "Waiting for your sign-off" not in page

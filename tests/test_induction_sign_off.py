@@ -1,0 +1,23 @@
+"""Whole-induction sign-off: refused until every required activity is complete, then recorded and audited."""
+from __future__ import annotations
+
+from helpers import post, query
+from tracker.db import get_db
+
+
+def test_whole_induction_sign_off_needs_every_required_activity(tracker_app, people, signed_in):
+    d = people["dafydd"]
+    manager = signed_in("manager@example.org")
+    assert post(manager, f"/portfolio/{d}/sign-off").status_code == 303
+    assert not query(tracker_app, "SELECT * FROM induction_signoffs")
+    with tracker_app.app_context():
+        db = get_db()
+        from tracker.content import activities
+        for activity in activities():
+            db.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state) VALUES (?, ?, ?, 'signed_off')"
+                       " ON CONFLICT (inductee_id, activity_id) DO UPDATE SET state = 'signed_off'",
+                       [d, activity.id, activity.title])
+    assert "Sign off the whole induction" in manager.get(f"/portfolio/{d}").get_data(as_text=True)
+    assert post(manager, f"/portfolio/{d}/sign-off").status_code == 302
+    assert query(tracker_app, "SELECT signed_off_by FROM induction_signoffs WHERE inductee_id = ?", [d])[0]["signed_off_by"] == people["rhian"]
+    assert query(tracker_app, "SELECT * FROM audit_log WHERE action = 'induction.signed_off'")
