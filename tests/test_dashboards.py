@@ -1,7 +1,10 @@
-"""Dashboards: 'Needs your action' at the top of the inductee's and the manager's, with an empty state."""
+"""Dashboards: 'Needs your action' at the top of the inductee's and the manager's, with an empty state;
+changes show at once, overdue counts, and a reused page is never another person's or session's."""
 from __future__ import annotations
 
-from helpers import post, query
+import re
+
+from helpers import csrf_token, post, query
 from tracker import accounts
 from tracker.db import get_db
 
@@ -147,3 +150,54 @@ def test_needs_your_action_has_an_empty_state(tracker_app, people, signed_in):
     page = signed_in("new.manager@example.org").get("/team").get_data(as_text=True)
     assert "Nothing needs your action right now." in needs_section(page)
     assert "Waiting for your sign-off" not in page
+
+
+# ---- what the dashboards show: changes at once, never another person's page ---------------
+
+def test_dashboards_show_changes_at_once_and_never_another_persons_page(tracker_app, people, signed_in):
+    manager = signed_in("manager@example.org")
+    dafydd = signed_in("inductee@example.org")
+    ceri = signed_in("inductee2@example.org")
+    first = manager.get("/team").get_data(as_text=True)
+    assert first == manager.get("/team").get_data(as_text=True)  # reused while nothing changes
+    assert "1.4 The reasons behind absence" not in first.split('id="pending"')[1].split("</table>")[0]
+    assert post(dafydd, f"/records/{people['dafydd']}/1.4/submit", {"confirm": "y"}).status_code == 302
+    pending = manager.get("/team").get_data(as_text=True).split('id="pending"')[1].split("</table>")[0]
+    assert "1.4 The reasons behind absence" in pending
+    mine, theirs = dafydd.get("/my-induction").get_data(as_text=True), ceri.get("/my-induction").get_data(as_text=True)
+    assert "Dafydd Morgan" not in theirs and "Ceri Williams" not in mine
+    # a flash message is shown once, not kept in a reused page
+    post(dafydd, f"/records/{people['dafydd']}/1.6/notes", {"notes": "started"})
+    assert "Your notes have been saved." in dafydd.get("/my-induction").get_data(as_text=True)
+    assert "Your notes have been saved." not in dafydd.get("/my-induction").get_data(as_text=True)
+
+
+def test_overdue_counts_what_the_inductee_still_has_to_do(tracker_app, people, signed_in):
+    # In the demo data Dafydd's targets for 1.1 to 1.4 have passed: 1.1 is signed off and
+    # 1.2 is done (it needs no sign-off), so only 1.3 and 1.4 (in progress) are overdue.
+    manager = signed_in("manager@example.org")
+    team = manager.get("/team").get_data(as_text=True)
+    overdue = team.split("<h2 class=\"govuk-heading-m\">Overdue</h2>")[1]
+    dafydd_lines = [line for line in overdue.splitlines() if "Dafydd Morgan:" in line]
+    assert any("1.3 " in line for line in dafydd_lines) and any("1.4 " in line for line in dafydd_lines)
+    assert not any("1.2 " in line or "1.1 " in line for line in dafydd_lines)
+    row = team.split("Dafydd Morgan</a></th>")[1].split("</tr>")[0]
+    assert re.findall(r'<td class="govuk-table__cell">(\d+)</td>', row) == ["2"]
+    page = manager.get(f"/team/{people['dafydd']}").get_data(as_text=True)
+    assert page.count("govuk-tag--red\">Overdue") == 2
+    # Once submitted, 1.4 waits on the manager, not the inductee: it is no longer overdue.
+    dafydd = signed_in("inductee@example.org")
+    assert post(dafydd, f"/records/{people['dafydd']}/1.4/submit", {"confirm": "y"}).status_code == 302
+    row = manager.get("/team").get_data(as_text=True).split("Dafydd Morgan</a></th>")[1].split("</tr>")[0]
+    assert re.findall(r'<td class="govuk-table__cell">(\d+)</td>', row) == ["1"]
+    assert manager.get(f"/team/{people['dafydd']}").get_data(as_text=True).count("govuk-tag--red\">Overdue") == 1
+
+
+def test_a_reused_dashboard_is_never_another_sessions_page(tracker_app, signed_in):
+    """Sign-in starts a session without a CSRF secret: the first dashboard of two sessions of the same
+    person must not be the same reused page (its forms would carry the other session's token)."""
+    first, second = signed_in("manager@example.org"), signed_in("manager@example.org")
+    pages = [client.get("/team").get_data(as_text=True) for client in (first, second)]
+    assert csrf_token(pages[0]) != csrf_token(pages[1])
+    response = second.post("/logout", data={"csrf_token": csrf_token(pages[1])})
+    assert response.status_code == 302  # the token on the page is this session's own
