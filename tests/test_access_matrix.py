@@ -67,7 +67,7 @@ def snapshot(app) -> dict:
 
 def client_for(app, visitor: str):
     """A client signed in as the visitor. The session is set directly, as Flask-Login would
-    after a sign-in (the sign-in form itself is tested in test_tracker_auth.py): this keeps
+    after a sign-in (the sign-in form itself is tested in test_auth.py): this keeps
     the matrix fast, since password hashing is slow by design."""
     client = app.test_client()
     if visitor != "anonymous":

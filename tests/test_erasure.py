@@ -1,11 +1,15 @@
-"""Erasure: the administrator erases a person's data and files, audited, after typing their address."""
+"""Erasure: the administrator erases a person's data and files, audited, after typing their address;
+nothing is left in the database file, its log or the uploads."""
 from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from pathlib import Path
 
-from helpers import PNG, csrf_token, login, post, query
+from helpers import DEMO_PASSWORD, PNG, csrf_token, login, post, query
+from tracker import accounts
+from tracker.db import get_db
 
 
 def test_erasure_removes_the_persons_data_and_files_and_is_audited(tracker_app, people, signed_in):
@@ -29,3 +33,60 @@ def test_erasure_removes_the_persons_data_and_files_and_is_audited(tracker_app, 
     assert query(tracker_app, "SELECT * FROM audit_log WHERE action = 'user.erased' AND subject_id = ?", [d])
     assert inductee.get("/my-induction").status_code == 302  # their session has ended
     assert login(tracker_app.test_client(), "inductee@example.org").status_code == 400
+
+
+# ---- nothing left on disk ----------------------------------------------------------------------------
+
+def raw_bytes(app) -> dict[str, bytes]:
+    """Every byte the tracker keeps on disk: the database file, its write-ahead log, uploads."""
+    database = Path(app.config["DATABASE"])
+    found = {}
+    for path in [database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-journal")]:
+        if path.exists():
+            found[path.name] = path.read_bytes()
+    uploads = Path(app.config["UPLOAD_FOLDER"])
+    for path in uploads.rglob("*") if uploads.exists() else []:
+        if path.is_file():
+            found[f"uploads/{path.name}"] = path.read_bytes()
+    return found
+
+
+def test_erasure_leaves_nothing_in_the_database_file_its_log_or_uploads(tracker_app):
+    markers = {
+        "name": "Zebedee Quokkafeather", "email": "zq.marker@example.org", "notes": "notes-plinth-5521",
+        "evidence": "evidence-xylophone-4417", "upload": "upload-marmalade-9931", "file name": "quokka-lists.txt",
+        "reflection": "private-saffron-7310", "reflection title": "a thought about ochre", "late": "evidence-second-8802",
+    }
+    manager = tracker_app.config["DEMO_IDS"]["manager@example.org"]
+    with tracker_app.app_context():
+        person = accounts.create_user(get_db(), email=markers["email"], name=markers["name"], role="inductee",
+                                      password=DEMO_PASSWORD, manager_ids=[manager])
+    client = tracker_app.test_client()
+    assert login(client, markers["email"]).status_code == 302
+    base = f"/records/{person}/1.4"
+    assert post(client, f"{base}/notes", {"notes": markers["notes"]}).status_code == 302
+    assert post(client, f"{base}/evidence/text", {"body": markers["evidence"]}).status_code == 302
+    upload = (io.BytesIO(f"what I found: {markers['upload']}\n".encode()), markers["file name"])
+    assert post(client, f"{base}/evidence/file", {"upload": upload, "description": "lists"},
+                content_type="multipart/form-data").status_code == 302
+    assert post(client, "/reflections/new", {
+        "entry_date": "2026-11-20", "title": markers["reflection title"], "what": markers["reflection"],
+        "so_what": "it matters", "now_what": "try again"}).status_code == 302
+    # Move all that into the database file itself, then write more that stays in the log.
+    with sqlite3.connect(tracker_app.config["DATABASE"]) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert post(client, f"{base}/evidence/text", {"body": markers["late"]}).status_code == 302
+    before = b"".join(raw_bytes(tracker_app).values())
+    assert all(m.encode() in before for m in markers.values())  # the test can see them
+
+    admin = tracker_app.test_client()
+    login(admin, "admin@example.org")
+    response = post(admin, f"/admin/users/{person}/erase", {"confirm_email": markers["email"]})
+    assert response.status_code == 302
+
+    on_disk = raw_bytes(tracker_app)
+    left = [(what, name) for what, marker in markers.items() for name, data in on_disk.items() if marker.encode() in data]
+    assert left == [], "still on disk after erasure"
+    assert len(on_disk.get("tracker.sqlite-wal", b"")) == 0  # the log was emptied
+    with tracker_app.app_context():
+        assert get_db().execute("PRAGMA secure_delete").fetchone()[0] == 1
