@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from . import accounts, content, pagecache, progress, reflections, supervision
+from . import accounts, charts, content, pagecache, progress, reflections, supervision
 from .access import inductee_or_404, role_required
 from .db import get_db
 
@@ -43,7 +43,9 @@ def render_induction(inductee: dict):
     ]
     own = current_user.id == inductee["id"]
     return render_template("dashboards/induction.html", induction=induction, inductee=inductee, task_list=task_list,
-                           managers=accounts.managers_of(db, inductee["id"]), needs=needs_of_inductee(db, inductee["id"]) if own else None)
+                           managers=accounts.managers_of(db, inductee["id"]),
+                           needs=needs_of_inductee(db, inductee["id"]) if own else None,
+                           weeks=progress.by_week(induction.due), charts=charts)
 
 
 def needs_of_inductee(db, inductee_id: int) -> dict:
@@ -98,4 +100,5 @@ def render_team():
     return render_template("dashboards/team.html", team=team, rows=rows, pending=pending,
                            overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue),
                            supervision_due=supervision_due, unread=unread,
-                           nothing_needed=not (pending or supervision_due or unread))
+                           nothing_needed=not (pending or supervision_due or unread),
+                           sections=progress.sections_by_inductee(db, team), charts=charts)

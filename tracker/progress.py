@@ -195,3 +195,62 @@ def summarise(inductee: dict, states: dict[str, tuple], plan: dict[str, tuple]) 
     induction.orphaned = [{"activity_id": a, "state": state, "activity_title": title}
                           for a, (state, title) in sorted(states.items()) if a not in known]
     return induction
+
+
+# ---- for the dashboards' charts and week-by-week view ----------------------------------------
+
+def not_started(section: SectionProgress) -> int:
+    return max(0, section.required - section.completed - section.submitted - section.started)
+
+
+@dataclass
+class Week:
+    """Activities still to do whose target dates fall in one week, Monday to Sunday (an ISO week)."""
+    start: dt.date  # the Monday
+    items: list[DueItem] = field(default_factory=list)
+    ahead: int = 0  # weeks from the one that today is in: 0 this week, 1 next week, -1 last week
+
+    @property
+    def current(self) -> bool:
+        return self.ahead == 0
+
+    @property
+    def past(self) -> bool:
+        return self.ahead < 0
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=6)
+
+    @property
+    def number(self) -> int:  # the ISO week number
+        return self.start.isocalendar()[1]
+
+    @property
+    def overdue(self) -> list[DueItem]:
+        return [item for item in self.items if item.overdue]
+
+
+def by_week(items: list[DueItem], today: dt.date | None = None) -> list[Week]:
+    """Due items grouped by the ISO week of their target dates, earliest week first; empty weeks are left out."""
+    today = today or dt.date.today()
+    this_week = today - dt.timedelta(days=today.weekday())
+    weeks: dict[dt.date, Week] = {}
+    for item in sorted(items, key=lambda d: (d.target_date, d.activity_id)):
+        start = item.target_date - dt.timedelta(days=item.target_date.weekday())
+        if start not in weeks:
+            weeks[start] = Week(start, ahead=(start - this_week).days // 7)
+        weeks[start].items.append(item)
+    return list(weeks.values())
+
+
+def sections_by_inductee(db: Database, inductees: list[dict]) -> dict[int, list[SectionProgress]]:
+    """Each inductee's progress in every section of the handbook, in handbook order, sections with nothing
+    required kept (required 0) so that the team page's charts line up; the same counts as their own dashboard."""
+    order = [s.id for s in content.sections()]
+    result = {}
+    for inductee_id, induction in summaries(db, inductees).items():
+        found = {s.section_id: s for s in induction.sections}
+        result[inductee_id] = [found.pop(s) if s in found else SectionProgress(s, content.section_title(s))
+                               for s in order] + list(found.values())
+    return result
