@@ -124,7 +124,8 @@ def set_managers(db: Database, inductee_id: int, manager_ids: list[int], actor_i
     with writing(db):
         db.conn.execute("DELETE FROM team_members WHERE inductee_id = ?", (inductee_id,))
         for manager_id in manager_ids:
-            db.conn.execute("INSERT INTO team_members (manager_id, inductee_id) VALUES (?, ?)", (manager_id, inductee_id))
+            db.conn.execute("INSERT INTO team_members (manager_id, inductee_id) VALUES (?, ?)",
+                            (manager_id, inductee_id))
         audit.log(db, actor_id, "user.managers_set", subject_id=inductee_id,
                   detail="managers=" + ",".join(map(str, manager_ids)))
 

@@ -103,7 +103,7 @@ def init_app(app) -> None:
         try:
             folder = backup(database, uploads, target)
         except BackupError as error:
-            raise click.ClickException(f"backup failed its check: {error}")
+            raise click.ClickException(f"backup failed its check: {error}") from error
         click.echo(f"backed up to {folder}")
 
     @app.cli.command("restore")
@@ -115,7 +115,7 @@ def init_app(app) -> None:
         try:
             restore(backup_dir, database, uploads)
         except BackupError as error:
-            raise click.ClickException(str(error))
+            raise click.ClickException(str(error)) from error
         click.echo(f"restored {backup_dir}")
 
     @app.cli.command("check-db")

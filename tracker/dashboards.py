@@ -79,14 +79,16 @@ def render_team():
     # submitted record in the database through the state index.
     pending = [row for row in db.query(
         "SELECT r.id, r.activity_id, r.activity_title, r.submitted_at, u.id AS inductee_id, u.name AS inductee_name"
-        " FROM team_members t CROSS JOIN records r ON r.inductee_id = t.inductee_id JOIN users u ON u.id = r.inductee_id"
+        " FROM team_members t CROSS JOIN records r ON r.inductee_id = t.inductee_id"
+        " JOIN users u ON u.id = r.inductee_id"
         " WHERE t.manager_id = ? AND r.state = 'submitted' ORDER BY r.submitted_at, r.id", [current_user.id])
         if row["activity_id"] not in no_sign_off]
     names = {m["id"]: m["name"] for m in team}
     titles = {a.id: a.title for a in content.activities()}
     today = dt.date.today()
     overdue = [
-        {"inductee_id": i, "name": names[i], "activity_id": a, "title": titles[a], "target_date": dt.date.fromisoformat(t)}
+        {"inductee_id": i, "name": names[i], "activity_id": a, "title": titles[a],
+         "target_date": dt.date.fromisoformat(t)}
         for i, a, t, state in db.conn.execute(
             "SELECT p.inductee_id, p.activity_id, p.target_date, r.state FROM team_members m CROSS JOIN plan_items p"
             " ON p.inductee_id = m.inductee_id LEFT JOIN records r ON r.inductee_id = p.inductee_id"

@@ -10,7 +10,8 @@ ERRORS = {
     404: ("Page not found", "Check the address, or go back to your dashboard."),
     405: ("That action is not allowed here", "Go back and use the buttons on the page."),
     413: ("The file is too big", "Files must be smaller than 10 MB. Go back and choose a smaller file."),
-    500: ("Sorry, there is a problem with the service", "Try again later. Nothing you saved before this has been lost."),
+    500: ("Sorry, there is a problem with the service",
+          "Try again later. Nothing you saved before this has been lost."),
 }
 
 

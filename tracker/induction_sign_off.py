@@ -24,7 +24,8 @@ def sign_off(inductee_id: int):
         flash("The induction can be signed off only when every required activity is complete.", "warning")
         return redirect(url_for("portfolio.page", inductee_id=inductee_id)), 303
     with writing(db):
-        db.conn.execute("INSERT OR IGNORE INTO induction_signoffs (inductee_id, signed_off_by, comment) VALUES (?, ?, ?)",
+        db.conn.execute("INSERT OR IGNORE INTO induction_signoffs (inductee_id, signed_off_by, comment)"
+                        " VALUES (?, ?, ?)",
                         (inductee_id, current_user.id, request.form.get("comment", "")[:2000]))
         audit.log(db, current_user.id, "induction.signed_off", subject_id=inductee_id)
     flash(f"{inductee['name']}'s induction is signed off.", "success")

@@ -19,7 +19,8 @@ from .forms import Rows, ascii_int, read_rows
 bp = Blueprint("pdp", __name__)
 TEXT_LIMIT = 5000
 OBJECTIVE_ROWS = 5
-OBJECTIVE_COLUMNS = {"objective": "Objective", "action": "Action", "resources": "Resources", "when": "When", "status": "Status"}
+OBJECTIVE_COLUMNS = {"objective": "Objective", "action": "Action", "resources": "Resources", "when": "When",
+                     "status": "Status"}
 STATUSES = ["Not started", "In progress", "Done"]
 
 
@@ -42,7 +43,8 @@ def optional_id(value: str | None) -> int | None:
     return ascii_int((value or "").strip())
 
 
-TEXT_FIELDS = ["strengths", "areas_to_develop", "more_confident", "helped_by", "next_three_months", "next_twelve_months"]
+TEXT_FIELDS = ["strengths", "areas_to_develop", "more_confident", "helped_by", "next_three_months",
+               "next_twelve_months"]
 
 
 def versions_of(db, inductee_id: int) -> list[dict]:
@@ -51,8 +53,10 @@ def versions_of(db, inductee_id: int) -> list[dict]:
 
 def version_of(db, inductee_id: int, version: int | None = None) -> dict | None:
     if version is None:
-        return next(db.query("SELECT * FROM pdp_versions WHERE inductee_id = ? ORDER BY version DESC LIMIT 1", [inductee_id]), None)
-    return next(db.query("SELECT * FROM pdp_versions WHERE inductee_id = ? AND version = ?", [inductee_id, version]), None)
+        return next(db.query("SELECT * FROM pdp_versions WHERE inductee_id = ?"
+                             " ORDER BY version DESC LIMIT 1", [inductee_id]), None)
+    return next(db.query("SELECT * FROM pdp_versions WHERE inductee_id = ? AND version = ?",
+                         [inductee_id, version]), None)
 
 
 def objectives_from(form_data) -> Rows:
@@ -61,9 +65,10 @@ def objectives_from(form_data) -> Rows:
 
 
 def _sessions(db, inductee_id: int) -> list[SelectChoice]:
-    sessions = db.query("SELECT id, session_date FROM supervision_sessions WHERE inductee_id = ? ORDER BY session_date DESC",
-                        [inductee_id])
-    return [SelectChoice("", "None")] + [SelectChoice(str(s["id"]), f"Supervision on {s['session_date']}") for s in sessions]
+    sessions = db.query("SELECT id, session_date FROM supervision_sessions WHERE inductee_id = ?"
+                        " ORDER BY session_date DESC", [inductee_id])
+    return [SelectChoice("", "None")] + [SelectChoice(str(s["id"]), f"Supervision on {s['session_date']}")
+                                         for s in sessions]
 
 
 def _comments(db, inductee_id: int) -> list[dict]:
@@ -93,7 +98,8 @@ def plan(inductee_id: int):
             values = {f: getattr(form, f).data or "" for f in TEXT_FIELDS}
             with writing(db):
                 db.conn.execute(
-                    f"INSERT INTO pdp_versions (inductee_id, version, {', '.join(values)}, objectives, supervision_id, created_by)"
+                    f"INSERT INTO pdp_versions (inductee_id, version, {', '.join(values)},"
+                    " objectives, supervision_id, created_by)"
                     f" VALUES (?, ?, {', '.join('?' for _ in values)}, ?, ?, ?)",
                     (inductee_id, version, *values.values(), json.dumps(rows.filled),
                      optional_id(form.supervision_id.data), current_user.id))

@@ -76,11 +76,13 @@ def read_form(form, current: PlanInput, may_exempt: bool) -> PlanInput:
         else:
             row.not_required, row.reason = old.not_required, old.reason
         if row.target_date and not _valid_date(row.target_date):
-            plan.errors.append((f"target-{row.field_id}", f"Target date for activity {activity_id} must be a real date, like 2026-11-30"))
+            plan.errors.append((f"target-{row.field_id}",
+                                f"Target date for activity {activity_id} must be a real date, like 2026-11-30"))
         if may_exempt and row.not_required and not row.reason:
             plan.errors.append((f"reason-{row.field_id}", f"Give a reason why activity {activity_id} is not required"))
         if len(row.reason) > REASON_LIMIT:
-            plan.errors.append((f"reason-{row.field_id}", f"Reason for activity {activity_id} must be {REASON_LIMIT} characters or fewer"))
+            plan.errors.append((f"reason-{row.field_id}",
+                                f"Reason for activity {activity_id} must be {REASON_LIMIT} characters or fewer"))
         plan.rows[activity_id] = row
     return plan
 
@@ -103,7 +105,8 @@ def save_plan(db, inductee_id: int, plan: PlanInput, previous: PlanInput, actor_
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (inductee_id, activity_id) DO UPDATE SET"
                 " target_date = excluded.target_date, priority = excluded.priority,"
                 " not_required = excluded.not_required, reason = excluded.reason",
-                (inductee_id, activity_id, row.target_date or None, int(row.priority), int(row.not_required), row.reason))
+                (inductee_id, activity_id, row.target_date or None, int(row.priority), int(row.not_required),
+                 row.reason))
             if row.not_required != previous.rows[activity_id].not_required:
                 audit.log(db, actor_id, "plan.not_required" if row.not_required else "plan.required",
                           subject_id=inductee_id, activity_id=activity_id)

@@ -34,7 +34,8 @@ def gather(db, inductee: dict) -> dict:
         record["quizzes"] = passes.get(record["activity_id"], [])
     reflections = list(db.query("SELECT * FROM reflections WHERE author_id = ? AND shared_at IS NOT NULL"
                                 " ORDER BY entry_date, id", [inductee_id]))
-    attempts = list(db.query("SELECT * FROM quiz_attempts WHERE inductee_id = ? ORDER BY created_at, id", [inductee_id]))
+    attempts = list(db.query("SELECT * FROM quiz_attempts WHERE inductee_id = ?"
+                             " ORDER BY created_at, id", [inductee_id]))
     latest_pdp = pdp.version_of(db, inductee_id)
     sessions = sorted(supervision.sessions_of(db, inductee_id), key=lambda s: s["session_date"])
     return {

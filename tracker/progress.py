@@ -117,7 +117,8 @@ def team_rows(db: Database, inductees: list[dict]) -> dict[int, TeamRow]:
     states = {(i, a): s for i, a, s in db.conn.execute(
         f"SELECT inductee_id, activity_id, state FROM records WHERE inductee_id IN ({marks})", ids)}
     plans = {(i, a): (t, n) for i, a, t, n in db.conn.execute(
-        f"SELECT inductee_id, activity_id, target_date, not_required FROM plan_items WHERE inductee_id IN ({marks})", ids)}
+        f"SELECT inductee_id, activity_id, target_date, not_required FROM plan_items"
+        f" WHERE inductee_id IN ({marks})", ids)}
     today = dt.date.today()
     activities = [(a.id, a.estimate, a.sign_off) for a in content.activities()]
     rows = {}
@@ -174,7 +175,8 @@ def summarise(inductee: dict, states: dict[str, tuple], plan: dict[str, tuple]) 
             continue
         section = by_section.get(activity.section)
         if section is None:
-            section = by_section[activity.section] = SectionProgress(activity.section, content.section_title(activity.section))
+            section = by_section[activity.section] = SectionProgress(activity.section,
+                                                                     content.section_title(activity.section))
         state = states.get(activity.id, ("not_started",))[0]
         section.required += 1
         if is_complete(state, activity.sign_off):

@@ -92,8 +92,8 @@ def save_attempt(db, inductee_id: int, quiz: model.Quiz, marked: list[Marked], r
     passed = result >= quiz.pass_mark
     with writing(db):
         cursor = db.conn.execute(
-            "INSERT INTO quiz_attempts (inductee_id, quiz_id, quiz_title, activity_id, score, total, percent, pass_mark,"
-            " passed, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO quiz_attempts (inductee_id, quiz_id, quiz_title, activity_id, score, total, percent,"
+            " pass_mark, passed, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (inductee_id, quiz.id, quiz.title, quiz.activity, right, total, result, quiz.pass_mark, int(passed),
              json.dumps([asdict(m) for m in marked])))
         audit.log(db, inductee_id, "quiz.passed" if passed else "quiz.attempted", subject_id=inductee_id,
@@ -119,7 +119,8 @@ def index():
         ids = [m["id"] for m in team]
         rows = list(db.query(
             f"SELECT a.*, u.name FROM quiz_attempts a JOIN users u ON u.id = a.inductee_id"
-            f" WHERE a.inductee_id IN ({','.join('?' for _ in ids)}) ORDER BY a.created_at DESC, a.id DESC", ids)) if ids else []
+            f" WHERE a.inductee_id IN ({','.join('?' for _ in ids)})"
+            " ORDER BY a.created_at DESC, a.id DESC", ids)) if ids else []
         return render_template("quizzes/team.html", quizzes=quizzes, attempts=rows)
     attempts = attempts_of(db, current_user.id)
     return render_template("quizzes/index.html", quizzes=quizzes, attempts=attempts)

@@ -102,9 +102,11 @@ def index():
         rows = list(db.query(
             "SELECT r.*, u.name AS author_name FROM reflections r JOIN users u ON u.id = r.author_id"
             " JOIN team_members t ON t.inductee_id = r.author_id"
-            " WHERE t.manager_id = ? AND r.shared_at IS NOT NULL ORDER BY r.entry_date DESC, r.id DESC", [current_user.id]))
+            " WHERE t.manager_id = ? AND r.shared_at IS NOT NULL"
+            " ORDER BY r.entry_date DESC, r.id DESC", [current_user.id]))
         return render_template("reflections/shared.html", reflections=rows)
-    rows = list(db.query("SELECT * FROM reflections WHERE author_id = ? ORDER BY entry_date DESC, id DESC", [current_user.id]))
+    rows = list(db.query("SELECT * FROM reflections WHERE author_id = ?"
+                         " ORDER BY entry_date DESC, id DESC", [current_user.id]))
     return render_template("reflections/index.html", reflections=rows)
 
 
@@ -117,7 +119,8 @@ def _form_page(form: ReflectionForm, row: dict | None, message: str):
         if reflection_id:
             flash(message, "success")
             return redirect(url_for(".view", reflection_id=reflection_id))
-    return render_template("reflections/edit.html", form=form, warnings=warnings, reflection=row), 400 if form.errors else 200
+    return (render_template("reflections/edit.html", form=form, warnings=warnings, reflection=row),
+            400 if form.errors else 200)
 
 
 @bp.route("/reflections/new", methods=["GET", "POST"])
@@ -135,7 +138,8 @@ def new():
 def edit(reflection_id: int):
     row = reflection_or_404(reflection_id, for_editing=True)
     form = ReflectionForm(data={**row, "entry_date": dt.date.fromisoformat(row["entry_date"]),
-                                "supervision_id": str(row["supervision_id"] or ""), "activity_id": row["activity_id"] or ""})
+                                "supervision_id": str(row["supervision_id"] or ""),
+                                "activity_id": row["activity_id"] or ""})
     return _form_page(form, row, "Reflection saved.")
 
 
@@ -157,7 +161,8 @@ def unread_by(db, manager_id: int) -> list[dict]:
     or last changed, oldest first."""
     return list(db.query(
         "SELECT r.id, r.title, r.entry_date, r.shared_at, u.id AS author_id, u.name AS author_name"
-        " FROM team_members t CROSS JOIN reflections r ON r.author_id = t.inductee_id JOIN users u ON u.id = r.author_id"
+        " FROM team_members t CROSS JOIN reflections r ON r.author_id = t.inductee_id"
+        " JOIN users u ON u.id = r.author_id"
         " WHERE t.manager_id = ? AND r.shared_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reflection_reads x"
         " WHERE x.reflection_id = r.id AND x.manager_id = t.manager_id AND x.read_at >= r.shared_at"
         " AND x.read_at >= r.updated_at) ORDER BY r.shared_at, r.id", [manager_id]))
@@ -193,7 +198,8 @@ def share(reflection_id: int):
     db = get_db()
     with writing(db):
         db.conn.execute("UPDATE reflections SET shared_at = ? WHERE id = ?",
-                        (dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if sharing else None, row["id"]))
+                        (dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if sharing else None,
+                         row["id"]))
         audit.log(db, current_user.id, "reflection.shared" if sharing else "reflection.unshared",
                   subject_id=current_user.id, detail=f"reflection {row['id']}")
     flash("Shared with your manager." if sharing else "No longer shared: only you can see it.", "success")
@@ -222,6 +228,7 @@ def delete(reflection_id: int):
     db = get_db()
     with writing(db):
         db.conn.execute("DELETE FROM reflections WHERE id = ?", (row["id"],))
-        audit.log(db, current_user.id, "reflection.deleted", subject_id=current_user.id, detail=f"reflection {row['id']}")
+        audit.log(db, current_user.id, "reflection.deleted", subject_id=current_user.id,
+                  detail=f"reflection {row['id']}")
     flash("Reflection deleted.", "success")
     return redirect(url_for(".index"))

@@ -14,7 +14,8 @@ SHARED_ENDPOINTS = {"static", "govuk.govuk"}
 
 
 # The headers every response carries, the tracker's and the handbook's alike.
-SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"))
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
+                    ("X-Frame-Options", "DENY"))
 
 
 def security_headers(response):

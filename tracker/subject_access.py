@@ -29,14 +29,17 @@ def export(db: Database, person_id: int) -> dict:
     record_ids = [r["id"] for r in data["records"]]
     if record_ids:
         marks = ",".join("?" for _ in record_ids)
-        data["evidence"] = list(db.query(f"SELECT * FROM evidence WHERE record_id IN ({marks}) ORDER BY id", record_ids))
-        data["comments_on_records"] = list(db.query(f"SELECT * FROM comments WHERE record_id IN ({marks}) ORDER BY id", record_ids))
+        data["evidence"] = list(db.query(f"SELECT * FROM evidence WHERE record_id IN ({marks})"
+                                         " ORDER BY id", record_ids))
+        data["comments_on_records"] = list(db.query(f"SELECT * FROM comments WHERE record_id IN ({marks})"
+                                                    " ORDER BY id", record_ids))
     else:
         data["evidence"], data["comments_on_records"] = [], []
     reflection_ids = [r["id"] for r in data["reflections"]]
     marks = ",".join("?" for _ in reflection_ids)
     data["comments_on_reflections"] = list(db.query(
-        f"SELECT * FROM reflection_comments WHERE reflection_id IN ({marks}) ORDER BY id", reflection_ids)) if reflection_ids else []
+        f"SELECT * FROM reflection_comments WHERE reflection_id IN ({marks})"
+        " ORDER BY id", reflection_ids)) if reflection_ids else []
     return data
 
 

@@ -38,7 +38,8 @@ def _format_date(value) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else dt.date.fromisoformat(value)
+            value = (dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value
+                     else dt.date.fromisoformat(value))
         except ValueError:
             return value
     if isinstance(value, dt.datetime):

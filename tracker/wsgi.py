@@ -74,7 +74,8 @@ def with_security_headers(app):
             if content_type.startswith("text/html"):
                 held.update(status=status, headers=headers, exc_info=exc_info)
                 return held.setdefault("written", []).append
-            return start_response(status, headers + [("Content-Security-Policy", HANDBOOK_CSP.format(hashes=""))], exc_info)
+            return start_response(status, headers + [("Content-Security-Policy", HANDBOOK_CSP.format(hashes=""))],
+                                  exc_info)
 
         chunks = app(environ, start)
         if not held:  # an application that starts its response only once iterated
