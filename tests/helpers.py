@@ -9,6 +9,9 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The small content pack the tracker's tests run against, not the real handbook, so that content edits
+# never break a tracker test (tests/pack/README.md says what it holds; tests/test_pack.py checks it).
+TEST_PACK = Path(__file__).resolve().parent / "pack"
 
 # ---- a tiny handbook project (loader, build and fuzz tests) ----------------------------------
 
@@ -118,16 +121,18 @@ def make_project(root: Path) -> Path:
 DEMO_PASSWORD = "induction-demo-2026"  # tracker/demo.py
 
 # A PNG signature and header: enough for the tracker's sniffing of uploads.
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 32
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+       + b"\x00" * 32)
 
 
 def tracker_config(folder: Path, **overrides) -> dict:
-    """The tracker's configuration for a test: its files in `folder`."""
+    """The tracker's configuration for a test: its files in `folder`, its content the test pack."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "DATABASE": str(folder / "tracker.sqlite"),
         "UPLOAD_FOLDER": str(folder / "uploads"),
+        "CONTENT_ROOT": str(TEST_PACK),
         "LOGIN_FAILURE_DELAY": 0,
         "SITE_URL": "/",
         **overrides,

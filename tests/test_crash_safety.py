@@ -32,7 +32,8 @@ def start_server(folder: Path, port: int, started: list[subprocess.Popen]) -> su
     """gunicorn on the tracker, recorded in `started` so that teardown ends it whatever happens."""
     config = tracker_config(folder)
     env = {**os.environ, "TRACKER_INSTANCE_PATH": str(folder), "TRACKER_DATABASE": config["DATABASE"],
-           "TRACKER_UPLOAD_FOLDER": config["UPLOAD_FOLDER"], "TRACKER_SECRET_KEY": "crash-test-key",
+           "TRACKER_UPLOAD_FOLDER": config["UPLOAD_FOLDER"], "TRACKER_CONTENT_ROOT": config["CONTENT_ROOT"],
+           "TRACKER_SECRET_KEY": "crash-test-key",
            "TRACKER_LOGIN_FAILURE_DELAY": "0"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
