@@ -1,5 +1,9 @@
-"""Demo data: safe to create twice."""
+"""Demo data: safe to create twice, and it invents no activity: against the real handbook and the test pack it
+refers only to activities the loaded pack has, and a pack without some of its activities leaves them out."""
 from __future__ import annotations
+
+import pytest
+from helpers import ROOT, TEST_PACK, make_project, tracker_config
 
 from tracker.db import get_db
 
@@ -9,3 +13,53 @@ def test_demo_data_command_is_safe_to_run_twice(tracker_app):
     assert runner.invoke(args=["demo-data"]).exit_code == 0
     with tracker_app.app_context():
         assert get_db().execute("SELECT count(*) FROM users").fetchone()[0] == 4
+
+
+def app_with_demo_data(tmp_path, content_root):
+    """A tracker with the demo data made from `content_root`'s pack."""
+    from tracker import create_app
+    from tracker.demo import create_demo_data
+    app = create_app(tracker_config(tmp_path, CONTENT_ROOT=str(content_root)))
+    with app.app_context():
+        create_demo_data(get_db())
+    return app
+
+
+def activities_referred_to(app) -> dict[str, set[tuple[str, str | None]]]:
+    """{table: {(activity id, title kept with it or None)}} for every table with an activity_id column."""
+    with app.app_context():
+        db = get_db()
+        found = {}
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if "activity_id" in columns:
+                title = "activity_title" if "activity_title" in columns else "NULL"
+                found[table] = set(db.execute(f"SELECT DISTINCT activity_id, {title} FROM {table}"
+                                              " WHERE activity_id IS NOT NULL").fetchall())
+    return found
+
+
+@pytest.mark.parametrize("pack", ["real handbook", "test pack"])
+def test_demo_data_refers_only_to_activities_the_pack_has(tmp_path, pack):
+    from tracker import content
+    from tracker.demo import DEMO_ACTIVITIES
+    app = app_with_demo_data(tmp_path, ROOT if pack == "real handbook" else TEST_PACK)
+    with app.app_context():
+        activities = content.project().activities
+        assert set(DEMO_ACTIVITIES) <= set(activities), "the pack lacks activities the demo is about"
+    referred = activities_referred_to(app)
+    assert referred["records"] and referred["plan_items"] and referred["reflections"]
+    for table, pairs in referred.items():
+        for activity_id, title in pairs:
+            assert activity_id in activities, f"{table} refers to activity {activity_id}, which the {pack} lacks"
+            assert title in (None, activities[activity_id].title), (table, activity_id, title)
+    assert {activity_id for activity_id, _ in referred["records"]} == set(DEMO_ACTIVITIES)
+
+
+def test_demo_data_leaves_out_the_activities_a_pack_lacks(tmp_path):
+    project = make_project(tmp_path / "pack")  # activity 1.1 only
+    app = app_with_demo_data(tmp_path, project)
+    referred = activities_referred_to(app)
+    assert {activity_id for pairs in referred.values() for activity_id, _ in pairs} == {"1.1"}
+    with app.app_context():
+        assert get_db().execute("SELECT activity_id FROM reflections").fetchall() == [(None,)]
