@@ -112,7 +112,8 @@ def check(root: Path = ROOT, quiet: bool = False) -> Project:
         print(line, file=sys.stderr)
     if not quiet or project.errors:
         counts = (f"{len(project.sections)} sections, {len(project.activities)} activities, "
-                  f"{len(project.case_studies)} case studies, {len(project.quizzes)} quizzes, {len(project.pages)} pages")
+                  f"{len(project.case_studies)} case studies, {len(project.quizzes)} quizzes, "
+                  f"{len(project.pages)} pages")
         verdict = "FAILED" if project.errors else "OK"
         print(f"check {verdict}: {len(project.errors)} errors, {len(project.warnings)} warnings "
               f"in {counts} ({time.perf_counter() - started:.2f} s)", file=sys.stderr if project.errors else sys.stdout)

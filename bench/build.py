@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import build  # noqa: E402
 from handbook import model  # noqa: E402
 from handbook.generate import SiteGenerator, write_tree  # noqa: E402
-from handbook.loader import Project, _load_kind, load_project  # noqa: E402
+from handbook.loader import Project, _load_kind  # noqa: E402
 
 WORDS = ("attendance school family pupil welfare officer register absence support referral "
          "parent reflective practice supervision safeguarding plan review consent home visit "
@@ -105,7 +105,7 @@ def real_handbook(builders: list[str], runs: int) -> None:
                 command = [sys.executable, str(ROOT / "build.py"), "--root", str(root), "build",
                            "--builder", builder, "--site-dir", str(work / "site")]
                 cpu_before = os.times()
-                result, seconds = timed(lambda: subprocess.run(command, capture_output=True, text=True))
+                result, seconds = timed(lambda command=command: subprocess.run(command, capture_output=True, text=True))
                 cpu_after = os.times()
                 assert result.returncode == 0, result.stdout + result.stderr
                 cpu = (cpu_after.children_user - cpu_before.children_user
@@ -118,7 +118,8 @@ def real_handbook(builders: list[str], runs: int) -> None:
               f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
         print("builder   run                  whole s   CPU s   check s  generate s  builder s")
         for builder, label, seconds, cpu, check_s, generate_s, builder_s in rows:
-            print(f"{builder:9} {label:19} {seconds:8.2f} {cpu:7.2f} {check_s:9.2f} {generate_s:11.2f} {builder_s:10.2f}")
+            print(f"{builder:9} {label:19} {seconds:8.2f} {cpu:7.2f} "
+                  f"{check_s:9.2f} {generate_s:11.2f} {builder_s:10.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -149,7 +150,8 @@ def main() -> int:
         print(f"check (load + validate + links): {check_seconds:.3f} s "
               f"({check_seconds / len(project.activities) * 1e6:.0f} µs per activity)")
         only = Project(root)
-        _, activities_seconds = timed(lambda: _load_kind(only, root / "activities", model.Activity, only.activities, "activity"))
+        _, activities_seconds = timed(lambda: _load_kind(only, root / "activities", model.Activity, only.activities,
+                                                         "activity"))
         print(f"validate {len(only.activities)} activities alone: {activities_seconds:.3f} s (target < 1 s)")
         generator = SiteGenerator(project, "")
         pages, generate_seconds = timed(generator.generate)
@@ -165,15 +167,16 @@ def main() -> int:
             return 0
 
         for builder in builders:
-            code, whole_seconds = timed(lambda: build.build(root, site_dir=work / f"site-{builder}", builder=builder))
+            code, whole_seconds = timed(
+                lambda builder=builder: build.build(root, site_dir=work / f"site-{builder}", builder=builder))
             assert code == 0
             html = sum(1 for _ in (work / f"site-{builder}").rglob("*.html"))
             # The bare builder, cold, on exactly the Markdown and configuration build.py produced.
             bare = work / f"bare-{builder}"
             config = build.stage(root, project, bare / "docs", bare / "site", "")
-            _, bare_seconds = timed(lambda: subprocess.run(build.builder_command(builder, "build", config),
-                                                           cwd=bare, check=True, env=build.builder_env(),
-                                                           capture_output=True))
+            _, bare_seconds = timed(lambda builder=builder, config=config, bare=bare: subprocess.run(
+                build.builder_command(builder, "build", config), cwd=bare, check=True, env=build.builder_env(),
+                capture_output=True))
             print(f"{builder}: {html} HTML pages; whole build (check + generate + {builder} + swap) "
                   f"{whole_seconds:.1f} s; bare {builder} build of the same Markdown {bare_seconds:.1f} s")
             print(f"{builder}: ratio whole / bare {whole_seconds / bare_seconds:.2f} (target <= 1.2); "

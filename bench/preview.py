@@ -126,10 +126,10 @@ def measure(builder: str, edits: int, show_log: bool = False) -> dict[str, list[
                 marker = f"zq{builder[:2]}{kind[:2]}{trial}x"
                 before = time.perf_counter()
                 edit(root, marker)
-                wait_for(lambda: marker in (fetch(base + served) or ""))
+                wait_for(lambda marker=marker, served=served: marker in (fetch(base + served) or ""))
                 shown = time.perf_counter() - before
 
-                def indexed():
+                def indexed(marker=marker):
                     text = fetch(base + SEARCH_INDEX[builder])
                     return text and marker in text and index_documents(builder, text)
 
@@ -138,7 +138,8 @@ def measure(builder: str, edits: int, show_log: bool = False) -> dict[str, list[
                 assert count == pages, f"the search index holds {count} pages after an edit, not {pages}"
                 results[kind].append(shown)
                 results["search index"].append(in_index)
-                print(f"  {kind} edit {trial + 1}: shown after {shown:.2f} s, in the search index after {in_index:.2f} s")
+                print(f"  {kind} edit {trial + 1}: shown after {shown:.2f} s,"
+                      f" in the search index after {in_index:.2f} s")
                 time.sleep(1)  # the next save comes after this one is fully built
         if show_log:
             log.seek(0)

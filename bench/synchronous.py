@@ -27,7 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker import db as tracker_db, records  # noqa: E402
+# After the sys.path line above, which they need (E402 does not apply).
+from tracker import db as tracker_db  # noqa: E402
+from tracker import records  # noqa: E402
 
 MANAGER = 1
 
@@ -40,7 +42,8 @@ def seed(path: Path, inductees: int, per_inductee: int) -> list[int]:
                         (MANAGER, "manager@bench.example", "Manager"))
         for n in range(inductees):
             inductee = MANAGER + 1 + n
-            db.conn.execute("INSERT INTO users (id, email, name, role, password_hash) VALUES (?, ?, ?, 'inductee', '!')",
+            db.conn.execute("INSERT INTO users (id, email, name, role, password_hash)"
+                            " VALUES (?, ?, ?, 'inductee', '!')",
                             (inductee, f"inductee{n}@bench.example", f"Inductee {n}"))
             db.conn.execute("INSERT INTO team_members (manager_id, inductee_id) VALUES (?, ?)", (MANAGER, inductee))
             db.conn.executemany(
@@ -94,7 +97,8 @@ def main() -> int:
     path = work / "tracker.sqlite"
     per_mode = args.signoffs * args.rounds
     ids = seed(path, inductees=20, per_inductee=-(-4 * per_mode // 20))
-    filesystem = subprocess.run(["df", "--output=fstype", str(work)], capture_output=True, text=True).stdout.split()[-1:]
+    df = subprocess.run(["df", "--output=fstype", str(work)], capture_output=True, text=True)
+    filesystem = df.stdout.split()[-1:]
     print(f"database {path} ({''.join(filesystem) or 'unknown filesystem'}), {len(ids):,} submitted records; "
           f"{args.rounds} rounds of {args.signoffs} sign-offs per mode; {os.cpu_count()} cores")
     results: dict[tuple[str, int], tuple[list[float], float]] = {}

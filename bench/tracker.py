@@ -33,8 +33,8 @@ import json
 import os
 import platform
 import random
-import resource
 import re
+import resource
 import secrets
 import shutil
 import socket
@@ -142,7 +142,8 @@ def make_content(root: Path) -> None:
     for section in (1, 2):
         text = (folder / f"{section}-8.yml").read_text(encoding="utf-8")
         (folder / f"{section}-9.yml").write_text(
-            text.replace(f'id: "{section}.8"', f'id: "{section}.9"').replace(f"Activity {section}.8", f"Activity {section}.9"),
+            text.replace(f'id: "{section}.8"', f'id: "{section}.9"')
+                .replace(f"Activity {section}.8", f"Activity {section}.9"),
             encoding="utf-8")
 
 
@@ -190,7 +191,8 @@ def seed(database: Path, activities: list[tuple[str, str]], rng: random.Random) 
             records.append((record_id, inductee, activity_id, title, state, notes, iso(created), iso(updated),
                             submitted_at, signed_at, signed_by))
             if state != "not_started":
-                evidence.append((record_id, "text", "Synthetic written evidence. " * 10, None, None, iso(updated), inductee))
+                evidence.append((record_id, "text", "Synthetic written evidence. " * 10, None, None, iso(updated),
+                                 inductee))
                 if rng.random() < 0.2:
                     evidence.append((record_id, "witness", "Observed the visit.", "A. Witness", "Senior EWO",
                                      iso(updated), inductee))
@@ -200,13 +202,16 @@ def seed(database: Path, activities: list[tuple[str, str]], rng: random.Random) 
     with conn:
         conn.executemany("INSERT INTO users (id, email, name, role, password_hash) VALUES (?, ?, ?, ?, ?)", users)
         conn.executemany("INSERT INTO team_members (manager_id, inductee_id) VALUES (?, ?)", team)
-        conn.executemany("INSERT INTO plans (inductee_id, start_date, notes, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)", plans)
-        conn.executemany("INSERT INTO plan_items (inductee_id, activity_id, target_date, priority, not_required, reason)"
+        conn.executemany("INSERT INTO plans (inductee_id, start_date, notes, updated_at, updated_by)"
+                         " VALUES (?, ?, ?, ?, ?)", plans)
+        conn.executemany("INSERT INTO plan_items"
+                         " (inductee_id, activity_id, target_date, priority, not_required, reason)"
                          " VALUES (?, ?, ?, ?, ?, ?)", plan_items)
         conn.executemany("INSERT INTO records (id, inductee_id, activity_id, activity_title, state, notes, created_at,"
-                         " updated_at, submitted_at, signed_off_at, signed_off_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         records)
-        conn.executemany("INSERT INTO evidence (record_id, kind, body, witness_name, witness_role, created_at, created_by)"
+                         " updated_at, submitted_at, signed_off_at, signed_off_by)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+        conn.executemany("INSERT INTO evidence"
+                         " (record_id, kind, body, witness_name, witness_role, created_at, created_by)"
                          " VALUES (?, ?, ?, ?, ?, ?, ?)", evidence)
         conn.executemany("INSERT INTO comments (record_id, author_id, body, created_at) VALUES (?, ?, ?, ?)", comments)
         conn.executemany("INSERT INTO audit_log (at, actor_id, action, subject_id, activity_id, record_id, from_state,"
@@ -214,7 +219,8 @@ def seed(database: Path, activities: list[tuple[str, str]], rng: random.Random) 
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     counts = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
               for table in ("users", "team_members", "plan_items", "records", "evidence", "comments", "audit_log")}
-    counts["states"] = dict(conn.execute("SELECT state, count(*) FROM records GROUP BY state ORDER BY state").fetchall())
+    counts["states"] = dict(conn.execute("SELECT state, count(*) FROM records"
+                                         " GROUP BY state ORDER BY state").fetchall())
     conn.close()
     return counts
 
@@ -267,7 +273,8 @@ def get_status(port: int, path: str, cookie: str) -> int:
 
 def busy_ticks() -> int:
     """CPU time used on the whole machine so far (clock ticks, all cores)."""
-    user, nice, system, idle, iowait, irq, softirq = map(int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8])
+    user, nice, system, idle, iowait, irq, softirq = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8])
     return user + nice + system + irq + softirq
 
 
@@ -308,7 +315,7 @@ def run_wrk(*, base: str, work: Path, name: str, lines: list[str], method: str, 
     before = busy_ticks(), process_ticks(server_pid), resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     after = busy_ticks(), process_ticks(server_pid), resource.getrusage(resource.RUSAGE_CHILDREN)
-    line = next((l for l in result.stdout.splitlines() if l.startswith("BENCH_JSON ")), None)
+    line = next((printed for printed in result.stdout.splitlines() if printed.startswith("BENCH_JSON ")), None)
     if line is None:
         raise SystemExit(f"wrk printed no figures:\n{result.stdout}\n{result.stderr}")
     figures = json.loads(line[len("BENCH_JSON "):])
@@ -335,7 +342,8 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=30, help="seconds per dashboard (default 30)")
     parser.add_argument("--bare-duration", type=int, default=15, help="seconds for the bare route (default 15)")
     parser.add_argument("--signoff-duration", type=int, default=10,
-                        help="seconds for sign-off (default 10: each of the two wrk threads has 11,250 records to sign off)")
+                        help="seconds for sign-off"
+                             " (default 10: each of the two wrk threads has 11,250 records to sign off)")
     parser.add_argument("--unloaded-duration", type=int, default=5,
                         help="seconds per route with a single client (default 5)")
     parser.add_argument("--connections", type=int, default=50)
@@ -344,7 +352,8 @@ def main() -> int:
     # worker waiting on SQLite or the network still serves (3x2 to 4x4 and 5-8 workers measured alike
     # or worse; more processes than cores mainly lengthen the tail).
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2: one per core)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1, gthread: these pages are CPU-bound)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker (default 1, gthread: these pages are CPU-bound)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -363,7 +372,8 @@ def main() -> int:
             "TRACKER_CONTENT_ROOT": str(content),
             "TRACKER_INSTANCE_PATH": str(work / "instance"),
         }
-        app = create_app({key.removeprefix("TRACKER_"): value for key, value in settings.items()})  # runs the migrations
+        # create_app runs the migrations.
+        app = create_app({key.removeprefix("TRACKER_"): value for key, value in settings.items()})
         with app.app_context():
             from tracker import content as content_module
             activities = [(a.id, a.title) for a in content_module.activities()]
@@ -383,8 +393,9 @@ def main() -> int:
                     "--worker-class", "gthread", "--workers", str(args.workers), "--threads", str(args.threads),
                     "--pythonpath", str(ROOT), "--error-logfile", str(log), "--log-level", "warning",
                     "bench.tracker_app:create()"]
+        wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split(" Copyright")[0]
         print(f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-              f"SQLite {sqlite3.sqlite_version}, {subprocess.run(['wrk', '-v'], capture_output=True, text=True).stdout.split(' Copyright')[0]}")
+              f"SQLite {sqlite3.sqlite_version}, {wrk_version}")
         print(f"server: gunicorn {' '.join(gunicorn[1:])}".replace(str(ROOT), "."))
         try:
             server = subprocess.Popen(gunicorn, env={**os.environ, **settings}, cwd=work,
@@ -397,7 +408,8 @@ def main() -> int:
                                  for n in range(0, MANAGERS * TEAM_SIZE, 45)]
             manager_sessions = {m: sign_in(base, f"manager{m:03d}@bench.example", "/team")
                                 for m in range(1, MANAGERS + 1)}
-            print(f"signed in {len(inductee_sessions) + len(manager_sessions)} users in {time.perf_counter() - started:.1f} s")
+            print(f"signed in {len(inductee_sessions) + len(manager_sessions)} users"
+                  f" in {time.perf_counter() - started:.1f} s")
             assert all(get_status(port, "/my-induction", c) == 200 for c, _ in inductee_sessions)
             assert all(get_status(port, "/team", c) == 200 for c, _ in manager_sessions.values())
 
@@ -409,7 +421,7 @@ def main() -> int:
             }
             wrk = dict(base=base, work=work, threads=args.wrk_threads, server_pid=server.pid)
             # Warm up every worker (imports, templates, page cache) on the read-only routes.
-            for name, lines in loads.items():
+            for _, lines in loads.items():
                 run_wrk(name="warmup", lines=lines, method="GET", seconds=3, connections=args.connections, **wrk)
             # One client at a time: the time to serve one request when nothing waits (no queueing).
             for name, lines in loads.items():
@@ -431,12 +443,14 @@ def main() -> int:
             submitted = conn.execute(
                 "SELECT t.manager_id, r.inductee_id, r.activity_id FROM records r"
                 " JOIN team_members t ON t.inductee_id = r.inductee_id WHERE r.state = 'submitted'").fetchall()
-            audited_before = conn.execute("SELECT count(*) FROM audit_log WHERE action = 'record.sign_off'").fetchone()[0]
+            audited_before = conn.execute("SELECT count(*) FROM audit_log"
+                                          " WHERE action = 'record.sign_off'").fetchone()[0]
             conn.close()
             rng.shuffle(submitted)
             lines = [f"{manager_sessions[m][0]}\t{manager_sessions[m][1]}\t/records/{i}/{a}/sign-off"
                      for m, i, a in submitted]
-            print(f"sign-off: {len(submitted):,} submitted records, signed off by their {MANAGERS} managers", flush=True)
+            print(f"sign-off: {len(submitted):,} submitted records, signed off by their {MANAGERS} managers",
+                  flush=True)
             results["sign-off"] = run_wrk(name="sign-off", lines=lines, method="POST", seconds=args.signoff_duration,
                                           connections=args.connections, **wrk)
         finally:
@@ -453,7 +467,8 @@ def main() -> int:
         tracebacks = log_text.count("Traceback (most recent call last)")
         conn = sqlite3.connect(settings["TRACKER_DATABASE"])
         signed = conn.execute("SELECT count(*) FROM records WHERE state = 'signed_off'").fetchone()[0]
-        audited = conn.execute("SELECT count(*) FROM audit_log WHERE action = 'record.sign_off'").fetchone()[0] - audited_before
+        audited = conn.execute("SELECT count(*) FROM audit_log"
+                               " WHERE action = 'record.sign_off'").fetchone()[0] - audited_before
         conn.close()
 
         def table(rows: dict) -> None:
@@ -479,7 +494,8 @@ def main() -> int:
         print()
         for name in ("/my-induction", "/team", "sign-off"):
             r = results[name]
-            print(f"{name}: p95 {r['p95_us'] / bare['p95_us']:.1f}x bare, p50 {r['p50_us'] / bare['p50_us']:.1f}x bare, "
+            print(f"{name}: p95 {r['p95_us'] / bare['p95_us']:.1f}x bare,"
+                  f" p50 {r['p50_us'] / bare['p50_us']:.1f}x bare, "
                   f"throughput {r['rate'] / bare['rate']:.3f}x bare")
         for name in ("/my-induction", "/team"):
             p95 = results[name]["p95_us"] / 1000
@@ -491,7 +507,8 @@ def main() -> int:
         print(f"sign-off: {sign['sent']:,} requests sent, {sign['codes'].get(302, 0):,} answered 'signed off' (302), "
               f"{sign['codes'].get(303, 0):,} 'already changed' (303), {sign['wraps']} wraps of the record list; "
               f"database: {signed:,} records signed off, {audited:,} sign-off audit entries "
-              f"({'consistent' if consistent else 'INCONSISTENT'}: the difference is requests in flight when wrk stopped)")
+              f"({'consistent' if consistent else 'INCONSISTENT'}:"
+              " the difference is requests in flight when wrk stopped)")
         print(f"server log: {locked} 'database is locked', {tracebacks} tracebacks")
         total_errors = sum(r["errors"] for r in [*results.values(), *unloaded.values()]) + locked + tracebacks
         print(f"errors in all: {total_errors}")

@@ -256,7 +256,9 @@ class SiteGenerator:
 
     def _folder_title(self, folder: str) -> str:
         index = f"{folder}/index.md"
-        return self.project.pages[index].meta.title if index in self.project.pages else folder.rsplit("/", 1)[-1].replace("-", " ").capitalize()
+        if index in self.project.pages:
+            return self.project.pages[index].meta.title
+        return folder.rsplit("/", 1)[-1].replace("-", " ").capitalize()
 
     def _folder_key(self, folder: str):
         index = f"{folder}/index.md"
@@ -319,7 +321,8 @@ def write_tree(pages: dict[str, str], target: Path, project_root: Path) -> None:
     copies = [(f, target / f.relative_to(content)) for f in content.rglob("*") if f.is_file() and f.suffix != ".md"]
     shim = project_root / SHIM
     if not shim.exists():
-        raise FileNotFoundError(f"{SHIM} is missing: run 'npm ci' (the setup scripts do) to install the offline search shim")
+        raise FileNotFoundError(f"{SHIM} is missing: run 'npm ci' (the setup scripts do)"
+                                " to install the offline search shim")
     copies.append((shim, target / SHIM_TARGET))
     for source, file in copies:
         wanted.add(file)

@@ -5,7 +5,6 @@ returns a Project with every error found in one pass (never stopping at the firs
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,7 +152,8 @@ def load_page(file: Path, project: Project, content_dir: Path) -> None:
         return
     match = FRONT_MATTER.match(text)
     if not match:
-        project.errors.append(ContentError(relative, 1, "", "page must start with front matter (title, reviewed, sources) between --- lines"))
+        project.errors.append(ContentError(relative, 1, "", "page must start with front matter"
+                                           " (title, reviewed, sources) between --- lines"))
         return
     doc, errors = parse_yaml(match.group(1) or "", relative, line_offset=1)
     project.errors.extend(errors)
@@ -200,9 +200,12 @@ def _check_references(project: Project) -> None:
 
     for activity in project.activities.values():
         if not project.defines("section", activity.section):
-            error("activity", activity.id, ("section",), f"unknown section {activity.section!r} (no sections/{activity.section}.yml)")
-        if activity.element and activity.section in project.sections and element_ids.get(activity.element) != activity.section:
-            error("activity", activity.id, ("element",), f"unknown element {activity.element!r} in section {activity.section}")
+            error("activity", activity.id, ("section",),
+                  f"unknown section {activity.section!r} (no sections/{activity.section}.yml)")
+        if (activity.element and activity.section in project.sections
+                and element_ids.get(activity.element) != activity.section):
+            error("activity", activity.id, ("element",),
+                  f"unknown element {activity.element!r} in section {activity.section}")
         for index, item in enumerate(activity.case_studies):
             if isinstance(item, model.CaseStudyRef) and not project.defines("case study", item.ref):
                 error("activity", activity.id, ("case_studies", index, "ref"), f"unknown case study {item.ref!r}")
