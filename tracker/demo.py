@@ -50,7 +50,8 @@ def create_demo_data(db) -> dict[str, int]:
         return records.save_notes(db, inductee, activity_id, title(activity_id), notes, inductee)
 
     if records.get(db, first, "1.1") is None and has("1.1"):
-        rec = work(first, "1.1", "Met Rhian to go through how our service allocates time to schools and what I do day to day.")
+        rec = work(first, "1.1", "Met Rhian to go through how our service allocates time to schools"
+                                 " and what I do day to day.")
         records.add_evidence(db, first, "1.1", title("1.1"), first, kind="witness", witness_name="Rhian Evans",
                              witness_role="Team manager", body="We discussed local arrangements in detail.")
         records.transition(db, rec["id"], "submit", first)
@@ -91,15 +92,16 @@ def demo_supervision_and_reflection(db, inductee: int, manager: int, start: dt.d
              "Rhian writes the record within two working days; Dafydd confirms it.",
              start.isoformat(), start.isoformat(), manager))
         session = db.conn.execute(
-            "INSERT INTO supervision_sessions (inductee_id, manager_id, session_date, agenda, discussion, decisions, next_date,"
-            " confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO supervision_sessions (inductee_id, manager_id, session_date, agenda, discussion, decisions,"
+            " next_date, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (inductee, manager, start.isoformat(), "Induction plan; first school visits.",
              "Talked through the plan and the priorities for the first four weeks.",
              "Start with Section 1; shadow a home visit in week three.",
              (start + dt.timedelta(days=14)).isoformat(), start.isoformat())).lastrowid
         db.conn.execute("INSERT INTO supervision_actions (session_id, inductee_id, description, owner, due_date)"
-                        " VALUES (?, ?, ?, 'inductee', ?)", (session, inductee, "Read the school attendance policies of my schools",
-                                                             (start + dt.timedelta(days=10)).isoformat()))
+                        " VALUES (?, ?, ?, 'inductee', ?)",
+                        (session, inductee, "Read the school attendance policies of my schools",
+                         (start + dt.timedelta(days=10)).isoformat()))
         db.conn.execute(
             "INSERT INTO reflections (author_id, entry_date, title, what, so_what, now_what, activity_id, shared_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
