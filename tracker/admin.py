@@ -12,8 +12,8 @@ from wtforms.validators import DataRequired, Length
 
 from . import accounts
 from .access import role_required
-from .db import get_db
 from .accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS
+from .db import get_db
 from .forms import ascii_id, email_address, strong_password
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -25,8 +25,10 @@ class UserForm(FlaskForm):
         DataRequired("Enter an email address"), email_address])
     role = RadioField("Role", choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
                       validators=[DataRequired("Select a role")])
-    managers = SelectMultipleField("Managers", coerce=ascii_id, description="For inductees: who supervises and signs off their induction")
-    password = PasswordField("Temporary password", description=f"At least {MIN_PASSWORD_LENGTH} characters. Give it to the person securely.",
+    managers = SelectMultipleField("Managers", coerce=ascii_id,
+                                   description="For inductees: who supervises and signs off their induction")
+    password = PasswordField("Temporary password",
+                             description=f"At least {MIN_PASSWORD_LENGTH} characters. Give it to the person securely.",
                              validators=[DataRequired("Enter a temporary password"), strong_password])
 
 
@@ -35,7 +37,8 @@ class ManagersForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    csv_file = FileField("CSV file", description="Columns: email, name, role, password, managers (manager emails separated by ;)")
+    csv_file = FileField("CSV file",
+                         description="Columns: email, name, role, password, managers (manager emails separated by ;)")
 
 
 @bp.route("/users")

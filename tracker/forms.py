@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from wtforms.validators import ValidationError
 from werkzeug.routing import IntegerConverter
+from wtforms.validators import ValidationError
 
 from .accounts import password_problem, valid_email
 

@@ -11,8 +11,8 @@ from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from . import accounts, audit
-from .accounts import get_user
 from .access import can_manage_induction, inductee_or_404, role_required
+from .accounts import get_user
 from .db import get_db, writing
 from .forms import Rows, ascii_int, read_rows
 
@@ -46,7 +46,8 @@ for _name, (_label, _hint) in AGREEMENT_FIELDS.items():
 
 
 class SessionForm(FlaskForm):
-    session_date = DateField("Date of the session", validators=[DataRequired("Enter the date of the session, like 2026-11-24")])
+    session_date = DateField("Date of the session",
+                             validators=[DataRequired("Enter the date of the session, like 2026-11-24")])
     agenda = TextAreaField("Agenda", validators=[DataRequired("Enter the agenda"), Length(max=TEXT_LIMIT)])
     discussion = TextAreaField("Discussion", validators=[Length(max=TEXT_LIMIT)])
     decisions = TextAreaField("Decisions", validators=[Length(max=TEXT_LIMIT)])
@@ -189,9 +190,11 @@ def agree(inductee_id: int):
         abort(404)
     with writing(db):
         if current_user.id == inductee_id:
-            db.conn.execute("UPDATE supervision_agreements SET inductee_agreed_at = ? WHERE inductee_id = ?", (_now(), inductee_id))
+            db.conn.execute("UPDATE supervision_agreements SET inductee_agreed_at = ? WHERE inductee_id = ?",
+                            (_now(), inductee_id))
         else:
-            db.conn.execute("UPDATE supervision_agreements SET manager_agreed_at = ?, manager_agreed_by = ? WHERE inductee_id = ?",
+            db.conn.execute("UPDATE supervision_agreements SET manager_agreed_at = ?, manager_agreed_by = ?"
+                            " WHERE inductee_id = ?",
                             (_now(), current_user.id, inductee_id))
         audit.log(db, current_user.id, "supervision.agreement_agreed", subject_id=inductee_id)
     flash("You have agreed to the supervision agreement.", "success")
@@ -229,20 +232,24 @@ def new_session(inductee_id: int):
         done_ids = {ascii_int(i) for i in request.form.getlist("done")} & {a["id"] for a in carried}
         with writing(db):
             cursor = db.conn.execute(
-                "INSERT INTO supervision_sessions (inductee_id, manager_id, session_date, agenda, discussion, decisions, next_date)"
+                "INSERT INTO supervision_sessions"
+                " (inductee_id, manager_id, session_date, agenda, discussion, decisions, next_date)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (inductee_id, current_user.id, form.session_date.data.isoformat(), form.agenda.data, form.discussion.data or "",
-                 form.decisions.data or "", form.next_date.data.isoformat() if form.next_date.data else None))
+                (inductee_id, current_user.id, form.session_date.data.isoformat(), form.agenda.data,
+                 form.discussion.data or "", form.decisions.data or "",
+                 form.next_date.data.isoformat() if form.next_date.data else None))
             session_id = cursor.lastrowid
             for action_id in done_ids:
                 db.conn.execute("UPDATE supervision_actions SET done_at = ?, done_in_session = ? WHERE id = ?",
                                 (_now(), session_id, action_id))
             for row in read.filled:
                 if row["description"]:
-                    db.conn.execute("INSERT INTO supervision_actions (session_id, inductee_id, description, owner, due_date)"
-                                    " VALUES (?, ?, ?, ?, ?)", (session_id, inductee_id, row["description"], row["owner"],
-                                                                row["due"] or None))
-            audit.log(db, current_user.id, "supervision.session_recorded", subject_id=inductee_id, detail=f"session {session_id}")
+                    db.conn.execute("INSERT INTO supervision_actions"
+                                    " (session_id, inductee_id, description, owner, due_date)"
+                                    " VALUES (?, ?, ?, ?, ?)",
+                                    (session_id, inductee_id, row["description"], row["owner"], row["due"] or None))
+            audit.log(db, current_user.id, "supervision.session_recorded", subject_id=inductee_id,
+                      detail=f"session {session_id}")
         flash("Supervision session recorded. The inductee will be asked to confirm it.", "success")
         return redirect(url_for(".session", session_id=session_id))
     errors = bool(form.errors or action_errors)
@@ -279,7 +286,8 @@ def confirm(session_id: int):
     with writing(db):
         db.conn.execute("UPDATE supervision_sessions SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL",
                         (_now(), session_id))
-        audit.log(db, current_user.id, "supervision.session_confirmed", subject_id=current_user.id, detail=f"session {session_id}")
+        audit.log(db, current_user.id, "supervision.session_confirmed", subject_id=current_user.id,
+                  detail=f"session {session_id}")
     flash("You have confirmed the record of this session.", "success")
     return redirect(url_for(".session", session_id=session_id))
 

@@ -2,14 +2,22 @@
 signs off or returns with comments; a manager can reopen a signed-off record."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file, url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from .. import accounts, audit, content, files, records
 from ..access import can_manage_induction, inductee_or_404, role_required
 from ..db import get_db
-from .forms import (FileEvidenceForm, NotesForm, ReopenForm, ReturnForm, SignOffForm, SubmitForm,
-                    TextEvidenceForm, WitnessForm)
+from .forms import (
+    FileEvidenceForm,
+    NotesForm,
+    ReopenForm,
+    ReturnForm,
+    SignOffForm,
+    SubmitForm,
+    TextEvidenceForm,
+    WitnessForm,
+)
 
 bp = Blueprint("records", __name__)
 EVIDENCE_FORMS = {"text": TextEvidenceForm, "file": FileEvidenceForm, "witness": WitnessForm}
@@ -122,7 +130,8 @@ def _save_page(inductee_id: int, activity_id: str, *, required: str | None = Non
                 form.upload.errors = [str(error)]
                 return _refuse(ctx, notes_form, forms, file_kept=True)
             evidence.append({"kind": kind, "body": form.description.data, "file_name": stored.file_name,
-                             "stored_name": stored.stored_name, "content_type": stored.content_type, "size": stored.size})
+                             "stored_name": stored.stored_name, "content_type": stored.content_type,
+                             "size": stored.size})
     stored_names = [e["stored_name"] for e in evidence if e.get("stored_name")]
     before = ctx["record"]["notes"] if ctx["record"] else ""
     notes = (notes_form.notes.data or "") if notes_form else None
@@ -182,7 +191,8 @@ def add_evidence(inductee_id: int, activity_id: str, kind: str):
 @role_required("inductee")
 def save_and_check(inductee_id: int, activity_id: str):
     """'Check and submit for sign-off' on the record page: save what was typed, then check it."""
-    return _save_page(inductee_id, activity_id, go_to=url_for(".submit", inductee_id=inductee_id, activity_id=activity_id))
+    return _save_page(inductee_id, activity_id,
+                      go_to=url_for(".submit", inductee_id=inductee_id, activity_id=activity_id))
 
 
 def _no_file():
@@ -277,7 +287,8 @@ def sign_off(inductee_id: int, activity_id: str):
 @bp.route("/records/<int:inductee_id>/<activity_id>/return", methods=["POST"])
 @role_required("manager")
 def return_record(inductee_id: int, activity_id: str):
-    return _manager_action(inductee_id, activity_id, "return", ReturnForm, "Returned to the inductee with your comments.")
+    return _manager_action(inductee_id, activity_id, "return", ReturnForm,
+                           "Returned to the inductee with your comments.")
 
 
 @bp.route("/records/<int:inductee_id>/<activity_id>/reopen", methods=["POST"])
