@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import textwrap
 from pathlib import Path
 
@@ -12,6 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # The small content pack the tracker's tests run against, not the real handbook, so that content edits
 # never break a tracker test (tests/pack/README.md says what it holds; tests/test_pack.py checks it).
 TEST_PACK = Path(__file__).resolve().parent / "pack"
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing is listening on just now (for a server a test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
 
 # ---- a tiny handbook project (loader, build and fuzz tests) ----------------------------------
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from browser import AXE, axe_violations
+from browser import axe_violations
 from helpers import ROOT
 
 DATA_FILE = ROOT / "overrides" / "assets" / "register-codes.js"
@@ -292,17 +292,6 @@ def test_an_error_points_at_its_line(calculator):
     assert error["line"] == 2 and text[error["from"]:error["to"]] == text.splitlines()[1]
 
 
-def content_violations(page) -> list[dict]:
-    """axe-core's WCAG 2.2 AA rules (serious and critical) on the page's content, the calculator included.
-    Material's own sidebar is left to tests/test_site_browser.py: once the page has scrolled, axe can
-    report its pruned navigation links under target-size, whatever the page holds."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => await axe.run({include: [['article']]}, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
 # ---- the page, offline ---------------------------------------------------------------------
 
 @pytest.fixture
@@ -359,7 +348,7 @@ def test_the_example_shows_the_packs_figures_and_charts_offline(offline_tool):
     expect(day_table.locator("tbody tr")).to_have_count(6)
     assert requested == [], f"the page tried to reach the network: {requested}"
     assert errors == []  # before axe-core, whose own attempts to read the stylesheets file:// refuses
-    assert content_violations(page) == []
+    assert axe_violations(page, within="article") == []
 
 
 @pytest.mark.browser
@@ -411,7 +400,7 @@ def test_the_error_summary_is_accessible(offline_tool):
     page.get_by_role("button", name="Calculate").click()
     expect(page.locator("[data-error-summary] li")).to_have_count(2)
     assert errors == []  # before axe-core, whose own attempts to read the stylesheets file:// refuses
-    assert content_violations(page) == []
+    assert axe_violations(page, within="article") == []
 
 
 @pytest.mark.browser
@@ -431,7 +420,7 @@ def test_the_results_are_accessible_in_the_dark_scheme(offline_tool):
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     load_example(page)
     assert errors == []
-    assert content_violations(page) == []
+    assert axe_violations(page, within="article") == []
 
 
 def test_activity_4_4_and_the_register_codes_page_link_to_the_calculator(real_site):

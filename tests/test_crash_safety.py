@@ -15,17 +15,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from helpers import ROOT, csrf_token, tracker_config
+from helpers import ROOT, csrf_token, free_port, tracker_config
 from tracker import accounts
 
 WRITERS = 8
 READY_DEADLINE = 120  # seconds; generous, for a loaded machine
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(folder: Path, port: int, started: list[subprocess.Popen]) -> subprocess.Popen:

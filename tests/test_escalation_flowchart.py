@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser import AXE
+from browser import axe_violations
 
 PAGE = "reference/legal-powers/index.html"
 WAIT = 30_000  # ms: a generous deadline for a condition, never a fixed pause
@@ -84,15 +84,6 @@ def test_section_3_links_to_the_route(real_site):
     assert 'href="../reference/legal-powers/index.html#the-escalation-route-for-non-attendance"' in text
 
 
-def content_violations(page) -> list[dict]:
-    """axe-core's WCAG 2.2 AA rules (serious and critical) on the page's article."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => await axe.run({include: [['article']]}, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("width,scheme", [(1280, "light"), (360, "light"), (1280, "dark")])
 def test_the_flowchart_renders_offline_fits_and_is_accessible(real_site, browser, width, scheme):
@@ -123,6 +114,6 @@ def test_the_flowchart_renders_offline_fits_and_is_accessible(real_site, browser
         assert chart_box["x"] >= 0 and chart_box["x"] + chart_box["width"] <= width
         expect(page.locator("#the-route-in-words + ol > li")).to_have_count(7)
         assert requested == [] and errors == []
-        assert content_violations(page) == []
+        assert axe_violations(page, within="article") == []
     finally:
         context.close()
