@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import signed_in_client
 from markupsafe import Markup, escape
 
 from tracker import charts, progress
@@ -150,18 +151,6 @@ def test_a_week_counts_what_is_overdue():
 
 # ---- the dashboards, through the test client ---------------------------------------------------
 
-def client_for(app, email: str):
-    """A test client signed in as a demo person through the real sign-in form."""
-    from tracker.demo import DEMO_PASSWORD
-
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token})
-    assert response.status_code == 302
-    return client
-
-
 def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
@@ -217,7 +206,7 @@ def test_the_week_by_week_view_groups_the_plans_target_dates(tracker_app):
                ids[4]: this_week + dt.timedelta(weeks=6, days=2),  # later, but shown: at least four weeks are
                ids[5]: this_week + dt.timedelta(weeks=8, days=4)}  # later still: folded away
     set_targets(tracker_app, ceri, targets)
-    page = client_for(tracker_app, "inductee2@example.org").get("/my-induction").get_data(as_text=True)
+    page = signed_in_client(tracker_app, "inductee2@example.org").get("/my-induction").get_data(as_text=True)
     assert timeline(page) == [
         (f"Week of {long_date(this_week - dt.timedelta(days=7))}", [ids[0]]),
         (f"Week of {long_date(this_week)}", [ids[1], ids[2]]),
@@ -248,7 +237,7 @@ def test_the_week_by_week_view_groups_the_plans_target_dates(tracker_app):
 def test_the_week_by_week_view_without_target_dates(tracker_app):
     ceri = tracker_app.config["DEMO_IDS"]["inductee2@example.org"]
     set_targets(tracker_app, ceri, {})
-    page = client_for(tracker_app, "inductee2@example.org").get("/my-induction").get_data(as_text=True)
+    page = signed_in_client(tracker_app, "inductee2@example.org").get("/my-induction").get_data(as_text=True)
     view = page.split('id="week-by-week-view"')[1].split("</section>")[0]
     assert 'id="no-target-dates"' in view and "No target dates yet" in view and "tracker-timeline" not in view
     assert f'href="/plan/{ceri}"' in view
@@ -257,8 +246,8 @@ def test_the_week_by_week_view_without_target_dates(tracker_app):
 def test_my_induction_and_the_managers_view_of_it_chart_each_section_with_the_figures_as_text(tracker_app):
     dafydd = tracker_app.config["DEMO_IDS"]["inductee@example.org"]
     induction = summary_of(tracker_app, dafydd)
-    mine = client_for(tracker_app, "inductee@example.org").get("/my-induction").get_data(as_text=True)
-    theirs = client_for(tracker_app, "manager@example.org").get(f"/team/{dafydd}").get_data(as_text=True)
+    mine = signed_in_client(tracker_app, "inductee@example.org").get("/my-induction").get_data(as_text=True)
+    theirs = signed_in_client(tracker_app, "manager@example.org").get(f"/team/{dafydd}").get_data(as_text=True)
     for page in (mine, theirs):
         table = page.split('aria-labelledby="progress-by-section"')[1].split("</table>")[0]
         assert '<ul class="tracker-legend">' in page.split('id="progress-by-section"')[1].split("<table")[0]
@@ -284,7 +273,7 @@ def test_the_team_page_charts_each_inductee_by_section(tracker_app):
         get_db().execute("UPDATE users SET name = ? WHERE id = ?",
                          ['Ceri <b>"Williams"</b> & co', ids["inductee2@example.org"]])
         get_db().conn.commit()
-    page = client_for(tracker_app, "manager@example.org").get("/team").get_data(as_text=True)
+    page = signed_in_client(tracker_app, "manager@example.org").get("/team").get_data(as_text=True)
     assert "<b>" not in page
     block = page.split('id="team-progress-by-section"')[1].split('<h2 class="govuk-heading-m">Overdue</h2>')[0]
     assert '<ul class="tracker-legend">' in block
