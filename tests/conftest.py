@@ -7,10 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-# Plain helpers live in helpers.py; tests import them from there. ACTIVITY and write stay importable
-# from conftest for tests/test_serve.py until it imports them from helpers too.
-from helpers import ACTIVITY, make_project, signed_in_client, tracker_config, write  # noqa: F401
+from helpers import make_project, signed_in_client, tracker_config  # plain helpers: tests import helpers.py
 
 
 @pytest.fixture
@@ -91,8 +88,8 @@ def signed_in(tracker_app):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium (Debian's, through Playwright) for the whole run."""
-    from playwright.sync_api import sync_playwright
     from browser import launch
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = launch(playwright)

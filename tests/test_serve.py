@@ -14,8 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from conftest import ACTIVITY, write
+from helpers import ACTIVITY, write
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH_INDEX = {"mkdocs": "search/search_index.json", "zensical": "search.json"}
