@@ -6,6 +6,7 @@ A denied request must change nothing in the database."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,8 @@ ROUTES = [
     ("GET", "/admin/users/{dafydd}/erase", None, {"admin"}),
     ("POST", "/admin/users/{dafydd}/erase", {"confirm_email": "inductee@example.org"}, {"admin"}),
     ("GET", "/account/password", None, ALL_SIGNED_IN),
+    ("POST", "/account/password", {"current_password": DEMO_PASSWORD, "new_password": "a-new-long-password-2",
+                                   "confirm_password": "a-new-long-password-2"}, ALL_SIGNED_IN),
     ("POST", "/logout", {}, ALL_SIGNED_IN),
 ]
 CASES = [(method, url, data, allowed, visitor) for method, url, data, allowed in ROUTES for visitor in VISITORS]
@@ -216,3 +219,27 @@ def test_login_without_csrf_token_is_refused(tracker_app):
     response = client.post("/login", data={"email": EMAILS["inductee"], "password": DEMO_PASSWORD})
     assert response.status_code == 400
     assert client.get("/my-induction").status_code == 302
+
+
+# Routes open to everyone by design, so not in the matrix: static files, the sign-in page, the home redirect.
+PUBLIC_ENDPOINTS = {"static", "govuk.govuk", "auth.login", "home"}
+
+
+def _pattern(rule) -> re.Pattern:
+    """A regular expression for a Flask rule: '/records/<int:inductee_id>/<activity_id>' matches the
+    matrix's '/records/{dafydd}/1.4'."""
+    parts = re.split(r"<[^>]+>", rule.rule)
+    return re.compile("^" + "[^/]+".join(re.escape(p) for p in parts) + "$")
+
+
+def test_every_route_has_a_row_in_the_matrix(tracker_app):
+    rows = [(method, re.sub(r"\{[^}]+\}", "1", url)) for method, url, _, _ in ROUTES]
+    missing = []
+    for rule in tracker_app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        pattern = _pattern(rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if not any(m == method and pattern.match(url) for m, url in rows):
+                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert missing == [], "add these to ROUTES, saying who may use them"
