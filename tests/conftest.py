@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from helpers import make_project, signed_in_client, tracker_config  # plain helpers: tests import helpers.py
 
 
@@ -88,8 +89,9 @@ def signed_in(tracker_app):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium (Debian's, through Playwright) for the whole run."""
-    from browser import launch
     from playwright.sync_api import sync_playwright
+
+    from browser import launch
 
     with sync_playwright() as playwright:
         chromium = launch(playwright)

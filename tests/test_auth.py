@@ -228,6 +228,7 @@ def test_unknown_address_wrong_password_and_locked_take_the_same_time(tracker_ap
     of two or more."""
     import statistics
     import time
+
     from tracker import DEFAULT_LOGIN_FAILURE_DELAY
     tracker_app.config["LOGIN_FAILURE_DELAY"] = DEFAULT_LOGIN_FAILURE_DELAY  # as configured for production
     tracker_app.config["LOGIN_MAX_FAILURES"] = 2

@@ -6,8 +6,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 import build
 from helpers import ACTIVITY, write
 

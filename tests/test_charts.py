@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import signed_in_client
 from markupsafe import Markup, escape
 
+from helpers import signed_in_client
 from tracker import charts, progress
 from tracker.progress import DueItem, SectionProgress
 
@@ -297,8 +297,9 @@ def test_the_team_page_charts_each_inductee_by_section(tracker_app):
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 360])
 def test_the_charts_fit_are_visible_and_accessible(browser, live_tracker, width):
-    from browser import axe_violations, new_page, sign_in
     from playwright.sync_api import expect
+
+    from browser import axe_violations, new_page, sign_in
 
     base, ids = live_tracker.url, live_tracker.ids
     shots = os.environ.get("TRACKER_SCREENSHOTS")

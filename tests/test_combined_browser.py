@@ -17,6 +17,7 @@ VIOLATIONS = """document.addEventListener('securitypolicyviolation',
 @pytest.fixture
 def combined_server(real_site, tmp_path, monkeypatch):
     from werkzeug.serving import make_server
+
     from tracker.wsgi import combined
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)

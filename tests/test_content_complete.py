@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
 from handbook.loader import load_project
+from helpers import ROOT
 
 PACK_ACTIVITIES = ([f"1.{n}" for n in range(1, 7)] + [f"2.{n}" for n in range(1, 14)] + [f"3.{n}" for n in range(1, 6)]
                    + [f"4.{n}" for n in range(1, 6)] + [f"5.{n}" for n in range(1, 7)] + ["6.1", "6.2"])

@@ -3,8 +3,8 @@ refers only to activities the loaded pack has, and a pack without some of its ac
 from __future__ import annotations
 
 import pytest
-from helpers import ROOT, TEST_PACK, make_project, tracker_config
 
+from helpers import ROOT, TEST_PACK, make_project, tracker_config
 from tracker.db import get_db
 
 

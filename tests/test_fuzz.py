@@ -8,8 +8,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import ACTIVITY, csrf_token, make_project, signed_in_client, tracker_config
 from handbook.loader import load_project
+from helpers import ACTIVITY, csrf_token, make_project, signed_in_client, tracker_config
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                         HealthCheck.too_slow])

@@ -2,9 +2,8 @@
 errors and holds what the tests rely on."""
 from __future__ import annotations
 
-from helpers import TEST_PACK
-
 from handbook.loader import load_project
+from helpers import TEST_PACK
 
 
 def test_the_test_pack_loads_without_errors():

@@ -6,7 +6,6 @@ import pytest
 
 from helpers import post, query
 
-
 REFLECTION = {"entry_date": "2026-11-20", "title": "Home visit", "what": "I visited a family with a colleague.",
               "so_what": "I talked too much.", "now_what": "Next time I will ask more open questions."}
 

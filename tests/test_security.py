@@ -11,7 +11,6 @@ from helpers import login, post, tracker_config
 from tracker import create_app
 from tracker.db import get_db
 
-
 # ---- downloads and the combined server (issue 9 item 16) -----------------------------------------
 
 def test_personal_downloads_are_never_stored_by_the_browser(tracker_app):
@@ -50,6 +49,7 @@ def test_the_handbook_gets_the_security_headers_through_the_combined_server(real
     import base64
     import hashlib
     import re
+
     from werkzeug.test import Client
     client = Client(combined_app(real_site, tmp_path / "instance", monkeypatch))
     pages = ["/", "/index.html", "/section-1/index.html", "/section-1/activities/1-04.html", "/quizzes/index.html"]

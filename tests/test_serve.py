@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from helpers import ACTIVITY, write
 
 ROOT = Path(__file__).resolve().parent.parent
