@@ -141,7 +141,8 @@ def test_search_index_holds_the_look_up_terms(sites, builder):
 def test_both_search_indexes_cover_the_same_pages(sites):
     covered = {b: {d["location"].split("#")[0] for d in search_documents(sites[b], b)} for b in BUILDERS}
     assert covered["mkdocs"] == covered["zensical"]
-    assert layout.TAGS_PAGE.replace(".md", ".html") not in covered["mkdocs"]  # excluded in its front matter
+    for page in (layout.TAGS_PAGE, layout.CATALOGUE):  # lists of links, excluded in their front matter
+        assert page.replace(".md", ".html") not in covered["mkdocs"]
     assert len(covered["mkdocs"]) > 90
 
 
@@ -287,7 +288,7 @@ def test_a_link_to_a_missing_heading_fails_both_builds(project, builder, capsys)
     before = sorted(p.relative_to(project / "site") for p in (project / "site").rglob("*"))
     assert build.build(project, builder=builder) == 1
     err = capsys.readouterr().err
-    assert "no-such-heading" in err and f"build FAILED: {builder} reported" in err
+    assert "no-such-heading" in err and "build FAILED" in err
     assert "Traceback" not in err and "\x1b[" not in err
     assert sorted(p.relative_to(project / "site") for p in (project / "site").rglob("*")) == before
 
