@@ -182,7 +182,8 @@ def stage(root: Path, project: Project, docs_dir: Path, site_dir: Path, tracker_
 
 
 HTML_ID = re.compile(rb"""\s(?:id|name)=["']?([^"'\s>]+)""")
-HTML_LINK = re.compile(rb"""<(?:a|link)\s[^>]*?href=["']([^"']*)["']|<(?:script|img|iframe)\s[^>]*?src=["']([^"']*)["']""")
+HTML_LINK = re.compile(rb"""<(?:a|link)\s[^>]*?href=["']([^"']*)["']"""
+                       rb"""|<(?:script|img|iframe)\s[^>]*?src=["']([^"']*)["']""")
 EXTERNAL_LINK = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
 

@@ -102,7 +102,7 @@ def test_every_internal_link_resolves(sites, parsed, builder):
     for page, content in parsed[builder].items():
         if page == "404.html":  # a server's answer to a missing path: its links are from the site root
             continue
-        for tag, url in content.links:
+        for _tag, url in content.links:
             parts = urlsplit(url)
             if parts.scheme in ("http", "https", "mailto", "tel", "data", "javascript") or url == TRACKER + "/" \
                     or url.startswith(TRACKER + "/"):
@@ -284,7 +284,8 @@ def test_small_project_builds_with_each_builder(project, builder):
 def test_a_link_to_a_missing_heading_fails_both_builds(project, builder, capsys):
     assert build.build(project, builder=builder) == 0
     page = project / "content/section-1/1a-intro.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\nSee [the aims](index.md#no-such-heading).\n", encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee [the aims](index.md#no-such-heading).\n",
+                    encoding="utf-8")
     before = sorted(p.relative_to(project / "site") for p in (project / "site").rglob("*"))
     assert build.build(project, builder=builder) == 1
     err = capsys.readouterr().err
