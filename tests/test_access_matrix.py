@@ -42,15 +42,17 @@ def world(tracker_app):
         uploads.mkdir(parents=True, exist_ok=True)
         (uploads / "0123456789abcdef0123456789abcdef").write_bytes(PNG)
         file_id = records.add_evidence(db, dafydd, "1.4", "The reasons behind absence", dafydd, kind="file",
-                                       body="photo", file_name="lists.png", stored_name="0123456789abcdef0123456789abcdef",
+                                       body="photo", file_name="lists.png",
+                                       stored_name="0123456789abcdef0123456789abcdef",
                                        content_type="image/png", size=len(PNG))
         text_id = records.add_evidence(db, dafydd, "1.4", "The reasons behind absence", dafydd, kind="text", body="x")
         private = db["reflections"].insert({"author_id": dafydd, "entry_date": "2026-11-20", "title": "Private",
                                             "what": "a", "so_what": "b", "now_what": "c"}).last_pk
-        shared = db.execute("SELECT id FROM reflections WHERE author_id = ? AND shared_at IS NOT NULL", [dafydd]).fetchone()[0]
-        attempt = db["quiz_attempts"].insert({"inductee_id": dafydd, "quiz_id": "values-and-principles", "quiz_title": "Q",
-                                              "score": 1, "total": 2, "percent": 50, "pass_mark": 70, "passed": 0,
-                                              "answers": "[]"}).last_pk
+        shared = db.execute("SELECT id FROM reflections WHERE author_id = ? AND shared_at IS NOT NULL",
+                            [dafydd]).fetchone()[0]
+        attempt = db["quiz_attempts"].insert({"inductee_id": dafydd, "quiz_id": "values-and-principles",
+                                              "quiz_title": "Q", "score": 1, "total": 2, "percent": 50,
+                                              "pass_mark": 70, "passed": 0, "answers": "[]"}).last_pk
         db["pdp_versions"].insert({"inductee_id": dafydd, "version": 1, "strengths": "Listening", "created_by": dafydd})
         session = db.execute("SELECT id FROM supervision_sessions WHERE inductee_id = ?", [dafydd]).fetchone()[0]
     return {"dafydd": dafydd, "file": file_id, "text": text_id, "private": private, "shared": shared,
@@ -61,8 +63,8 @@ def snapshot(app) -> dict:
     with app.app_context():
         db = get_db()
         tables = ["users", "team_members", "plans", "plan_items", "records", "evidence", "comments", "reflections",
-                  "reflection_reads", "reflection_comments", "quiz_attempts", "pdp_versions", "pdp_comments", "supervision_agreements",
-                  "supervision_sessions", "supervision_actions", "induction_signoffs"]
+                  "reflection_reads", "reflection_comments", "quiz_attempts", "pdp_versions", "pdp_comments",
+                  "supervision_agreements", "supervision_sessions", "supervision_actions", "induction_signoffs"]
         return {t: list(db.query(f"SELECT * FROM {t} ORDER BY rowid")) for t in tables}
 
 
@@ -98,7 +100,8 @@ ROUTES = [
     ("POST", "/records/{dafydd}/1.4/submit", {"confirm": "y"}, {"inductee"}),
     ("POST", "/records/{dafydd}/1.4/notes", {"notes": "changed"}, {"inductee"}),
     ("POST", "/records/{dafydd}/1.4/evidence/text", {"body": "more"}, {"inductee"}),
-    ("POST", "/records/{dafydd}/1.4/evidence/witness", {"witness_name": "W", "witness_role": "EWO", "statement": "saw it"}, {"inductee"}),
+    ("POST", "/records/{dafydd}/1.4/evidence/witness",
+     {"witness_name": "W", "witness_role": "EWO", "statement": "saw it"}, {"inductee"}),
     ("POST", "/evidence/{text}/delete", {}, {"inductee"}),
     ("GET", "/evidence/{file}/file", None, {"inductee", "manager"}),
     ("POST", "/records/{dafydd}/2.1/sign-off", {"comment": ""}, {"manager"}),
@@ -117,12 +120,14 @@ ROUTES = [
     # reflective log
     ("GET", "/reflections", None, {"inductee", "other_inductee", "manager", "other_manager"}),
     ("GET", "/reflections/new", None, {"inductee", "other_inductee"}),
-    ("POST", "/reflections/new", {"entry_date": "2026-11-21", "title": "T", "what": "w", "so_what": "s", "now_what": "n"},
+    ("POST", "/reflections/new",
+     {"entry_date": "2026-11-21", "title": "T", "what": "w", "so_what": "s", "now_what": "n"},
      {"inductee", "other_inductee"}),
     ("GET", "/reflections/{shared}", None, {"inductee", "manager"}),
     ("GET", "/reflections/{private}", None, {"inductee"}),
     ("GET", "/reflections/{shared}/edit", None, {"inductee"}),
-    ("POST", "/reflections/{shared}/edit", {"entry_date": "2026-11-21", "title": "T", "what": "w", "so_what": "s", "now_what": "n"},
+    ("POST", "/reflections/{shared}/edit",
+     {"entry_date": "2026-11-21", "title": "T", "what": "w", "so_what": "s", "now_what": "n"},
      {"inductee"}),
     ("POST", "/reflections/{private}/share", {"share": "yes"}, {"inductee"}),
     ("POST", "/reflections/{shared}/comments", {"body": "Thoughtful."}, {"inductee", "manager"}),
@@ -176,7 +181,8 @@ def test_authorization_matrix(tracker_app, world, method, url, data, allowed, vi
     else:
         form = {"csrf_token": token_for(client)}
         if data == "csv":
-            form["csv_file"] = (io.BytesIO(b"email,name,role,password\nx@example.org,X Y,inductee,long-enough-pw\n"), "u.csv")
+            form["csv_file"] = (io.BytesIO(b"email,name,role,password\n"
+                                           b"x@example.org,X Y,inductee,long-enough-pw\n"), "u.csv")
         else:
             form.update(data)
         response = client.post(path, data=form)

@@ -79,14 +79,17 @@ def test_csv_import_refuses_a_file_that_is_not_text(tracker_app):
 
 def test_cli_creates_users_and_imports_csv(tracker_app, tmp_path):
     runner = tracker_app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "--email", "cli@example.org", "--name", "Cli User", "--role", "inductee",
-                                 "--manager", "manager@example.org", "--password", "long-enough-pw"])
+    result = runner.invoke(args=["create-user", "--email", "cli@example.org", "--name", "Cli User",
+                                 "--role", "inductee", "--manager", "manager@example.org",
+                                 "--password", "long-enough-pw"])
     assert result.exit_code == 0, result.output
     bad = runner.invoke(args=["create-user", "--email", "x@example.org", "--name", "X", "--role", "inductee",
                               "--password", "short"])
     assert bad.exit_code != 0 and "at least 10 characters" in bad.output
     csv_file = tmp_path / "users.csv"
-    csv_file.write_text("email,name,role,password\nfrom.csv@example.org,From Csv,manager,long-enough-pw\nbad,Bad,inductee,x\n")
+    csv_file.write_text("email,name,role,password\n"
+                        "from.csv@example.org,From Csv,manager,long-enough-pw\n"
+                        "bad,Bad,inductee,x\n")
     result = runner.invoke(args=["import-users", str(csv_file)])
     assert "1 imported, 1 rows with problems" in result.output
     with tracker_app.app_context():
@@ -106,7 +109,8 @@ def test_csv_import_checks_addresses_exactly_as_the_form_does(tracker_app):
         by_form[address] = "Enter an email address in the correct format" not in response.get_data(as_text=True)
     csv_text = "email,name,role,password\n" + "".join(
         f"csv.{address},Csv {n},inductee,long-enough-pw\n" if not address.startswith(".") else
-        f"{address.replace('.dot', '.csvdot')},Csv {n},inductee,long-enough-pw\n" for n, address in enumerate(addresses))
+        f"{address.replace('.dot', '.csvdot')},Csv {n},inductee,long-enough-pw\n"
+        for n, address in enumerate(addresses))
     page = post(admin, "/admin/users/import", {"csv_file": (io.BytesIO(csv_text.encode()), "users.csv")},
                 content_type="multipart/form-data").get_data(as_text=True)
     for n, address in enumerate(addresses, start=2):

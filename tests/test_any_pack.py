@@ -11,8 +11,10 @@ from handbook.loader import load_project
 def _as_youth_service(project: Path) -> Path:
     """The small test project, renamed for another service and given a seventh and a tenth section."""
     config = (project / "mkdocs.yml").resolve().read_text(encoding="utf-8")
-    config = re.sub(r"(?m)^  service:\n(    .*\n)+", "  service:\n    name: Youth Service\n    short_name: YS\n"
-                    "    officer: Youth Worker\n    officer_short: YW\n    work: youth work\n    country: Wales\n", config)
+    config = re.sub(r"(?m)^  service:\n(    .*\n)+",
+                    "  service:\n    name: Youth Service\n    short_name: YS\n"
+                    "    officer: Youth Worker\n    officer_short: YW\n    work: youth work\n    country: Wales\n",
+                    config)
     (project / "mkdocs.yml").unlink()
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     for number in ("7", "10"):
@@ -27,7 +29,8 @@ def _as_youth_service(project: Path) -> Path:
             page.replace("activities/1-01.md", f"activities/{number}-01.md"), encoding="utf-8")
         activity = (project / "activities/1-1.yml").read_text(encoding="utf-8")
         activity = activity.replace('id: "1.1"', f'id: "{number}.1"').replace('section: "1"', f'section: "{number}"')
-        (project / f"activities/{number}-1.yml").write_text(activity.replace('"1.a"', f'"{number}.a"'), encoding="utf-8")
+        (project / f"activities/{number}-1.yml").write_text(activity.replace('"1.a"', f'"{number}.a"'),
+                                                            encoding="utf-8")
     return project
 
 

@@ -109,7 +109,8 @@ def calculator(real_site, browser, tmp_path_factory):
     page.wait_for_function("window.EWSAttendance && window.EWSRegisterCodes", timeout=WAIT)
 
     def call(name, *args):
-        return page.evaluate("([name, args]) => EWSAttendance[name](...args, window.EWSRegisterCodes)", [name, list(args)])
+        return page.evaluate("([name, args]) => EWSAttendance[name](...args, window.EWSRegisterCodes)",
+                             [name, list(args)])
 
     call.page = page
     yield call
@@ -149,7 +150,8 @@ def activity_4_4_weeks() -> list[dict]:
     for line in activity["parts"][0]["intro"].splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 6 and re.match(r"\d+ \w+ 2013", cells[0]):
-            rows.append(dict(zip(["week", "attendance", "absent", "authorised", "unauthorised", "late"], cells)))
+            rows.append(dict(zip(["week", "attendance", "absent", "authorised", "unauthorised", "late"], cells,
+                                 strict=True)))
     assert len(rows) == 14
     return rows
 
@@ -159,7 +161,7 @@ def test_the_example_agrees_with_every_weekly_row_of_activity_4_4(calculator):
     example = calculator.page.evaluate("EWSAttendance.EXAMPLE_4_4")
     weeks = calculate(calculator, example)["summary"]["weeks"]
     assert len(weeks) == 14
-    for row, week in zip(activity_4_4_weeks(), weeks):
+    for row, week in zip(activity_4_4_weeks(), weeks, strict=True):
         assert row["week"].startswith(week["label"]), (row, week["label"])
         if row["attendance"] == "Half-term holiday":
             assert week["possible"] == 0 and week["percent"]["attendance"] is None

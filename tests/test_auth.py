@@ -92,7 +92,8 @@ def test_change_password_ends_other_sessions(tracker_app):
     login(first, "inductee@example.org")
     login(second, "inductee@example.org")
     response = post(first, "/account/password", {
-        "current_password": DEMO_PASSWORD, "new_password": "a-brand-new-password", "confirm_password": "a-brand-new-password"})
+        "current_password": DEMO_PASSWORD, "new_password": "a-brand-new-password",
+        "confirm_password": "a-brand-new-password"})
     assert response.status_code == 302
     assert first.get("/my-induction").status_code == 200
     assert second.get("/my-induction").status_code == 302  # signed out
@@ -212,8 +213,10 @@ def test_unknown_address_wrong_password_and_locked_look_the_same(tracker_app):
     for _ in range(tracker_app.config["LOGIN_MAX_FAILURES"]):
         login(client_at(tracker_app, "192.0.2.50"), "inductee2@example.org", "wrong-password")
     answers = {
-        "unknown": (login(client_at(tracker_app, "192.0.2.10"), "nobody@example.org", "any-password-1"), "nobody@example.org"),
-        "wrong": (login(client_at(tracker_app, "192.0.2.11"), "inductee@example.org", "wrong-password"), "inductee@example.org"),
+        "unknown": (login(client_at(tracker_app, "192.0.2.10"), "nobody@example.org", "any-password-1"),
+                    "nobody@example.org"),
+        "wrong": (login(client_at(tracker_app, "192.0.2.11"), "inductee@example.org", "wrong-password"),
+                  "inductee@example.org"),
         "locked": (login(client_at(tracker_app, "192.0.2.50"), "inductee2@example.org"), "inductee2@example.org"),
     }
     pages = {name: _normalised(response.get_data(as_text=True), email) for name, (response, email) in answers.items()}

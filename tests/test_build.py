@@ -91,7 +91,8 @@ def test_real_handbook_has_every_section_1_page(real_site):
                 "quizzes/values-and-principles.html"]
     expected += [f"section-1/activities/1-0{n}.html" for n in range(1, 7)]
     expected += [f"section-1/{name}.html" for name in ("1a-introduction", "1b-values-and-principles",
-                                                        "1c-reflective-practice", "1d-values-and-beliefs-about-attendance",
+                                                        "1c-reflective-practice",
+                                                        "1d-values-and-beliefs-about-attendance",
                                                         "1e-context")]
     for page in expected:
         assert (real_site / page).is_file(), page
@@ -114,7 +115,8 @@ def test_every_content_page_shows_its_sources_and_review_date(real_site):
 
 def test_glossary_becomes_a_page_and_tooltips_everywhere(project):
     write(project, "glossary.yml", "terms:\n  - term: EWO\n    meaning: Education Welfare Officer\n"
-                                   "  - term: ESO\n    meaning: Education supervision order\n    note: Children Act 1989 s36.\n")
+                                   "  - term: ESO\n    meaning: Education supervision order\n"
+                                   "    note: Children Act 1989 s36.\n")
     write(project, "content/section-1/1a-intro.md",
           "---\ntitle: Intro\nreviewed: 2026-11-01\nsources:\n  - title: Pack\n---\n\nAn EWO may apply for an ESO. "
           "See [activity 1.1](activities/1-01.md) and the [glossary](../reference/glossary.md).\n")

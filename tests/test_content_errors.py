@@ -19,15 +19,20 @@ def replace(text: str, old: str, new: str) -> str:
 CASES = [
     ("YAML syntax", "activities/1-1.yml", replace(ACTIVITY, "title: Finding", "title: [Finding"),
      "activities/1-1.yml:5 YAML syntax error"),
-    ("prompts not a list", "activities/1-1.yml", replace(ACTIVITY, "    prompts:\n      - What does the service do here?\n      - How is time given to schools?\n", "    prompts: ask about the service\n"),
+    ("prompts not a list", "activities/1-1.yml",
+     replace(ACTIVITY,
+             "    prompts:\n      - What does the service do here?\n      - How is time given to schools?\n",
+             "    prompts: ask about the service\n"),
      "activities/1-1.yml:10 parts[0].prompts: expected a list"),
     ("missing title", "activities/1-1.yml", replace(ACTIVITY, "title: Finding out more about my role\n", ""),
      "activities/1-1.yml:1 title: is required"),
     ("unknown kind", "activities/1-1.yml", replace(ACTIVITY, "kind: with-manager", "kind: group-work"),
-     "activities/1-1.yml:5 kind: input should be 'individual', 'with-manager', 'shadowing', 'reading' or 'online-link'"),
+     "activities/1-1.yml:5 kind: input should be "
+     "'individual', 'with-manager', 'shadowing', 'reading' or 'online-link'"),
     ("bad time estimate", "activities/1-1.yml", replace(ACTIVITY, "time: 1 hour", "time: a fortnight or so"),
      "activities/1-1.yml:6 time: cannot read time estimate 'a fortnight or so'"),
-    ("unknown section", "activities/2-1.yml", replace(replace(ACTIVITY, 'id: "1.1"', 'id: "2.1"'), 'section: "1"\nelement: "1.a"\n', 'section: "2"\n'),
+    ("unknown section", "activities/2-1.yml",
+     replace(replace(ACTIVITY, 'id: "1.1"', 'id: "2.1"'), 'section: "1"\nelement: "1.a"\n', 'section: "2"\n'),
      "activities/2-1.yml:2 section: unknown section '2' (no sections/2.yml)"),
     ("activity id in wrong section", "activities/1-1.yml", replace(ACTIVITY, 'id: "1.1"', 'id: "3.1"'),
      "activities/1-1.yml:1 activity 3.1 is not in section 1"),
@@ -35,7 +40,8 @@ CASES = [
      "activities/1-1.yml:1 id: activity id must look like '1.4' or '2.13' (write it in quotes)"),
     ("misspelt field", "activities/1-1.yml", replace(ACTIVITY, "summary:", "sumary:"),
      "activities/1-1.yml:7 sumary: unknown field (check the spelling)"),
-    ("evidence not a list", "activities/1-1.yml", replace(ACTIVITY, "evidence:\n  - Notes of the discussion.", "evidence: Notes of the discussion."),
+    ("evidence not a list", "activities/1-1.yml",
+     replace(ACTIVITY, "evidence:\n  - Notes of the discussion.", "evidence: Notes of the discussion."),
      "activities/1-1.yml:15 evidence: expected a list"),
     ("sign_off not a boolean", "activities/1-1.yml", ACTIVITY + "sign_off: perhaps\n",
      "activities/1-1.yml:18 sign_off: expected true or false"),
@@ -49,18 +55,22 @@ CASES = [
      "quizzes/values.yml:3 activity: linked activity '1.9' does not exist"),
     ("quiz answer out of range", "quizzes/values.yml", replace(QUIZ, "answer: 1", "answer: 7"),
      "quizzes/values.yml:6 questions[0]: answer 7 is not an option (0 to 2)"),
-    ("quiz question without explanation", "quizzes/values.yml", replace(QUIZ, "    explanation: There is no statutory requirement.\n", ""),
+    ("quiz question without explanation", "quizzes/values.yml",
+     replace(QUIZ, "    explanation: There is no statutory requirement.\n", ""),
      "quizzes/values.yml:12 questions[1].explanation: is required"),
     ("unknown question kind", "quizzes/values.yml", replace(QUIZ, "kind: true-false", "kind: essay"),
-     "quizzes/values.yml:12 questions[1]: input tag 'essay' found using 'kind' does not match any of the expected tags"),
+     "quizzes/values.yml:12 questions[1]: "
+     "input tag 'essay' found using 'kind' does not match any of the expected tags"),
     ("pass mark above 100", "quizzes/values.yml", replace(QUIZ, "pass_mark: 70", "pass_mark: 170"),
      "quizzes/values.yml:4 pass_mark: input should be less than or equal to 100"),
-    ("section page missing", "sections/1.yml", replace(SECTION, "page: section-1/1a-intro.md", "page: section-1/1a-missing.md"),
+    ("section page missing", "sections/1.yml",
+     replace(SECTION, "page: section-1/1a-intro.md", "page: section-1/1a-missing.md"),
      "sections/1.yml:9 elements[0].page: page content/section-1/1a-missing.md does not exist"),
     ("section overview method unknown", "sections/1.yml", replace(SECTION, "method: read", "method: podcast"),
      "sections/1.yml:11 elements[0].overview[0].method: input should be"),
     ("broken internal link", "content/section-1/1a-intro.md",
-     "---\ntitle: Intro\nreviewed: 2026-11-01\nsources:\n  - title: Pack\n---\n\n## About\n\nSee [the missing page](nowhere.md).\n",
+     "---\ntitle: Intro\nreviewed: 2026-11-01\nsources:\n  - title: Pack\n---\n\n"
+     "## About\n\nSee [the missing page](nowhere.md).\n",
      "content/section-1/1a-intro.md:10 broken link to 'nowhere.md'"),
     ("page without front matter", "content/section-1/1a-intro.md", "## Just a heading\n",
      "content/section-1/1a-intro.md:1 page must start with front matter"),
@@ -93,7 +103,8 @@ def test_duplicate_activity_ids_name_both_files(project):
 
 
 def test_every_error_is_reported_in_one_run(project):
-    write(project, "activities/1-1.yml", replace(replace(ACTIVITY, "kind: with-manager", "kind: group-work"), "time: 1 hour", "time: soon"))
+    write(project, "activities/1-1.yml",
+          replace(replace(ACTIVITY, "kind: with-manager", "kind: group-work"), "time: 1 hour", "time: soon"))
     write(project, "quizzes/values.yml", replace(QUIZ, 'activity: "1.1"', 'activity: "1.9"'))
     errors = load_project(project).errors
     assert {(e.path, e.field) for e in errors} >= {
@@ -150,7 +161,8 @@ def test_a_huge_yaml_file_is_refused_at_once(project, monkeypatch):
     huge.write_text("id: '1.2'\nparts:\n" + "  - title: x\n    prompts: [a, b, c, d, e, f, g, h]\n" * 40_000)
     parsed = []
     real_parse = yamlsource.parse_yaml
-    monkeypatch.setattr(yamlsource, "parse_yaml", lambda text, path, **kw: parsed.append(path) or real_parse(text, path, **kw))
+    monkeypatch.setattr(yamlsource, "parse_yaml",
+                        lambda text, path, **kw: parsed.append(path) or real_parse(text, path, **kw))
     errors = format_errors(load_project(project).errors)
     assert any(e.startswith("activities/1-2.yml file is") and "the limit is 1,000,000" in e for e in errors), errors
     assert "activities/1-2.yml" not in parsed  # refused before parsing, which would take seconds and much memory

@@ -72,13 +72,16 @@ def test_inductees_needs_your_action_lists_returns_sessions_to_confirm_and_actio
     assert post(dafydd, f"/supervision/sessions/{session_id}/confirm").status_code == 302
     needs = needs_section(dafydd.get("/my-induction").get_data(as_text=True))
     assert "Confirm the record" not in needs
-    book = query(tracker_app, "SELECT id FROM supervision_actions WHERE description = 'Book a shadowing visit'")[0]["id"]
+    book = query(tracker_app,
+                 "SELECT id FROM supervision_actions WHERE description = 'Book a shadowing visit'")[0]["id"]
     post(manager, f"/supervision/{d}/sessions/new", {"session_date": days(0), "agenda": "Actions", "done": str(book)})
     needs = needs_section(dafydd.get("/my-induction").get_data(as_text=True))
-    assert "Book a shadowing visit" not in needs and "Confirm the record of your supervision on " + long_date(days(0)) in needs
+    assert ("Book a shadowing visit" not in needs
+            and "Confirm the record of your supervision on " + long_date(days(0)) in needs)
 
 
-def test_managers_needs_your_action_lists_sign_offs_supervision_due_and_unread_reflections(tracker_app, people, signed_in):
+def test_managers_needs_your_action_lists_sign_offs_supervision_due_and_unread_reflections(
+        tracker_app, people, signed_in):
     d, c = people["dafydd"], people["ceri"]
     with tracker_app.app_context():
         db = get_db()
@@ -112,7 +115,8 @@ def test_managers_needs_your_action_lists_sign_offs_supervision_due_and_unread_r
     assert "My first team meeting" not in needs_section(dafydd.get("/my-induction").get_data(as_text=True))
 
     # Reading the reflection takes it off the list at once; a change to it puts it back.
-    reflection = query(tracker_app, "SELECT id FROM reflections WHERE author_id = ? AND shared_at IS NOT NULL", [d])[0]["id"]
+    reflection = query(tracker_app, "SELECT id FROM reflections WHERE author_id = ? AND shared_at IS NOT NULL",
+                       [d])[0]["id"]
     assert other.get(f"/reflections/{reflection}").status_code == 404  # and records no read
     assert "My first team meeting" in needs_section(manager.get("/team").get_data(as_text=True))
     assert manager.get(f"/reflections/{reflection}").status_code == 200
@@ -128,8 +132,10 @@ def test_managers_needs_your_action_lists_sign_offs_supervision_due_and_unread_r
     # Recording sessions: the next due date comes from the session, or four weeks after it.
     assert post(manager, f"/supervision/{d}/sessions/new",
                 {"session_date": days(0), "agenda": "Plan", "next_date": days(21)}).status_code == 302
-    assert post(manager, f"/supervision/{c}/sessions/new", {"session_date": days(-30), "agenda": "First"}).status_code == 302
-    supervision = needs_section(manager.get("/team").get_data(as_text=True)).split('id="supervision-due"')[1].split("</ul>")[0]
+    assert post(manager, f"/supervision/{c}/sessions/new",
+                {"session_date": days(-30), "agenda": "First"}).status_code == 302
+    supervision = (needs_section(manager.get("/team").get_data(as_text=True))
+                   .split('id="supervision-due"')[1].split("</ul>")[0])
     assert "Dafydd Morgan" not in supervision  # next session in three weeks
     ceri_row = supervision.split("Supervision with Ceri Williams")[1].split("</li>")[0]
     assert "Overdue" in ceri_row and f"was due {long_date(days(-2))} (four weeks after the last)" in ceri_row

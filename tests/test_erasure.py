@@ -24,8 +24,9 @@ def test_erasure_removes_the_persons_data_and_files_and_is_audited(tracker_app, 
     refused = post(admin, f"/admin/users/{d}/erase", {"confirm_email": "wrong@example.org"})
     assert refused.status_code == 400 and query(tracker_app, "SELECT * FROM records WHERE inductee_id = ?", [d])
     assert post(admin, f"/admin/users/{d}/erase", {"confirm_email": "inductee@example.org"}).status_code == 302
-    for table, column in [("records", "inductee_id"), ("reflections", "author_id"), ("supervision_sessions", "inductee_id"),
-                          ("plan_items", "inductee_id"), ("quiz_attempts", "inductee_id"), ("team_members", "inductee_id")]:
+    for table, column in [("records", "inductee_id"), ("reflections", "author_id"),
+                          ("supervision_sessions", "inductee_id"), ("plan_items", "inductee_id"),
+                          ("quiz_attempts", "inductee_id"), ("team_members", "inductee_id")]:
         assert not query(tracker_app, f"SELECT * FROM {table} WHERE {column} = ?", [d]), table
     user = query(tracker_app, "SELECT * FROM users WHERE id = ?", [d])[0]
     assert user["name"] == "Erased user" and "inductee@example.org" not in json.dumps(user) and not user["active"]
@@ -55,7 +56,8 @@ def test_erasure_leaves_nothing_in_the_database_file_its_log_or_uploads(tracker_
     markers = {
         "name": "Zebedee Quokkafeather", "email": "zq.marker@example.org", "notes": "notes-plinth-5521",
         "evidence": "evidence-xylophone-4417", "upload": "upload-marmalade-9931", "file name": "quokka-lists.txt",
-        "reflection": "private-saffron-7310", "reflection title": "a thought about ochre", "late": "evidence-second-8802",
+        "reflection": "private-saffron-7310", "reflection title": "a thought about ochre",
+        "late": "evidence-second-8802",
     }
     manager = tracker_app.config["DEMO_IDS"]["manager@example.org"]
     with tracker_app.app_context():
@@ -85,7 +87,8 @@ def test_erasure_leaves_nothing_in_the_database_file_its_log_or_uploads(tracker_
     assert response.status_code == 302
 
     on_disk = raw_bytes(tracker_app)
-    left = [(what, name) for what, marker in markers.items() for name, data in on_disk.items() if marker.encode() in data]
+    left = [(what, name) for what, marker in markers.items()
+            for name, data in on_disk.items() if marker.encode() in data]
     assert left == [], "still on disk after erasure"
     assert len(on_disk.get("tracker.sqlite-wal", b"")) == 0  # the log was emptied
     with tracker_app.app_context():

@@ -50,7 +50,8 @@ def test_the_flowchart_is_in_the_built_page_with_its_steps_in_order(page_html):
         "Formal warning", "Penalty notice", "Legal action: the authority decides"]
     assert boxes[7:] == OUTCOMES
     assert re.search(r'class="ews-flow-branch"', chart)
-    for law in ["Anti-social Behaviour Act 2003 s19", "ss444A–444B", "Children Act 1989 s36", "Crime and Disorder Act 1998 s8"]:
+    for law in ["Anti-social Behaviour Act 2003 s19", "ss444A–444B", "Children Act 1989 s36",
+                "Crime and Disorder Act 1998 s8"]:
         assert law in plain(chart), law
     assert "<img" not in chart and "<svg" not in chart and "http" not in chart
 
@@ -63,7 +64,7 @@ def test_the_route_is_also_a_numbered_list_with_links_to_each_power(page_html):
     top = [plain(re.search(r"<strong>(.*?)</strong>", i, re.S).group(1)) for i in items
            if re.match(r"\s*<strong>", i)]
     assert len(top) == 7
-    for text, step in zip(top, STEPS):
+    for text, step in zip(top, STEPS, strict=True):
         assert text.startswith(step), (text, step)
     words = plain(ordered)
     for outcome in ("education supervision order", "prosecution"):

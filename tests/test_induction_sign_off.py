@@ -14,10 +14,12 @@ def test_whole_induction_sign_off_needs_every_required_activity(tracker_app, peo
         db = get_db()
         from tracker.content import activities
         for activity in activities():
-            db.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state) VALUES (?, ?, ?, 'signed_off')"
+            db.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state)"
+                       " VALUES (?, ?, ?, 'signed_off')"
                        " ON CONFLICT (inductee_id, activity_id) DO UPDATE SET state = 'signed_off'",
                        [d, activity.id, activity.title])
     assert "Sign off the whole induction" in manager.get(f"/portfolio/{d}").get_data(as_text=True)
     assert post(manager, f"/portfolio/{d}/sign-off").status_code == 302
-    assert query(tracker_app, "SELECT signed_off_by FROM induction_signoffs WHERE inductee_id = ?", [d])[0]["signed_off_by"] == people["rhian"]
+    assert query(tracker_app, "SELECT signed_off_by FROM induction_signoffs WHERE inductee_id = ?",
+                 [d])[0]["signed_off_by"] == people["rhian"]
     assert query(tracker_app, "SELECT * FROM audit_log WHERE action = 'induction.signed_off'")

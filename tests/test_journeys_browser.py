@@ -129,7 +129,8 @@ def test_record_returned_resubmitted_and_signed_off_end_to_end(browser, tracker)
 
     # Returning without saying what to change is refused, and the error links to the right box.
     manager.get_by_role("button", name="Return for changes").click()
-    error_link = manager.locator(".govuk-error-summary").get_by_role("link", name="Say what the inductee needs to change")
+    error_link = manager.locator(".govuk-error-summary").get_by_role("link",
+                                                                     name="Say what the inductee needs to change")
     expect(error_link).to_be_visible()
     assert_accessible(manager, "the manager's record page with an error")
     error_link.click()
@@ -303,7 +304,8 @@ def test_typed_notes_survive_adding_evidence_before_saving_them(browser, tracker
     written.get_by_label("Written evidence").fill("Two lists, ticked and crossed.")
     written.get_by_role("button", name="Add written evidence").click()
     expect(page.get_by_text("Evidence added. Your notes have been saved.")).to_be_visible()
-    expect(page.get_by_label("Notes and reflections")).to_have_value("First thoughts, typed and never saved with 'Save notes'.")
+    expect(page.get_by_label("Notes and reflections")).to_have_value(
+        "First thoughts, typed and never saved with 'Save notes'.")
 
     page.get_by_label("Notes and reflections").fill("Second thoughts, typed before uploading a file.")
     upload = open_details(page, "Upload a photograph, document or recording")
@@ -365,9 +367,10 @@ def test_needs_your_action_on_both_dashboards(browser, tracker):
     needs = inductee.get_by_role("region", name="Needs your action")
     expect(needs).to_be_visible()
     returned = needs.get_by_role("link", name=re.compile(r"^1\.5 "))
-    expect(returned).to_have_accessible_description(re.compile(r"^Rhian Evans said: Please add .* Returned for changes$"))
-    expect(needs.get_by_role("link", name="Read the school attendance policies of my schools")).to_have_accessible_description(
-        re.compile(r"Overdue$"))
+    expect(returned).to_have_accessible_description(
+        re.compile(r"^Rhian Evans said: Please add .* Returned for changes$"))
+    expect(needs.get_by_role("link", name="Read the school attendance policies of my schools")
+           ).to_have_accessible_description(re.compile(r"Overdue$"))
     assert_accessible(inductee, "'My induction' with things needing action")
     returned.click()
     expect(status_of(inductee)).to_contain_text("Returned for changes")
@@ -382,7 +385,8 @@ def test_needs_your_action_on_both_dashboards(browser, tracker):
     needs.get_by_role("link", name="My first team meeting").click()
     expect(manager.get_by_role("heading", level=1)).to_have_text("My first team meeting")
     menu(manager, "My team").click()
-    expect(manager.get_by_role("region", name="Needs your action").get_by_role("link", name="My first team meeting")).to_have_count(0)
+    expect(manager.get_by_role("region", name="Needs your action")
+           .get_by_role("link", name="My first team meeting")).to_have_count(0)
     menu(manager, "Supervision").click()
     expect(manager.get_by_role("heading", level=1)).to_have_text("Supervision")
     expect(manager.get_by_role("link", name="Dafydd Morgan")).to_be_visible()

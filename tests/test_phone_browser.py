@@ -103,12 +103,14 @@ def parameter_values(app) -> tuple[dict[frozenset, list[dict]], dict[str, list]]
                 rows("SELECT inductee_id, activity_id FROM records ORDER BY id")
                 + [{"inductee_id": inductees[0], "activity_id": some_activity}],
             frozenset({"inductee_id", "version"}): rows("SELECT inductee_id, version FROM pdp_versions ORDER BY id"),
-            frozenset({"quiz_id", "attempt_id"}): rows("SELECT quiz_id, id AS attempt_id FROM quiz_attempts ORDER BY id"),
+            frozenset({"quiz_id", "attempt_id"}):
+                rows("SELECT quiz_id, id AS attempt_id FROM quiz_attempts ORDER BY id"),
         }
         single = {
             "inductee_id": inductees,
             "user_id": [r["id"] for r in rows("SELECT id FROM users ORDER BY id")],
-            "activity_id": [r["activity_id"] for r in rows("SELECT DISTINCT activity_id FROM records")] + [some_activity],
+            "activity_id": [r["activity_id"] for r in rows("SELECT DISTINCT activity_id FROM records")]
+            + [some_activity],
             "quiz_id": sorted(content.project().quizzes),
             "reflection_id": [r["id"] for r in rows("SELECT id FROM reflections ORDER BY id")],
             "session_id": [r["id"] for r in rows("SELECT id FROM supervision_sessions ORDER BY id")],
@@ -229,8 +231,9 @@ def test_every_tracker_page_fits_a_phone(browser, live_tracker):
                     problems.append(f"{who} {path}: fields too narrow to use: {', '.join(found['narrow'])}")
                 if shots and response.status == 200 and not redirected:
                     Path(shots).mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(Path(shots) / f"phone-{(role or 'signed-out').split('@')[0]}-{slug(path)}.png"),
-                                    full_page=True)
+                    page.screenshot(
+                        path=str(Path(shots) / f"phone-{(role or 'signed-out').split('@')[0]}-{slug(path)}.png"),
+                        full_page=True)
         page.context.close()
     never = [endpoint for endpoint, statuses in answered.items() if 200 not in statuses and endpoint not in REDIRECTS]
     assert not never, (f"These pages never answered 200 for any role with the demo data, so were not checked: {never}. "
@@ -240,7 +243,8 @@ def test_every_tracker_page_fits_a_phone(browser, live_tracker):
 
 def assert_fits(page, where: str) -> None:
     """No sideways scrolling; on a phone, fields at least MIN_FIELD_WIDTH (wider screens put short fields in a row)."""
-    page.wait_for_load_state("load", timeout=60_000)  # the stylesheets too: a page after a click may still be loading them
+    # the stylesheets too: a page after a click may still be loading them
+    page.wait_for_load_state("load", timeout=60_000)
     phone = page.viewport_size["width"] <= PHONE["width"]
     found = page.evaluate(MEASURE, MIN_FIELD_WIDTH if phone else 0)
     assert found["scrollWidth"] <= found["clientWidth"], f"{where} scrolls sideways: {found}"
@@ -269,7 +273,8 @@ def test_forms_sent_back_with_errors_still_fit(browser, live_tracker, width):
     assert_fits(manager, f"the supervision session form with errors at {width} px")
     if os.environ.get("TRACKER_SCREENSHOTS"):
         for page, name in ((inductee, "pdp"), (manager, "session")):
-            page.screenshot(path=str(Path(os.environ["TRACKER_SCREENSHOTS"]) / f"errors-{width}-{name}.png"), full_page=True)
+            page.screenshot(path=str(Path(os.environ["TRACKER_SCREENSHOTS"]) / f"errors-{width}-{name}.png"),
+                            full_page=True)
     for page in (inductee, manager):
         page.context.close()
 
@@ -285,7 +290,8 @@ def test_printing_drops_the_dark_header_band(browser, live_tracker):
     page.emulate_media(media="print")
     for path in PRINTED:
         page.goto(live_tracker.url + path.format(dafydd=dafydd))
-        bands = page.evaluate("""() => [...document.querySelectorAll('.tracker-header, .tracker-header__nav, .govuk-footer')]
+        bands = page.evaluate(
+            """() => [...document.querySelectorAll('.tracker-header, .tracker-header__nav, .govuk-footer')]
           .map(el => {
             const style = getComputedStyle(el);
             const rgb = (style.backgroundColor.match(/[\\d.]+/g) || ['255', '255', '255', '0']).map(Number);

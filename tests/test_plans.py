@@ -8,9 +8,11 @@ def test_not_required_needs_a_reason_and_only_a_manager_can_set_it(tracker_app, 
     d = people["dafydd"]
     manager = signed_in("manager@example.org")
     response = post(manager, f"/plan/{d}", {"not-required-1-6": "yes", "target-1-6": "2026-12-24"})
-    assert response.status_code == 400 and "Give a reason why activity 1.6 is not required" in response.get_data(as_text=True)
+    assert (response.status_code == 400
+            and "Give a reason why activity 1.6 is not required" in response.get_data(as_text=True))
     assert 'value="2026-12-24"' in response.get_data(as_text=True)
-    assert post(manager, f"/plan/{d}", {"not-required-1-6": "yes", "reason-1-6": "Did this in her last post"}).status_code == 302
+    assert post(manager, f"/plan/{d}",
+                {"not-required-1-6": "yes", "reason-1-6": "Did this in her last post"}).status_code == 302
     assert query(tracker_app, "SELECT * FROM audit_log WHERE action = 'plan.not_required' AND activity_id = '1.6'")
     inductee = signed_in("inductee@example.org")
     # The inductee saving the plan cannot undo the manager's decision.

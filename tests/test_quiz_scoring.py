@@ -12,10 +12,13 @@ from tracker.quizzes import mark_question, percent, score
 
 QUIZ = model.Quiz.model_validate({
     "id": "sample", "title": "Sample", "pass_mark": 75, "questions": [
-        {"kind": "single", "prompt": "Pick B", "options": ["A", "B", "C"], "answer": 1, "explanation": "e", "source": "s"},
-        {"kind": "multiple", "prompt": "Pick A and C", "options": ["A", "B", "C"], "answers": [0, 2], "explanation": "e", "source": "s"},
+        {"kind": "single", "prompt": "Pick B", "options": ["A", "B", "C"], "answer": 1,
+         "explanation": "e", "source": "s"},
+        {"kind": "multiple", "prompt": "Pick A and C", "options": ["A", "B", "C"], "answers": [0, 2],
+         "explanation": "e", "source": "s"},
         {"kind": "true-false", "prompt": "True?", "answer": True, "explanation": "e", "source": "s"},
-        {"kind": "short-answer", "prompt": "Days to comply?", "accepted": ["15 days", "fifteen days"], "explanation": "e", "source": "s"},
+        {"kind": "short-answer", "prompt": "Days to comply?", "accepted": ["15 days", "fifteen days"],
+         "explanation": "e", "source": "s"},
     ]})
 SINGLE, MULTIPLE, TRUE_FALSE, SHORT = QUIZ.questions
 

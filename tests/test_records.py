@@ -109,8 +109,10 @@ def test_submitting_an_empty_record_is_refused_with_a_message(tracker_app, peopl
 # ---- bad input: messages, nothing lost, never a 500 ---------------------------------
 
 BAD_FORMS = [
-    ("notes too long", "/records/{d}/1.4/notes", {"notes": "x" * 20_001 + "KEEP-ME"}, "Notes must be 20,000 characters or fewer", "KEEP-ME"),
-    ("witness without a name", "/records/{d}/1.4/evidence/witness", {"witness_role": "Senior EWO", "statement": "She ran the meeting well KEEP-ME"},
+    ("notes too long", "/records/{d}/1.4/notes", {"notes": "x" * 20_001 + "KEEP-ME"},
+     "Notes must be 20,000 characters or fewer", "KEEP-ME"),
+    ("witness without a name", "/records/{d}/1.4/evidence/witness",
+     {"witness_role": "Senior EWO", "statement": "She ran the meeting well KEEP-ME"},
      "Enter the witness&#39;s name", "KEEP-ME"),
     ("written evidence empty", "/records/{d}/1.4/evidence/text", {"body": "   "}, "Enter the written evidence", None),
     ("submit without confirming", "/records/{d}/1.4/submit", {}, "Confirm the record is your own work", None),
@@ -233,7 +235,8 @@ def test_fast_record_links_match_the_router(tracker_app):
     with tracker_app.test_request_context("/", environ_base={"SCRIPT_NAME": "/tracker"}):
         record_url = tracker_app.jinja_env.globals["record_url"]
         for inductee, activity in [(3, "1.4"), (12, "2.13"), (7, "1.99")]:
-            assert record_url(inductee, activity) == url_for("records.record", inductee_id=inductee, activity_id=activity)
+            assert record_url(inductee, activity) == url_for("records.record", inductee_id=inductee,
+                                                             activity_id=activity)
 
 
 # ---- activities that need no manager sign-off (sign_off: false) ---------------------------
@@ -276,7 +279,8 @@ def test_activity_without_sign_off_is_complete_once_marked_done_and_never_queued
     assert "Save notes" in page  # still the inductee's to add to
     assert post(inductee, f"/records/{d}/1.3/notes", {"notes": "Added a Now what? step."}).status_code == 302
     assert record_row(tracker_app, d, "1.3")["state"] == "done"
-    moves = [(a["from_state"], a["to_state"]) for a in audit_rows(tracker_app, record_id=row["id"], action="record.mark_done")]
+    moves = [(a["from_state"], a["to_state"])
+             for a in audit_rows(tracker_app, record_id=row["id"], action="record.mark_done")]
     assert moves == [("in_progress", "done")]
 
     # Progress counts it complete for both people; it never reaches the manager's queue.
@@ -359,15 +363,18 @@ def test_every_button_on_the_record_page_saves_the_typed_notes(tracker_app, peop
         assert button in form, f"{button} is not in the record page's one form"
     assert 'name="notes"' in form and 'name="body"' in form and 'name="statement"' in form
 
-    response = post(inductee, f"/records/{d}/1.4/evidence/text", {"notes": "Typed, not saved: one", "body": "Two lists."})
+    response = post(inductee, f"/records/{d}/1.4/evidence/text",
+                    {"notes": "Typed, not saved: one", "body": "Two lists."})
     assert response.status_code == 302
     assert notes_of(tracker_app, d, "1.4") == "Typed, not saved: one"
     page = inductee.get(response.location).get_data(as_text=True)
     assert "Evidence added. Your notes have been saved." in page
     assert "Remove<" in page.split('id="record-form"')[1].split("</form>")[0]  # no form inside the form
 
-    response = post(inductee, f"/records/{d}/1.4/evidence/file", {"notes": "Typed, not saved: two",
-                    "upload": (io.BytesIO(PNG), "lists.png"), "description": "Photo"}, content_type="multipart/form-data")
+    response = post(inductee, f"/records/{d}/1.4/evidence/file",
+                    {"notes": "Typed, not saved: two", "upload": (io.BytesIO(PNG), "lists.png"),
+                     "description": "Photo"},
+                    content_type="multipart/form-data")
     assert response.status_code == 302 and notes_of(tracker_app, d, "1.4") == "Typed, not saved: two"
 
     with tracker_app.app_context():
@@ -422,8 +429,9 @@ def test_a_chosen_file_is_asked_for_again_when_something_else_needs_fixing(track
     d = people["dafydd"]
     inductee = signed_in("inductee@example.org")
     count_before = evidence_count(tracker_app)
-    response = post(inductee, f"/records/{d}/1.4/evidence/text", {"notes": "n", "body": "",
-                    "upload": (io.BytesIO(PNG), "lists.png"), "description": "Photo KEEP"}, content_type="multipart/form-data")
+    response = post(inductee, f"/records/{d}/1.4/evidence/text",
+                    {"notes": "n", "body": "", "upload": (io.BytesIO(PNG), "lists.png"), "description": "Photo KEEP"},
+                    content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Choose the file again" in html and 'value="Photo KEEP"' in html
     assert evidence_count(tracker_app) == count_before

@@ -20,7 +20,8 @@ def test_reflection_is_private_until_shared_then_the_manager_can_comment(tracker
     assert "Home visit" not in manager.get("/reflections").get_data(as_text=True)
     assert post(inductee, f"/reflections/{reflection_id}/share", {"share": "yes"}).status_code == 302
     assert "Home visit" in manager.get("/reflections").get_data(as_text=True)
-    assert post(manager, f"/reflections/{reflection_id}/comments", {"body": "Good insight about open questions."}).status_code == 302
+    assert post(manager, f"/reflections/{reflection_id}/comments",
+                {"body": "Good insight about open questions."}).status_code == 302
     assert "Good insight about open questions." in inductee.get(f"/reflections/{reflection_id}").get_data(as_text=True)
     assert post(inductee, f"/reflections/{reflection_id}/share", {"share": "no"}).status_code == 302
     assert manager.get(f"/reflections/{reflection_id}").status_code == 404

@@ -44,7 +44,8 @@ def test_the_administrators_export_leaves_out_private_reflections_and_is_audited
     response = admin.get(f"/admin/users/{dafydd}/export")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
-    for secret in ("private-what-3391", "private-so-what", "private-now-what", "title-kept-to-myself", "private-comment-7723"):
+    for secret in ("private-what-3391", "private-so-what", "private-now-what", "title-kept-to-myself",
+                   "private-comment-7723"):
         assert secret not in text
     data = json.loads(text)
     withheld = [r for r in data["reflections"] if r.get("withheld")]
