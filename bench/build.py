@@ -87,7 +87,7 @@ def timed(action):
     return result, time.perf_counter() - started
 
 
-PHASES = re.compile(r"check ([\d.]+) s, generate ([\d.]+) s, (\w+) ([\d.]+) s")
+PHASES = re.compile(r"check ([\d.]+) s, generate ([\d.]+) s, (\w+) ([\d.]+) s, links ([\d.]+) s")
 
 
 def real_handbook(builders: list[str], runs: int) -> None:
@@ -112,16 +112,16 @@ def real_handbook(builders: list[str], runs: int) -> None:
                 assert result.returncode == 0, result.stdout + result.stderr
                 cpu = (cpu_after.children_user - cpu_before.children_user
                        + cpu_after.children_system - cpu_before.children_system)
-                check_s, generate_s, _, builder_s = (float(x) if x[0].isdigit() else x
-                                                     for x in PHASES.search(result.stdout).groups())
+                check_s, generate_s, _, builder_s, links_s = (float(x) if x[0].isdigit() else x
+                                                              for x in PHASES.search(result.stdout).groups())
                 label = "first (cold cache)" if builder == "zensical" and run == 1 else f"run {run}"
-                rows.append((builder, label, seconds, cpu, check_s, generate_s, builder_s))
+                rows.append((builder, label, seconds, cpu, check_s, generate_s, builder_s, links_s))
         print(f"real handbook: {sum(1 for _ in (work / 'site').rglob('*.html'))} HTML pages; "
               f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-        print("builder   run                  whole s   CPU s   check s  generate s  builder s")
-        for builder, label, seconds, cpu, check_s, generate_s, builder_s in rows:
+        print("builder   run                  whole s   CPU s   check s  generate s  builder s  links s")
+        for builder, label, seconds, cpu, check_s, generate_s, builder_s, links_s in rows:
             print(f"{builder:9} {label:19} {seconds:8.2f} {cpu:7.2f} "
-                  f"{check_s:9.2f} {generate_s:11.2f} {builder_s:10.2f}")
+                  f"{check_s:9.2f} {generate_s:11.2f} {builder_s:10.2f} {links_s:8.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
