@@ -87,6 +87,19 @@ def test_both_builders_make_the_same_pages(sites):
     assert mkdocs - zensical == set() and zensical - mkdocs == set()
 
 
+def test_pages_have_the_same_titles_and_headings(sites):
+    def heading(text: str) -> tuple[str, list[str]]:
+        title = re.search(r"<title>(.*?)</title>", text, re.S).group(1)
+        return title, [plain(h) for h in re.findall(r"<h1[^>]*>(.*?)</h1>", text, re.S)]
+
+    differ = {}
+    for page in sorted(html_pages(sites["mkdocs"])):
+        mkdocs, zensical = (heading((sites[b] / page).read_text(encoding="utf-8")) for b in BUILDERS)
+        if mkdocs != zensical:
+            differ[page] = (mkdocs, zensical)
+    assert differ == {}
+
+
 def test_zensical_uses_the_classic_look_and_the_local_search_shim(sites):
     index = (sites["zensical"] / "index.html").read_text(encoding="utf-8")
     assert "assets/stylesheets/classic/" in index and "assets/stylesheets/modern/" not in index
