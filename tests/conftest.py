@@ -118,3 +118,23 @@ def live_tracker(tmp_path, demo_database):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A page with the network cut off: any http(s) request is refused and recorded."""
+    context = browser.new_context()
+    context.set_default_timeout(60_000)  # generous: the machine may be busy; tests wait on conditions
+    requested: list[str] = []
+
+    def refuse(route):
+        requested.append(route.request.url)
+        route.abort()
+
+    context.route("http*://**/*", refuse)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page, requested, errors
+    context.close()

@@ -205,26 +205,6 @@ def test_built_pages_load_nothing_from_the_internet(parsed, builder):
 
 # ---- offline search in a real browser ---------------------------------------------------------
 
-@pytest.fixture
-def offline_page(browser):
-    """A page with the network cut off: any http(s) request is refused and recorded."""
-    context = browser.new_context()
-    context.set_default_timeout(DEADLINE * 1000)
-    requested: list[str] = []
-
-    def refuse(route):
-        requested.append(route.request.url)
-        route.abort()
-
-    context.route("http*://**/*", refuse)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page, requested, errors
-    context.close()
-
-
 def settled(read, deadline: float = DEADLINE):
     """The value of read() once two readings a moment apart agree and are not empty."""
     end = time.monotonic() + deadline

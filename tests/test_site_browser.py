@@ -18,25 +18,6 @@ def site(real_site) -> Path:
     return real_site
 
 
-@pytest.fixture
-def offline_page(browser):
-    """A page with the network cut off: any http(s) request is refused and recorded."""
-    context = browser.new_context()
-    requested: list[str] = []
-
-    def refuse(route):
-        requested.append(route.request.url)
-        route.abort()
-
-    context.route("http*://**/*", refuse)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page, requested, errors
-    context.close()
-
-
 def search(page, query: str, attempts: int = 5) -> list[str]:
     """Type a query as a person would; the search worker may still be loading its index, so retry."""
     page.click("label.md-search__icon[for=__search], .md-search__input", timeout=5000)
