@@ -17,6 +17,7 @@ import pytest
 import build
 from handbook import site as layout
 from handbook.loader import load_project
+from helpers import write
 from test_site_browser import SEARCHES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -307,3 +308,20 @@ def test_the_builder_comes_from_the_setting(project, monkeypatch, capsys):
     monkeypatch.setenv(build.BUILDER_SETTING, "jekyll")
     assert build.build(project) == 1
     assert "unknown builder 'jekyll'" in capsys.readouterr().err
+
+
+def test_the_link_check_of_built_pages(tmp_path):
+    site = tmp_path / "site"
+    write(site, "index.html", '<a href="a/b.html#top">b</a> <a href="#here">here</a><h2 id="here">Here</h2>'
+                              '<link rel="stylesheet" href="assets/x.css"><script src="missing.js"></script>'
+                              '<a href="/tracker/activities/1.1">record</a> <a href="https://example.org/">out</a>')
+    write(site, "a/b.html", '<h1 id="top">B</h1><a href="../index.html#nowhere">back</a> <a href="/abs.html">abs</a>'
+                            '<a href="../index.html#here">ok</a>')
+    write(site, "a/c.html", '<a href="../index.html#nowhere">back</a>')
+    write(site, "assets/x.css", "")
+    write(site, "404.html", '<link rel="stylesheet" href="/assets/x.css">')
+    assert build.check_site_links(site, "/tracker") == [
+        "a/b.html and 1 more pages: link to ../index.html#nowhere: index.html has no heading or id 'nowhere'",
+        "a/b.html: link to /abs.html: an absolute path does not work from file://",
+        "index.html: link to missing.js: there is no missing.js",
+    ]
