@@ -6,7 +6,8 @@
 
 Copies the real handbook into a temporary folder (the sources in this tree are
 never touched), starts `build.py serve` on it, waits for the first build, then
-edits one Markdown page or one activity YAML file at a time and polls the served
+edits one Markdown page, one activity's prompt (the page's body) or its summary
+(also the page's description in its front matter) at a time and polls the served
 page every 10 ms until the edit shows. The latency is from just before the file
 is saved to the first response that holds the new text. After each edit it also
 waits until the served search index holds the new word and checks the index
@@ -88,7 +89,21 @@ def edit_page(root: Path, marker: str) -> None:
     file.write_text(text.replace("\n## ", f"\nPreviewmarker {marker}.\n\n## ", 1), encoding="utf-8")
 
 
+def edit_activity_prompt(root: Path, marker: str) -> None:
+    """A prompt: the page's body changes."""
+    file = root / ACTIVITY[0]
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.lstrip().startswith("- ") and lines[number - 1].strip() == "prompts:":
+            lines[number] = line.replace("- ", f"- Previewmarker {marker}. ", 1)
+            break
+    else:
+        raise SystemExit(f"{ACTIVITY[0]} has no prompts")
+    file.write_text("".join(lines), encoding="utf-8")
+
+
 def edit_activity(root: Path, marker: str) -> None:
+    """The summary: it is also the page's description (front matter), so the builder redoes more."""
     file = root / ACTIVITY[0]
     lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
     for number, line in enumerate(lines):
@@ -115,15 +130,18 @@ def measure(builder: str, edits: int, show_log: bool = False) -> dict[str, list[
     server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "serve",
                                "--builder", builder, "--dev-addr", f"127.0.0.1:{port}"],
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    results: dict[str, list[float]] = {"page": [], "activity": [], "search index": []}
+    results: dict[str, list[float]] = {"page": [], "activity prompt": [], "activity summary": [],
+                                       "search index": []}
     try:
         wait_for(lambda: fetch(base + SEARCH_INDEX[builder]) and fetch(base + PAGE[1]), interval=0.1)
         print(f"{builder}: first build served after {time.perf_counter() - started:.1f} s")
         pages, _ = index_documents(builder, fetch(base + SEARCH_INDEX[builder]))
         time.sleep(2)  # let the builder settle after its first build
         for trial in range(edits):
-            for kind, edit, served in (("page", edit_page, PAGE[1]), ("activity", edit_activity, ACTIVITY[1])):
-                marker = f"zq{builder[:2]}{kind[:2]}{trial}x"
+            for kind, edit, served in (("page", edit_page, PAGE[1]),
+                                       ("activity prompt", edit_activity_prompt, ACTIVITY[1]),
+                                       ("activity summary", edit_activity, ACTIVITY[1])):
+                marker = f"zq{builder[:2]}{kind[:2]}{kind[-2:]}{trial}x"
                 before = time.perf_counter()
                 edit(root, marker)
                 wait_for(lambda marker=marker, served=served: marker in (fetch(base + served) or ""))
@@ -172,9 +190,9 @@ def main() -> int:
         results = measure(builder, args.edits, args.log)
         for kind, figures in results.items():
             summary.append((builder, kind, statistics.median(figures), min(figures), max(figures)))
-    print("\nbuilder   edit           median    min    max  (seconds from save to the served change)")
+    print("\nbuilder   edit               median    min    max  (seconds from save to the served change)")
     for builder, kind, median, low, high in summary:
-        print(f"{builder:9} {kind:13} {median:7.2f} {low:6.2f} {high:6.2f}")
+        print(f"{builder:9} {kind:17} {median:7.2f} {low:6.2f} {high:6.2f}")
     return 0
 
 
