@@ -16,6 +16,8 @@ from . import model
 from .service import Service, load_service
 from .yamlsource import ContentError, YamlDocument, parse_yaml, read_source_text, read_yaml_file
 
+TRANSLATED_LANGUAGES = ("cy",)  # languages a file can be translated into, beside the English source
+
 FRIENDLY_MESSAGES = {
     "missing": "is required",
     "list_type": "expected a list",
@@ -105,8 +107,15 @@ def validate(doc: YamlDocument, schema: type[BaseModel]) -> tuple[BaseModel | No
         return None, errors
 
 
+def is_translation(file: Path) -> bool:
+    """activities/1-1.cy.yml, content/index.cy.md: the text of an English file in another language."""
+    return Path(file.stem).suffix.lstrip(".") in TRANSLATED_LANGUAGES
+
+
 def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yml", ".yaml")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yml", ".yaml") and not is_translation(p))
 
 
 def _load_kind(project: Project, folder: Path, schema: type[BaseModel], into: dict, label: str) -> None:
@@ -176,7 +185,8 @@ def load_pages(project: Project) -> None:
         if not file.is_file():
             continue
         if file.suffix == ".md":
-            load_page(file, project, content_dir)
+            if not is_translation(file):
+                load_page(file, project, content_dir)
         else:
             project.assets.add(file.relative_to(content_dir).as_posix())
 
