@@ -4,6 +4,7 @@
     python build.py check            validate every YAML and Markdown file; exit 1 on any error
     python build.py build            generate pages and build the static site into site/
     python build.py serve            live-reloading preview for authors
+    python build.py translated FILE  record that a translation (e.g. activities/1-1.cy.yml) is up to date
 
 Both build and serve take --builder mkdocs|zensical (default: $HANDBOOK_BUILDER,
 else mkdocs): the same mkdocs.yml builds with MkDocs + Material and with Zensical.
@@ -34,6 +35,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
+from handbook import translations  # noqa: E402
 from handbook.generate import SiteGenerator, write_tree  # noqa: E402
 from handbook.loader import Project, format_errors, load_project  # noqa: E402
 from handbook.yamlsource import ContentError  # noqa: E402
@@ -119,10 +121,25 @@ def check(root: Path = ROOT, quiet: bool = False) -> Project:
         counts = (f"{len(project.sections)} sections, {len(project.activities)} activities, "
                   f"{len(project.case_studies)} case studies, {len(project.quizzes)} quizzes, "
                   f"{len(project.pages)} pages")
+        if not project.errors:
+            for language in project.translations:
+                print(translations.parity(project, language).summary())
         verdict = "FAILED" if project.errors else "OK"
         print(f"check {verdict}: {len(project.errors)} errors, {len(project.warnings)} warnings "
               f"in {counts} ({time.perf_counter() - started:.2f} s)", file=sys.stderr if project.errors else sys.stdout)
     return project
+
+
+def mark_translated(root: Path, files: list[Path]) -> int:
+    failed = 0
+    for file in files:
+        try:
+            recorded = translations.stamp(root, file if file.exists() else root / file)
+            print(f"{file}: the translation of the English as it is now ({recorded})")
+        except (ValueError, OSError) as exc:
+            print(f"translated: {exc}", file=sys.stderr)
+            failed = 1
+    return failed
 
 
 def plugin_names(config: dict) -> list[str]:
@@ -536,12 +553,15 @@ def serve(root: Path = ROOT, address: str = "127.0.0.1:8000", tracker_url: str =
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this file's folder)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{check,build,serve}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{check,build,serve,translated}")
     commands.add_parser("check", help="validate content; exit 1 on any error")
     build_parser = commands.add_parser("build", help="build the static site")
     build_parser.add_argument("--site-dir", type=Path, default=None, help="where to put the site (default: site/)")
     serve_parser = commands.add_parser("serve", help="live-reloading preview")
     serve_parser.add_argument("--dev-addr", default="127.0.0.1:8000")
+    translated_parser = commands.add_parser(
+        "translated", help="record that translated files are up to date with their English files")
+    translated_parser.add_argument("files", nargs="+", type=Path, help="e.g. activities/1-1.cy.yml content/index.cy.md")
     internal = commands.add_parser("mkdocs-serve", help=argparse.SUPPRESS)  # started by serve
     internal.add_argument("arguments", nargs=argparse.REMAINDER)
     for sub in (build_parser, serve_parser):
@@ -553,6 +573,8 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     if args.command == "check":
         return 0 if check(root).ok else 1
+    if args.command == "translated":
+        return mark_translated(root, args.files)
     if args.command == "mkdocs-serve":
         return mkdocs_serve([a for a in args.arguments if a != "--"])
     if args.command == "build":

@@ -28,9 +28,10 @@ def check_links(project) -> list[ContentError]:
     generated = site.generated_pages(project)
     known = set(project.pages) | generated | project.assets
     errors = []
-    for page in project.pages.values():
-        source = f"content/{page.path}"
-        if page.path in generated:
+    translated = [page for t in project.translations.values() for page in t.pages.values()]
+    for page in [*project.pages.values(), *translated]:
+        source = page.source_path or f"content/{page.path}"
+        if page.path in generated and not page.source_path:
             errors.append(ContentError(source, 1, "", f"clashes with a generated page of the same path ({page.path})"))
         folder = posixpath.dirname(page.path)
         for offset, target in _targets(page.body):

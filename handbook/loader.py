@@ -12,7 +12,7 @@ from typing import Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from . import model
+from . import model, translations
 from .service import Service, load_service
 from .yamlsource import ContentError, YamlDocument, parse_yaml, read_source_text, read_yaml_file
 
@@ -44,6 +44,8 @@ class Page:
     meta: model.PageMeta
     body: str
     body_line: int  # line number in the file where the body starts
+    source_path: str = ""  # a translated page: its own file, e.g. content/index.cy.md
+    sources_translated: bool = False  # a translated page that translates its sources' titles and notes
 
 
 @dataclass
@@ -63,6 +65,17 @@ class Project:
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)
+    language: str = "en"  # the language of the text above (in_language gives the others)
+    translations: dict = field(default_factory=dict)  # language -> translations.Translation
+
+    def in_language(self, language: str) -> "Project":
+        """This project with its text in `language` where translated, the same ids and structure."""
+        return translations.in_language(self, language)
+
+    def translated(self, kind: str, key: str, language: str | None = None) -> bool:
+        """Whether an item ('activity', '1.1'; 'page', 'index.md') has a translation in `language`."""
+        language = language or self.language
+        return language == "en" or (language in self.translations and self.translations[language].has(kind, key))
 
     @property
     def ok(self) -> bool:
@@ -237,6 +250,9 @@ def load_project(root: Path | str, check_links: bool = True) -> Project:
     load_glossary(project)
     load_pages(project)
     _check_references(project)
+    for language in TRANSLATED_LANGUAGES:
+        project.translations[language] = translations.load_translations(project, language)
+        project.warnings.extend(translations.stale_translations(project, language))
     if check_links:
         from .links import check_links as _check_links  # imported late: needs the site layout
         project.errors.extend(_check_links(project))
