@@ -17,7 +17,7 @@ _TENS = {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty sevent
 _FILLER = {"a", "an", "the", "my", "your", "their", "his", "her", "our", "its"}
 
 
-def answer_text(question, letters: bool = True) -> str:
+def answer_text(question, letters: bool = True, gettext=lambda text: text) -> str:
     """The right answer in words: 'B. The parent', 'True', or the first accepted short answer."""
     def option(index: int) -> str:
         return f"{LETTERS[index]}. {question.options[index]}" if letters else question.options[index]
@@ -26,7 +26,7 @@ def answer_text(question, letters: bool = True) -> str:
     if question.kind == "multiple":
         return "; ".join(option(i) for i in sorted(set(question.answers)))
     if question.kind == "true-false":
-        return "True" if question.answer else "False"
+        return gettext("True") if question.answer else gettext("False")
     return question.accepted[0]
 
 

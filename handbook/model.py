@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from .answers import LETTERS
 from .timeestimate import TimeEstimate, parse_time_estimate
+from .words import N_
 
 # Section ids come from sections/*.yml: numbered sections ("1" to "99") and lettered appendices ("A").
 SECTION_ID = re.compile(r"^(?:[1-9]\d?|[A-Z])$")
@@ -20,19 +21,19 @@ ACTIVITY_KINDS = ("individual", "with-manager", "shadowing", "reading", "online-
 # Methods in a section overview: the pack's six icons.
 METHODS = ("read", "framework", "individual", "with-manager", "shadowing", "online")
 KIND_LABELS = {
-    "individual": "Individual activity",
-    "with-manager": "With a manager or experienced colleague",
-    "shadowing": "Shadowing",
-    "reading": "Reading",
-    "online-link": "Online link",
+    "individual": N_("Individual activity"),
+    "with-manager": N_("With a manager or experienced colleague"),
+    "shadowing": N_("Shadowing"),
+    "reading": N_("Reading"),
+    "online-link": N_("Online link"),
 }
 METHOD_LABELS = {
-    "read": "Read",
-    "framework": "Framework link",
-    "individual": "Individual activity",
-    "with-manager": "With a manager",
-    "shadowing": "Shadowing",
-    "online": "Online link",
+    "read": N_("Read"),
+    "framework": N_("Framework link"),
+    "individual": N_("Individual activity"),
+    "with-manager": N_("With a manager"),
+    "shadowing": N_("Shadowing"),
+    "online": N_("Online link"),
 }
 ACTIVITY_ID = re.compile(r"^([1-9]\d?)\.(\d{1,4})$")
 

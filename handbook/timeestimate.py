@@ -101,18 +101,77 @@ def parse_time_estimate(text: str) -> TimeEstimate:
     return TimeEstimate(text, low, high)
 
 
-def describe_minutes(minutes: int) -> str:
-    """Readable total for dashboards: '45 min', '3 h 30 min', '2.5 days'."""
+# Short units for totals, by language. Welsh: munud (minute), awr (hour), diwrnod (day); a
+# number before a Welsh noun takes the singular (2 awr, 3 diwrnod), so one form serves.
+SHORT_UNITS = {
+    "en": {"min": "min", "h": "h", "days": "days", "to": "to", "decimal": "."},
+    "cy": {"min": "munud", "h": "awr", "days": "diwrnod", "to": "i", "decimal": "."},
+}
+
+
+def describe_minutes(minutes: int, language: str = "en") -> str:
+    """Readable total for dashboards: '45 min', '3 h 30 min', '2.5 days' ('3 awr 30 munud' in Welsh)."""
+    units = SHORT_UNITS.get(language, SHORT_UNITS["en"])
     if minutes < 60:
-        return f"{minutes} min"
+        return f"{minutes} {units['min']}"
     if minutes < MINUTES_PER_UNIT["day"]:
         hours, rest = divmod(minutes, 60)
-        return f"{hours} h {rest} min" if rest else f"{hours} h"
-    days = minutes / MINUTES_PER_UNIT["day"]
-    return f"{days:.1f} days".replace(".0 days", " days")
+        return f"{hours} {units['h']} {rest} {units['min']}" if rest else f"{hours} {units['h']}"
+    days = f"{minutes / MINUTES_PER_UNIT['day']:.1f}".removesuffix(".0")
+    return f"{days} {units['days']}"
 
 
-def describe_range(low: int, high: int) -> str:
+def describe_range(low: int, high: int, language: str = "en") -> str:
     """'2 h' or '2 h to 3 h 30 min': the one way a range of minutes is written."""
-    low_text, high_text = describe_minutes(low), describe_minutes(high)
-    return low_text if low_text == high_text else f"{low_text} to {high_text}"
+    low_text, high_text = describe_minutes(low, language), describe_minutes(high, language)
+    to = SHORT_UNITS.get(language, SHORT_UNITS["en"])["to"]
+    return low_text if low_text == high_text else f"{low_text} {to} {high_text}"
+
+
+# Welsh for the estimates authors write ('1 hour', 'half a day', 'a few days', 'at least a day').
+# After a numeral a Welsh noun stays singular: 2 awr, 3 diwrnod, 10 munud. Vague amounts take the
+# plural with its mutation: ychydig ddyddiau (a few days), sawl awr (several hours).
+WELSH_UNITS = {"minute": "munud", "hour": "awr", "day": "diwrnod", "week": "wythnos"}
+WELSH_ONE = {"minute": "1 munud", "hour": "1 awr", "day": "1 diwrnod", "week": "1 wythnos"}
+WELSH_HALF = {"hour": "hanner awr", "day": "hanner diwrnod", "week": "hanner wythnos"}
+WELSH_VAGUE = {
+    ("a few", "minute"): "ychydig funudau", ("a few", "hour"): "ychydig oriau",
+    ("a few", "day"): "ychydig ddyddiau", ("a few", "week"): "ychydig wythnosau",
+    ("a couple of", "minute"): "cwpl o funudau", ("a couple of", "hour"): "cwpl o oriau",
+    ("a couple of", "day"): "cwpl o ddyddiau", ("a couple of", "week"): "cwpl o wythnosau",
+    ("several", "minute"): "sawl munud", ("several", "hour"): "sawl awr",
+    ("several", "day"): "sawl diwrnod", ("several", "week"): "sawl wythnos",
+}
+
+
+def _welsh_simple(text: str) -> str:
+    if m := _HALF.match(text):
+        return WELSH_HALF[m.group(1)]
+    if m := _QUANTITY.match(text):
+        number, unit = m.group(1), UNIT_ALIASES[m.group(2)]
+        if number in ("a", "an", "one"):
+            return WELSH_ONE[unit]
+        if number in ("half a", "half an"):
+            return WELSH_HALF[unit]
+        amount = number if number[0].isdigit() else str(NUMBER_WORDS[number])
+        return f"{amount} {WELSH_UNITS[unit]}"
+    if m := _RANGE.match(text):
+        return f"{m.group(1)} i {m.group(2)} {WELSH_UNITS[UNIT_ALIASES[m.group(3)]]}"
+    if m := _VAGUE.match(text):
+        return WELSH_VAGUE[(m.group(1), UNIT_ALIASES[m.group(2)])]
+    raise TimeEstimateError(f"cannot read time estimate {text!r}")
+
+
+@lru_cache(maxsize=1024)
+def in_language(text: str, language: str = "en") -> str:
+    """An author's estimate as a reader of `language` should see it: '1 hour' -> '1 awr'."""
+    if language != "cy":
+        return text
+    parse_time_estimate(text)  # raises on anything the English reader would not accept either
+    normal = " ".join(text.strip().lower().split())
+    for english, welsh in (("at least ", "o leiaf "), ("about ", "tua ")):
+        if normal.startswith(english):
+            return welsh + in_language(normal[len(english):], language)
+    if m := _COMPOUND.match(normal):
+        return f"{_welsh_simple(m.group(1))} {_welsh_simple(m.group(2))}"
+    return _welsh_simple(normal)
