@@ -36,3 +36,13 @@ if ! sha256sum --status -c "$npm_stamp" 2>/dev/null; then
     npm ci --no-audit --no-fund --loglevel=error
     sha256sum package-lock.json > "$npm_stamp"
 fi
+
+# The tracker's Welsh message catalogues: compile a .po to its .mo when the .mo is missing or older
+# (the .mo files are not in git; tracker/translations holds the .po files and messages.pot).
+for po in tracker/translations/*/LC_MESSAGES/messages.po; do
+    [ -e "$po" ] || continue
+    mo="${po%.po}.mo"
+    if [ ! -e "$mo" ] || [ "$po" -nt "$mo" ]; then
+        .venv/bin/pybabel compile -i "$po" -o "$mo"
+    fi
+done

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, redirect, url_for
+from flask_babel import lazy_gettext
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -16,7 +17,7 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 DEFAULT_LOGIN_FAILURE_DELAY = 0.2  # seconds added to every failed sign-in, the same for each
 # Every feature's module has a blueprint `bp`; registered in this order (README: "Layout").
-FEATURES = ("auth", "admin", "dashboards", "plans", "records.routes", "quizzes", "reflections", "pdp", "supervision",
+FEATURES = ("i18n", "auth", "admin", "dashboards", "plans", "records.routes", "quizzes", "reflections", "pdp", "supervision",
             "portfolio", "induction_sign_off", "subject_access", "erasure", "static")
 
 
@@ -57,13 +58,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .forms import AsciiIntConverter
     app.url_map.converters["int"] = AsciiIntConverter  # before any route is added
 
-    from . import content, db
+    from . import content, db, i18n
+    i18n.init_app(app)
     db.init_app(app)
     content.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message = lazy_gettext("Sign in to continue.")
     login_manager.login_message_category = "info"
 
     for name in FEATURES:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlite_utils import Database
 
@@ -20,7 +22,7 @@ from . import audit
 from .db import writing
 
 ROLES = ("inductee", "manager", "admin")
-ROLE_LABELS = {"inductee": "Inductee", "manager": "Manager", "admin": "Administrator"}
+ROLE_LABELS = {"inductee": _l("Inductee"), "manager": _l("Manager"), "admin": _l("Administrator")}
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
 
@@ -77,9 +79,9 @@ def valid_email(address: str) -> bool:
 
 def password_problem(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
+        return gettext("Password must be at least %(count)s characters", count=MIN_PASSWORD_LENGTH)
     if password.lower() in {"password123", "changeme123", "1234567890"}:
-        return "Choose a password that is harder to guess"
+        return gettext("Choose a password that is harder to guess")
     return None
 
 
@@ -92,12 +94,13 @@ def find_by_email(db: Database, email: str) -> dict | None:
 
 
 def create_user(db: Database, *, email: str, name: str, role: str, password: str,
-                manager_ids: list[int] = (), actor_id: int | None = None) -> int:
-    """Create one account inside its own transaction; the caller has validated the input."""
+                manager_ids: list[int] = (), actor_id: int | None = None, language: str | None = None) -> int:
+    """Create one account inside its own transaction; the caller has validated the input.
+    language: 'cy' or 'en' if the person's choice is known (tracker/i18n.py), else None."""
     with writing(db):
         cursor = db.conn.execute(
-            "INSERT INTO users (email, name, role, password_hash) VALUES (?, ?, ?, ?)",
-            (email.strip(), name.strip(), role, hash_password(password)))
+            "INSERT INTO users (email, name, role, password_hash, language) VALUES (?, ?, ?, ?, ?)",
+            (email.strip(), name.strip(), role, hash_password(password), language))
         user_id = cursor.lastrowid
         for manager_id in manager_ids:
             db.conn.execute("INSERT INTO team_members (manager_id, inductee_id) VALUES (?, ?)", (manager_id, user_id))
@@ -233,7 +236,7 @@ def import_csv(db: Database, text: str, actor_id: int | None) -> ImportResult:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in CSV_COLUMNS[:4] if c not in (reader.fieldnames or [])]
     if missing:
-        return ImportResult([], [f"row 1: the header must include {', '.join(missing)}"])
+        return ImportResult([], [gettext("row 1: the header must include %(columns)s", columns=", ".join(missing))])
     created, problems, seen = [], [], set()
     for line, row in enumerate(reader, start=2):
         row = {k: (v or "").strip() for k, v in row.items() if k}
@@ -243,11 +246,11 @@ def import_csv(db: Database, text: str, actor_id: int | None) -> ImportResult:
             for email in filter(None, (e.strip() for e in row["managers"].split(";"))):
                 manager = find_by_email(db, email)
                 if not manager or manager["role"] != "manager":
-                    problem = f"manager {email} is not a manager account"
+                    problem = gettext("manager %(email)s is not a manager account", email=email)
                     break
                 manager_ids.append(manager["id"])
         if problem:
-            problems.append(f"row {line}: {problem}")
+            problems.append(gettext("row %(line)s: %(problem)s", line=line, problem=problem))
             continue
         create_user(db, email=row["email"], name=row["name"], role=row["role"], password=row["password"],
                     manager_ids=manager_ids, actor_id=actor_id)
@@ -258,11 +261,11 @@ def import_csv(db: Database, text: str, actor_id: int | None) -> ImportResult:
 
 def row_problem(db: Database, row: dict, seen: set[str]) -> str | None:
     if not valid_email(row.get("email", "")):
-        return "email is not a valid email address"
+        return gettext("email is not a valid email address")
     if row["email"].lower() in seen or find_by_email(db, row["email"]):
-        return f"an account for {row['email']} already exists"
+        return gettext("an account for %(email)s already exists", email=row["email"])
     if not row.get("name"):
-        return "name is missing"
+        return gettext("name is missing")
     if row.get("role") not in ROLES:
-        return f"role must be one of {', '.join(ROLES)}"
+        return gettext("role must be one of %(roles)s", roles=", ".join(ROLES))
     return password_problem(row.get("password", ""))

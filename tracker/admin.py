@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -20,25 +22,27 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 class UserForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)])
-    email = EmailField("Email address", validators=[
-        DataRequired("Enter an email address"), email_address])
-    role = RadioField("Role", choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
-                      validators=[DataRequired("Select a role")])
-    managers = SelectMultipleField("Managers", coerce=ascii_id,
-                                   description="For inductees: who supervises and signs off their induction")
-    password = PasswordField("Temporary password",
-                             description=f"At least {MIN_PASSWORD_LENGTH} characters. Give it to the person securely.",
-                             validators=[DataRequired("Enter a temporary password"), strong_password])
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the person's full name")), Length(max=200)])
+    email = EmailField(_l("Email address"), validators=[
+        DataRequired(_l("Enter an email address")), email_address])
+    role = RadioField(_l("Role"), choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
+                      validators=[DataRequired(_l("Select a role"))])
+    managers = SelectMultipleField(_l("Managers"), coerce=ascii_id,
+                                   description=_l("For inductees: who supervises and signs off their induction"))
+    password = PasswordField(_l("Temporary password"),
+                             description=_l("At least %(count)s characters. Give it to the person securely.",
+                                            count=MIN_PASSWORD_LENGTH),
+                             validators=[DataRequired(_l("Enter a temporary password")), strong_password])
 
 
 class ManagersForm(FlaskForm):
-    managers = SelectMultipleField("Managers", coerce=ascii_id)
+    managers = SelectMultipleField(_l("Managers"), coerce=ascii_id)
 
 
 class ImportForm(FlaskForm):
-    csv_file = FileField("CSV file",
-                         description="Columns: email, name, role, password, managers (manager emails separated by ;)")
+    csv_file = FileField(_l("CSV file"),
+                         description=_l("Columns: email, name, role, password, managers"
+                                        " (manager emails separated by ;)"))
 
 
 @bp.route("/users")
@@ -59,13 +63,13 @@ def new_user():
     _manager_choices(form)
     if form.validate_on_submit():
         if accounts.find_by_email(db, form.email.data):
-            form.email.errors.append("An account with this email address already exists")
+            form.email.errors.append(gettext("An account with this email address already exists"))
         elif form.role.data != "inductee" and form.managers.data:
-            form.managers.errors.append("Only inductees have managers")
+            form.managers.errors.append(gettext("Only inductees have managers"))
         else:
             accounts.create_user(db, email=form.email.data, name=form.name.data, role=form.role.data,
                                  password=form.password.data, manager_ids=form.managers.data, actor_id=current_user.id)
-            flash(f"Account created for {form.name.data}.", "success")
+            flash(gettext("Account created for %(name)s.", name=form.name.data), "success")
             return redirect(url_for(".users"))
     return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
 
@@ -81,7 +85,7 @@ def user_managers(user_id: int):
     _manager_choices(form)
     if form.validate_on_submit():
         accounts.set_managers(db, user_id, form.managers.data, current_user.id)
-        flash(f"Managers updated for {user['name']}.", "success")
+        flash(gettext("Managers updated for %(name)s.", name=user["name"]), "success")
         return redirect(url_for(".users"))
     return render_template("admin/managers.html", form=form, user=user), 400 if form.errors else 200
 
@@ -94,12 +98,12 @@ def import_users():
     if form.validate_on_submit():
         upload = form.csv_file.data
         if not upload or not upload.filename:
-            form.csv_file.errors = ["Select a CSV file"]
+            form.csv_file.errors = [gettext("Select a CSV file")]
         else:
             try:
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
-                form.csv_file.errors = ["The file must be a CSV file saved as UTF-8 text"]
+                form.csv_file.errors = [gettext("The file must be a CSV file saved as UTF-8 text")]
             else:
                 result = accounts.import_csv(get_db(), text, current_user.id)
     status = 400 if form.errors else 200

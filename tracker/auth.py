@@ -6,35 +6,38 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo
 
-from . import accounts, login_manager
+from . import accounts, i18n, login_manager
 from .accounts import MIN_PASSWORD_LENGTH, User, get_user
 from .db import get_db
 from .forms import ascii_int, strong_password
 
 bp = Blueprint("auth", __name__)
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address"))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password")])
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Enter your current password"))])
     new_password = PasswordField(
-        "New password", description=f"At least {MIN_PASSWORD_LENGTH} characters",
-        validators=[DataRequired("Enter a new password"), strong_password])
-    confirm_password = PasswordField("Confirm new password", validators=[
-        DataRequired("Enter the new password again"), EqualTo("new_password", "The passwords do not match")])
+        _l("New password"), description=_l("At least %(count)s characters", count=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(_l("Enter a new password")), strong_password])
+    confirm_password = PasswordField(_l("Confirm new password"), validators=[
+        DataRequired(_l("Enter the new password again")), EqualTo("new_password", _l("The passwords do not match"))])
 
 
 
 # The one message for every failed sign-in, whether or not the address has an account.
-FAILED_MESSAGE = ("Enter a correct email address and password. After {failures} failed attempts,"
-                  " wait {minutes} minutes before trying again")
+FAILED_MESSAGE = _l("Enter a correct email address and password. After %(failures)s failed attempts,"
+                    " wait %(minutes)s minutes before trying again")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -63,14 +66,17 @@ def attempt_login(email: str, password: str) -> str | None:
     matches = accounts.verify_password(row["password_hash"] if row else accounts.dummy_hash(), password)
     if row is not None and matches and row["active"] and not locked:
         accounts.note_successful_login(db, key)
+        language = i18n.chosen_before_sign_in()  # chosen on the way in: kept; else the account's applies
         session.clear()  # a fresh session on sign-in: no fixation
+        if language:
+            i18n.choose_for_session(language)
         login_user(accounts.User(row))
         session.permanent = True
         return None
     accounts.note_failed_login(db, key, row["id"] if row and row["active"] else None,
                                config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCKOUT_MINUTES"])
     time.sleep(config["LOGIN_FAILURE_DELAY"])
-    return FAILED_MESSAGE.format(failures=config["LOGIN_MAX_FAILURES"], minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    return str(FAILED_MESSAGE) % {"failures": config["LOGIN_MAX_FAILURES"], "minutes": config["LOGIN_LOCKOUT_MINUTES"]}
 
 
 def safe_next(target: str | None) -> str:
@@ -93,9 +99,11 @@ def safe_next(target: str | None) -> str:
 @login_required
 def logout():
     accounts.end_sessions(get_db(), current_user.id)  # on the server: a copied cookie no longer works
+    language = i18n.current_language()  # the sign-in page that follows stays in the same language
     logout_user()
     session.clear()
-    flash("You have signed out.", "success")
+    i18n.carry_after_sign_out(language)
+    flash(gettext("You have signed out."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -105,13 +113,16 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not accounts.verify_password(current_user.row["password_hash"], form.current_password.data):
-            form.current_password.errors.append("Your current password is not correct")
+            form.current_password.errors.append(gettext("Your current password is not correct"))
         else:
             accounts.set_password(get_db(), current_user.id, form.new_password.data, current_user.id)
             row = accounts.get_user(get_db(), current_user.id)
+            language = session.get(i18n.SESSION_KEY)
             session.clear()
+            if language:
+                i18n.choose_for_session(language)
             login_user(accounts.User(row))  # other sessions end: the session version changed
-            flash("Your password has been changed.", "success")
+            flash(gettext("Your password has been changed."), "success")
             return redirect(url_for("home"))
     return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400
 

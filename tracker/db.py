@@ -347,6 +347,11 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER reflection_reads_delete_bumps_version AFTER DELETE ON reflection_reads
         BEGIN UPDATE data_version SET version = version + 1; END;
     """,
+    # 7: the language each person chose for the tracker and for what it sends them ('cy' or 'en';
+    # NULL while they have not chosen: pages follow the browser, correspondence goes in both)
+    """
+    ALTER TABLE users ADD COLUMN language TEXT CHECK (language IN ('cy', 'en'));
+    """,
 ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import filetype
 from flask import current_app
+from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
 
 # extension -> (what a person would call it, MIME type)
@@ -23,7 +24,8 @@ ALLOWED = {
 }
 # Formats whose content identifies them; a docx is a zip, which some readers report as zip.
 SNIFFED_AS = {"jpeg": {"jpg"}, "docx": {"docx", "zip"}, "odt": {"odt", "zip"}}
-ALLOWED_DESCRIPTION = "JPG, PNG, HEIC, WEBP, PDF, DOCX, ODT, TXT, MP3, M4A, WAV or OGG"
+ALLOWED_TYPES, LAST_TYPE = "JPG, PNG, HEIC, WEBP, PDF, DOCX, ODT, TXT, MP3, M4A, WAV", "OGG"
+ALLOWED_DESCRIPTION = f"{ALLOWED_TYPES} or {LAST_TYPE}"
 
 
 class UploadError(ValueError):
@@ -47,18 +49,18 @@ def upload_folder() -> Path:
 def check_and_store(upload: FileStorage) -> StoredFile:
     name = Path(upload.filename or "").name
     if not name:
-        raise UploadError("Select a file")
+        raise UploadError(gettext("Select a file"))
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:
-        raise UploadError(f"The file must be a {ALLOWED_DESCRIPTION}")
+        raise UploadError(gettext("The file must be a %(types)s or %(last)s", types=ALLOWED_TYPES, last=LAST_TYPE))
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
-        raise UploadError(f"The file must be smaller than {limit // (1024 * 1024)} MB")
+        raise UploadError(gettext("The file must be smaller than %(size)s MB", size=limit // (1024 * 1024)))
     if not data:
-        raise UploadError("The selected file is empty")
+        raise UploadError(gettext("The selected file is empty"))
     if not content_matches(extension, data):
-        raise UploadError(f"The file's contents do not look like a .{extension} file")
+        raise UploadError(gettext("The file's contents do not look like a .%(extension)s file", extension=extension))
     stored_name = secrets.token_hex(16)
     (upload_folder() / stored_name).write_bytes(data)
     return StoredFile(name, stored_name, ALLOWED[extension][1], len(data))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import ValidationError
 
@@ -41,7 +42,7 @@ class AsciiIntConverter(IntegerConverter):
 def email_address(form, field):
     """The same check as CSV import and the command line (accounts.valid_email)."""
     if field.data and not valid_email(field.data):
-        raise ValidationError("Enter an email address in the correct format, like name@example.org")
+        raise ValidationError(gettext("Enter an email address in the correct format, like name@example.org"))
 
 
 def strong_password(form, field):
@@ -62,10 +63,12 @@ class Rows:
 
 
 def read_rows(form_data, prefix: str, count: int, fields: tuple[str, ...], *, required: str,
-              missing: str, noun: str, choices: dict[str, list[str]] | None = None) -> Rows:
+              missing: str, noun: str = "row", too_long: str | None = None, choices: dict[str, list[str]] | None = None) -> Rows:
     """The one rule for repeated rows: fields `{prefix}-{n}-{field}`, trimmed; a row with nothing typed
     is ignored (a choice alone does not count); a typed row needs its `required` field; text over
-    ROW_TEXT_LIMIT is refused, never cut; a choice not offered falls back to the first offered."""
+    ROW_TEXT_LIMIT is refused, never cut; a choice not offered falls back to the first offered.
+    Translated messages: too_long with %(n)s (the row's number) and %(limit)s, and then missing with %(n)s;
+    without too_long, missing has {n} and the English "<Noun> n must be ... or fewer" is used."""
     choices = choices or {}
     rows = Rows()
     for n in range(count):
@@ -77,10 +80,12 @@ def read_rows(form_data, prefix: str, count: int, fields: tuple[str, ...], *, re
         if not any(row[key] for key in fields if key not in choices):
             continue
         if not row[required]:
-            rows.errors.append((f"{prefix}-{n}-{required}", missing.format(n=n + 1)))
+            rows.errors.append((f"{prefix}-{n}-{required}", missing % {"n": n + 1} if too_long else
+                                missing.format(n=n + 1)))
         for key in fields:
             if len(row[key]) > ROW_TEXT_LIMIT:
                 rows.errors.append((f"{prefix}-{n}-{key}",
+                                    too_long % {"n": n + 1, "limit": f"{ROW_TEXT_LIMIT:,}"} if too_long else
                                     f"{noun.capitalize()} {n + 1} must be {ROW_TEXT_LIMIT:,} characters or fewer"))
         rows.filled.append(row)
     return rows

@@ -3,7 +3,7 @@
 Every change to a table in DASHBOARD_TABLES bumps data_version (triggers in migrations 3, 4 and 6;
 tests/test_schema.py checks that exactly these tables carry them).
 A page is reused only for the same signed-in session (its CSRF secret), the same URL, the
-same data version and the same day (overdue depends on the date), and never when a flash
+same data version, the same language and the same day (overdue depends on the date), and never when a flash
 message is waiting. Access checks run before the cache is consulted."""
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from flask import request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from . import i18n
 from .db import get_db
 
 # What dashboards show; a new table they read must be added here and given the three triggers.
@@ -37,7 +38,8 @@ def serve(render):
     # without one, and a page rendered for one session (its forms carry that session's token) must
     # never be served to another session of the same person, nor a page from before a change.
     generate_csrf()
-    key = (current_user.id, session["csrf_token"], request.full_path, data_version(), dt.date.today())
+    key = (current_user.id, session["csrf_token"], request.full_path, data_version(), dt.date.today(),
+           i18n.current_language())
     with _lock:
         page = _pages.get(key)
         if page is not None:

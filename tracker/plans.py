@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from . import audit, content
@@ -63,9 +64,9 @@ def read_form(form, current: PlanInput, may_exempt: bool) -> PlanInput:
     """Read and check the submitted plan. Inductees cannot change 'not required'."""
     plan = PlanInput(form.get("start_date", "").strip(), form.get("notes", "").strip())
     if plan.start_date and not _valid_date(plan.start_date):
-        plan.errors.append(("start_date", "Start date must be a real date, like 2026-11-30"))
+        plan.errors.append(("start_date", gettext("Start date must be a real date, like 2026-11-30")))
     if len(plan.notes) > 5000:
-        plan.errors.append(("notes", "Notes must be 5,000 characters or fewer"))
+        plan.errors.append(("notes", gettext("Notes must be %(limit)s characters or fewer", limit="5,000")))
     for activity_id, old in current.rows.items():
         row = PlanRow(activity_id)
         row.target_date = form.get(f"target-{row.field_id}", "").strip()
@@ -77,12 +78,15 @@ def read_form(form, current: PlanInput, may_exempt: bool) -> PlanInput:
             row.not_required, row.reason = old.not_required, old.reason
         if row.target_date and not _valid_date(row.target_date):
             plan.errors.append((f"target-{row.field_id}",
-                                f"Target date for activity {activity_id} must be a real date, like 2026-11-30"))
+                                gettext("Target date for activity %(id)s must be a real date, like 2026-11-30",
+                                        id=activity_id)))
         if may_exempt and row.not_required and not row.reason:
-            plan.errors.append((f"reason-{row.field_id}", f"Give a reason why activity {activity_id} is not required"))
+            plan.errors.append((f"reason-{row.field_id}",
+                                gettext("Give a reason why activity %(id)s is not required", id=activity_id)))
         if len(row.reason) > REASON_LIMIT:
             plan.errors.append((f"reason-{row.field_id}",
-                                f"Reason for activity {activity_id} must be {REASON_LIMIT} characters or fewer"))
+                                gettext("Reason for activity %(id)s must be %(limit)s characters or fewer",
+                                        id=activity_id, limit=REASON_LIMIT)))
         plan.rows[activity_id] = row
     return plan
 
@@ -127,7 +131,7 @@ def plan(inductee_id: int):
             shown, status = submitted, 400
         else:
             save_plan(db, inductee_id, submitted, current, current_user.id)
-            flash("The induction plan has been saved.", "success")
+            flash(gettext("The induction plan has been saved."), "success")
             return redirect(url_for(".plan", inductee_id=inductee_id))
     sections = [(s, [a for a in content.activities() if a.section == s.id]) for s in content.sections()]
     return render_template("plans/plan.html", inductee=inductee, plan=shown, sections=sections,

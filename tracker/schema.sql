@@ -202,7 +202,7 @@ CREATE TABLE users (
         locked_until TEXT,
         session_version INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-    );
+    , language TEXT CHECK (language IN ('cy', 'en')));
 
 CREATE INDEX audit_record ON audit_log(record_id);
 

@@ -13,18 +13,19 @@ the inductee marks it done, which completes it.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlite_utils import Database
 
 from .. import audit
 from ..db import writing
 
 STATE_LABELS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "submitted": "Waiting for sign-off",
-    "signed_off": "Signed off",
-    "returned": "Returned for changes",
-    "done": "Done",
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "submitted": _l("Waiting for sign-off"),
+    "signed_off": _l("Signed off"),
+    "returned": _l("Returned for changes"),
+    "done": _l("Done"),
 }
 STATE_TAG_COLOURS = {
     "not_started": "grey", "in_progress": "light-blue", "submitted": "yellow",

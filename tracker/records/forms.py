@@ -1,6 +1,7 @@
 """The record page's forms: notes, evidence, submit, and the manager's sign-off, return and reopen."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
@@ -10,48 +11,50 @@ NOTES_LIMIT = 20_000
 
 
 class NotesForm(FlaskForm):
-    notes = TextAreaField("Notes and reflections", description=(
+    notes = TextAreaField(_l("Notes and reflections"), description=_l(
         "What you did and what you learned."
         " Do not name children or families, or include details that could identify them."),
-        validators=[Length(max=NOTES_LIMIT, message=f"Notes must be {NOTES_LIMIT:,} characters or fewer")])
+        validators=[Length(max=NOTES_LIMIT, message=_l("Notes must be %(limit)s characters or fewer",
+                                                       limit=f"{NOTES_LIMIT:,}"))])
 
 
 class TextEvidenceForm(FlaskForm):
-    body = TextAreaField("Written evidence", validators=[
-        DataRequired("Enter the written evidence"),
-        Length(max=NOTES_LIMIT, message=f"Evidence must be {NOTES_LIMIT:,} characters or fewer")])
+    body = TextAreaField(_l("Written evidence"), validators=[
+        DataRequired(_l("Enter the written evidence")),
+        Length(max=NOTES_LIMIT, message=_l("Evidence must be %(limit)s characters or fewer", limit=f"{NOTES_LIMIT:,}"))])
 
 
 class FileEvidenceForm(FlaskForm):
-    upload = FileField("Upload a file", description="A photograph, document or audio recording, up to 10 MB")
-    description = StringField("What this file shows",
-                              validators=[DataRequired("Say what the file shows"), Length(max=500)])
+    upload = FileField(_l("Upload a file"), description=_l("A photograph, document or audio recording, up to 10 MB"))
+    description = StringField(_l("What this file shows"),
+                              validators=[DataRequired(_l("Say what the file shows")), Length(max=500)])
 
 
 class WitnessForm(FlaskForm):
-    witness_name = StringField("Witness name", validators=[DataRequired("Enter the witness's name"), Length(max=200)])
-    witness_role = StringField("Witness role", description="For example, head of year or senior colleague",
-                               validators=[DataRequired("Enter the witness's role"), Length(max=200)])
+    witness_name = StringField(_l("Witness name"),
+                               validators=[DataRequired(_l("Enter the witness's name")), Length(max=200)])
+    witness_role = StringField(_l("Witness role"), description=_l("For example, head of year or senior colleague"),
+                               validators=[DataRequired(_l("Enter the witness's role")), Length(max=200)])
     # Not 'body': the record page is one form, and written evidence has a 'body' field.
-    statement = TextAreaField("Witness statement",
-                              validators=[DataRequired("Enter what the witness saw"), Length(max=NOTES_LIMIT)])
+    statement = TextAreaField(_l("Witness statement"),
+                              validators=[DataRequired(_l("Enter what the witness saw")), Length(max=NOTES_LIMIT)])
 
 
 class SubmitForm(FlaskForm):
-    confirm = BooleanField("I confirm this record is my own work and identifies no child or family",
-                           validators=[DataRequired("Confirm the record is your own work"
-                                                    " and identifies no child or family")])
+    confirm = BooleanField(_l("I confirm this record is my own work and identifies no child or family"),
+                           validators=[DataRequired(_l("Confirm the record is your own work"
+                                                       " and identifies no child or family"))])
 
 
 class SignOffForm(FlaskForm):
-    comment = TextAreaField("Comment (optional)", validators=[Length(max=5000)])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Length(max=5000)])
 
 
 class ReturnForm(FlaskForm):
-    comment = TextAreaField("What needs to change", validators=[
-        DataRequired("Say what the inductee needs to change"), Length(max=5000)])
+    comment = TextAreaField(_l("What needs to change"), validators=[
+        DataRequired(_l("Say what the inductee needs to change")), Length(max=5000)])
 
 
 class ReopenForm(FlaskForm):
-    comment = TextAreaField("Why are you reopening this record?", validators=[
-        DataRequired("Give a reason for reopening the record"), Length(max=5000)])
+    comment = TextAreaField(_l("Why are you reopening this record?"), validators=[
+        DataRequired(_l("Give a reason for reopening the record")), Length(max=5000)])

@@ -3,6 +3,7 @@ signs off or returns with comments; a manager can reopen a signed-off record."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from .. import accounts, audit, content, files, records
@@ -144,20 +145,20 @@ def _save_page(inductee_id: int, activity_id: str, *, required: str | None = Non
         if str(error) == "empty":
             notes_form = notes_form or NotesForm(formdata=None, notes=before)
             notes_form.notes.errors = list(notes_form.notes.errors) + [
-                "Add notes or evidence before you mark this activity as done"]
+                gettext("Add notes or evidence before you mark this activity as done")]
             return _refuse(ctx, notes_form, forms, file_kept=True)
         return _locked(inductee_id, activity_id)
     if remove and remove["stored_name"]:
         files.remove(remove["stored_name"])
     messages = []
     if then == "mark_done":
-        messages.append("Marked as done. This activity needs no sign-off, so it is complete.")
+        messages.append(gettext("Marked as done. This activity needs no sign-off, so it is complete."))
     if evidence:
-        messages.append("Evidence added.")
+        messages.append(gettext("Evidence added."))
     if remove:
-        messages.append("Evidence removed.")
+        messages.append(gettext("Evidence removed."))
     if notes is not None and (notes != before or not (evidence or remove or then)):
-        messages.append("Your notes have been saved.")
+        messages.append(gettext("Your notes have been saved."))
     if messages:
         flash(" ".join(messages), "success")
     return redirect(go_to or url_for(".record", inductee_id=inductee_id, activity_id=activity_id) + anchor)
@@ -168,7 +169,8 @@ def _refuse(ctx: dict, notes_form, forms: dict, file_kept: bool):
     cannot be put back into the form by the server, so say so if it was not the problem."""
     upload = request.files.get("upload")
     if upload and upload.filename and not forms["file"].upload.errors and not file_kept:
-        forms["file"].upload.errors = ["Choose the file again: a file cannot be kept while something else needs fixing"]
+        forms["file"].upload.errors = [
+            gettext("Choose the file again: a file cannot be kept while something else needs fixing")]
     extra = {"notes_form": notes_form} if notes_form else {}
     return _render(ctx, 400, text_form=forms["text"], file_form=forms["file"], witness_form=forms["witness"], **extra)
 
@@ -232,7 +234,7 @@ def mark_done(inductee_id: int, activity_id: str):
     (saving anything typed on the page with it)."""
     ctx = _owner_context(inductee_id, activity_id)
     if ctx["activity"].sign_off:
-        flash("This activity needs your manager's sign-off: submit it for sign-off instead.", "warning")
+        flash(gettext("This activity needs your manager's sign-off: submit it for sign-off instead."), "warning")
         return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id)), 303
     return _save_page(inductee_id, activity_id, then="mark_done")
 
@@ -243,7 +245,7 @@ def submit(inductee_id: int, activity_id: str):
     """'Check your answers' before submitting for sign-off."""
     ctx = _owner_context(inductee_id, activity_id)
     if not ctx["activity"].sign_off:
-        flash("This activity needs no sign-off: mark it as done when you have finished it.", "warning")
+        flash(gettext("This activity needs no sign-off: mark it as done when you have finished it."), "warning")
         return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id)), 303
     if not records.allowed("submit", ctx["state"]):
         return _locked(inductee_id, activity_id)
@@ -252,10 +254,10 @@ def submit(inductee_id: int, activity_id: str):
         try:
             records.transition(get_db(), ctx["record"]["id"], "submit", current_user.id)
         except records.TransitionError as error:
-            form.confirm.errors = ["Add notes or evidence before you submit" if str(error) == "empty"
-                                   else "This record cannot be submitted now"]
+            form.confirm.errors = [gettext("Add notes or evidence before you submit") if str(error) == "empty"
+                                   else gettext("This record cannot be submitted now")]
         else:
-            flash("Submitted for sign-off. Your manager will review it.", "success")
+            flash(gettext("Submitted for sign-off. Your manager will review it."), "success")
             return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id))
     status = 400 if form.errors else 200
     return render_template("records/check.html", form=form, **ctx), status
@@ -274,29 +276,30 @@ def _manager_action(inductee_id: int, activity_id: str, action: str, form_class,
         records.transition(get_db(), ctx["record"]["id"], action, current_user.id, (form.comment.data or "").strip())
     except records.TransitionError:
         return _locked(inductee_id, activity_id)
-    flash(message, "success")
+    flash(str(message), "success")
     return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id))
 
 
 @bp.route("/records/<int:inductee_id>/<activity_id>/sign-off", methods=["POST"])
 @role_required("manager")
 def sign_off(inductee_id: int, activity_id: str):
-    return _manager_action(inductee_id, activity_id, "sign_off", SignOffForm, "Signed off.")
+    return _manager_action(inductee_id, activity_id, "sign_off", SignOffForm, gettext("Signed off."))
 
 
 @bp.route("/records/<int:inductee_id>/<activity_id>/return", methods=["POST"])
 @role_required("manager")
 def return_record(inductee_id: int, activity_id: str):
     return _manager_action(inductee_id, activity_id, "return", ReturnForm,
-                           "Returned to the inductee with your comments.")
+                           gettext("Returned to the inductee with your comments."))
 
 
 @bp.route("/records/<int:inductee_id>/<activity_id>/reopen", methods=["POST"])
 @role_required("manager")
 def reopen(inductee_id: int, activity_id: str):
-    return _manager_action(inductee_id, activity_id, "reopen", ReopenForm, "Reopened. The inductee can edit it again.")
+    return _manager_action(inductee_id, activity_id, "reopen", ReopenForm,
+                           gettext("Reopened. The inductee can edit it again."))
 
 
 def _locked(inductee_id: int, activity_id: str):
-    flash("That change was not made: the record's status has changed. Check the status below.", "warning")
+    flash(gettext("That change was not made: the record's status has changed. Check the status below."), "warning")
     return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id)), 303
