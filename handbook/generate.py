@@ -89,8 +89,9 @@ class SiteGenerator:
     to the English page where there is none yet (never English text under a Welsh URL)."""
 
     def __init__(self, project: Project, tracker_url: str = "", template_cache: Path | None = None,
-                 language: str = "en"):
+                 language: str = "en", languages: tuple[str, ...] = ("en",)):
         self.language = language
+        self.languages = languages  # the languages being built: each page links to itself in the others
         self.english = project
         self.project = project.in_language(language)
         self.tracker_url = tracker_url.rstrip("/")
@@ -299,29 +300,35 @@ class SiteGenerator:
     def add_page_meta(self) -> None:
         """Front matter the page template reads: the same page in the other language, the
         translation's state and the review date in words."""
-        other = words.LANGUAGES[1] if not self.translating else words.LANGUAGES[0]
+        others = [code for code in self.languages if code != self.language]
         here = words.SITE_FOLDER[self.language]
         for path, text in self.pages.items():
-            alternate = relative_url(posixpath.join(here, path), posixpath.join(words.SITE_FOLDER[other], path))
-            meta = {"alternate": alternate, "alternate_lang": other, **self.meta.get(path, {})}
+            meta = dict(self.meta.get(path, {}))
+            if others:
+                there = posixpath.join(words.SITE_FOLDER[others[0]], path)
+                meta["alternate"] = relative_url(posixpath.join(here, path), there)
+                meta["alternate_lang"] = others[0]
             page = self.project.pages.get(path)
             if self.translating and page and page.source_path:
                 status = self.english.translations[self.language].status[("page", path)]
                 meta["translation"] = status.status
                 if not status.current:
                     meta["translation_stale"] = True
-                meta["english"] = meta["alternate"]
+                meta["english"] = self.english_url(path)
             for kind, key in self.items_on(path):
                 status = self.english.translations[self.language].status.get((kind, key)) if self.translating else None
                 if status:
                     meta["translation"] = status.status
                     if not status.current:
                         meta["translation_stale"] = True
-                    meta["english"] = meta["alternate"]
+                    meta["english"] = self.english_url(path)
             reviewed = re.search(r"(?m)^reviewed: (\d{4}-\d{2}-\d{2})$", text[:2000])
             if reviewed:
                 meta["reviewed_text"] = words.format_date(dt.date.fromisoformat(reviewed.group(1)), self.language)
             self.pages[path] = add_front_matter(text, meta)
+
+    def english_url(self, path: str) -> str:
+        return relative_url(posixpath.join(words.SITE_FOLDER[self.language], path), path)
 
     def items_on(self, path: str) -> list[tuple[str, str]]:
         """The YAML items a generated page shows, for its translation note."""
