@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from handbook.loader import is_translation
 from helpers import ROOT
 
 # The internal research sheet, by file name, by what pages used to call it, or by where it lives.
@@ -41,7 +42,8 @@ def front_matter(page: Path) -> dict:
 
 
 def content_pages() -> list[Path]:
-    return sorted(CONTENT.rglob("*.md"))
+    """English pages: a translated page (index.cy.md) lists its English page's sources."""
+    return sorted(p for p in CONTENT.rglob("*.md") if not is_translation(p))
 
 
 def quiz_files() -> list[Path]:
