@@ -322,7 +322,7 @@ class SiteGenerator:
                     if not status.current:
                         meta["translation_stale"] = True
                     meta["english"] = self.english_url(path)
-            reviewed = re.search(r"(?m)^reviewed: (\d{4}-\d{2}-\d{2})$", text[:2000])
+            reviewed = re.search(r"(?m)^reviewed: \"?(\d{4}-\d{2}-\d{2})\"?$", text[:2000])
             if reviewed:
                 meta["reviewed_text"] = words.format_date(dt.date.fromisoformat(reviewed.group(1)), self.language)
             self.pages[path] = add_front_matter(text, meta)
