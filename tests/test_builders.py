@@ -219,7 +219,7 @@ def settled(read, deadline: float = DEADLINE):
     return last
 
 
-def search_results(page, builder: str, query: str) -> list[str]:
+def search_results(page, builder: str, query: str, button: str = "Search") -> list[str]:
     """Type a query as a reader would; return the result links (relative to the site), best first.
     The search worker may still be loading its index when the first keys arrive, so retype until
     results come or the deadline passes."""
@@ -228,7 +228,7 @@ def search_results(page, builder: str, query: str) -> list[str]:
         box = page.locator("input.md-search__input")
         links = page.locator(".md-search-result__item > a")
     else:  # Zensical's search dialog (in a shadow root; role locators reach into it)
-        page.get_by_role("button", name="Search").first.click()
+        page.get_by_role("button", name=button).first.click()
         box = page.get_by_role("combobox", name="Search")
         links = page.get_by_role("listbox", name="Search results").get_by_role("option")
     end = time.monotonic() + DEADLINE
@@ -260,6 +260,20 @@ def test_offline_search_answers_from_file_url(sites, offline_page, builder):
     assert wrong == {}, f"{builder}: first results {wrong}"
     assert requested == [], f"the site tried to reach the network: {requested}"
     assert errors == [], errors
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_the_welsh_site_builds_and_searches_offline_with_each_builder(sites, offline_page, builder):
+    """The Welsh build (site/cy/) with both builders: lang="cy", Material's interface in Welsh, the
+    language link, and its own search index answering from file:// with the network off."""
+    page, requested, errors = offline_page
+    page.goto((sites[builder] / "cy/index.html").as_uri())
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.get_by_role("link", name="English").count() == 1
+    results = search_results(page, builder, "Borton", button="Chwilio")
+    assert results and results[0] == "section-1/1c-reflective-practice.html", results[:3]
+    assert requested == [] and errors == []
 
 
 # ---- the small project: what each builder refuses ---------------------------------------------
