@@ -545,8 +545,10 @@ class Preview:
 
     SETTLE = 0.03  # seconds without a new event before regenerating
 
-    def __init__(self, root: Path, work: Path, tracker_url: str, builder: str = DEFAULT_BUILDER):
+    def __init__(self, root: Path, work: Path, tracker_url: str, builder: str = DEFAULT_BUILDER,
+                 language: str = "en"):
         self.root, self.work, self.tracker_url, self.builder = root, work, tracker_url, builder
+        self.language = language
         self.config = work / "mkdocs.yml"
         self.pending = threading.Event()
         self.stopping = False
@@ -557,7 +559,8 @@ class Preview:
         if not project.ok:
             print("serve: fix the errors above; the preview shows the last good version.", file=sys.stderr)
             return False
-        stage(self.root, project, self.work / "docs", self.work / "site", self.tracker_url, self.builder)
+        stage(self.root, project, self.work / "docs", self.work / "site", self.tracker_url, self.builder,
+              self.language)
         if quiet:
             print(f"serve: pages regenerated in {time.perf_counter() - started:.2f} s", file=sys.stderr)
         return True
@@ -583,14 +586,21 @@ class Preview:
 
 
 def serve(root: Path = ROOT, address: str = "127.0.0.1:8000", tracker_url: str = "",
-          builder: str | None = None) -> int:
-    """Regenerate on every change to the sources; the builder's server reloads the browser."""
+          builder: str | None = None, language: str = "en") -> int:
+    """Regenerate on every change to the sources; the builder's server reloads the browser.
+    One language's site at a time (--language cy); its language link points at the other
+    language's site, which the preview does not serve."""
     try:
         builder = choose_builder(builder)
     except ConfigError as exc:
         print(f"serve stopped: {exc}", file=sys.stderr)
         return 1
-    preview = Preview(root, root / "build" / "serve" / builder, tracker_url, builder)
+    if language not in site_languages(root):
+        print(f"serve stopped: no site in {language!r} (languages: {', '.join(site_languages(root))})",
+              file=sys.stderr)
+        return 1
+    folder = builder if language == words.LANGUAGES[0] else f"{builder}-{language}"
+    preview = Preview(root, root / "build" / "serve" / folder, tracker_url, builder, language)
     ParseCache().install()
     try:
         if not preview.refresh(quiet=False):
@@ -641,6 +651,7 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("--site-dir", type=Path, default=None, help="where to put the site (default: site/)")
     serve_parser = commands.add_parser("serve", help="live-reloading preview")
     serve_parser.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve_parser.add_argument("--language", default="en", help="preview this language's site (en, cy); one at a time")
     translated_parser = commands.add_parser(
         "translated", help="record that translated files are up to date with their English files")
     translated_parser.add_argument("files", nargs="+", type=Path, help="e.g. activities/1-1.cy.yml content/index.cy.md")
@@ -661,7 +672,8 @@ def main(argv: list[str] | None = None) -> int:
         return mkdocs_serve([a for a in args.arguments if a != "--"])
     if args.command == "build":
         return build(root, site_dir=args.site_dir, tracker_url=args.tracker_url, builder=args.builder)
-    return serve(root, address=args.dev_addr, tracker_url=args.tracker_url, builder=args.builder)
+    return serve(root, address=args.dev_addr, tracker_url=args.tracker_url, builder=args.builder,
+                 language=args.language)
 
 
 if __name__ == "__main__":

@@ -51,12 +51,12 @@ def serving(project, tmp_path):
     """Start build.py serve on the small project; stop it (and the builder under it) afterwards."""
     started = []
 
-    def start(builder: str) -> str:
+    def start(builder: str, language: str = "en") -> str:
         port = free_port()
-        log = open(tmp_path / f"serve-{builder}.log", "w")
+        log = open(tmp_path / f"serve-{builder}-{language}.log", "w")
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "build.py"), "--root", str(project), "serve", "--builder", builder,
-             "--dev-addr", f"127.0.0.1:{port}"],
+             "--dev-addr", f"127.0.0.1:{port}", "--language", language],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         started.append((process, log))
         return f"http://127.0.0.1:{port}/"
@@ -104,3 +104,25 @@ def test_a_saved_page_and_activity_show_in_the_preview(project, serving, builder
     assert "Heronword" in fetch(activity)
     write(project, "activities/1-1.yml", ACTIVITY.replace("Talk to your manager", "Egretword, talk to your manager"))
     wait_until(lambda: "Egretword" in fetch(activity), "the fixed activity")
+
+
+def test_the_welsh_site_previews_and_shows_a_saved_translation(project, serving):
+    os.symlink(ROOT / "mkdocs.cy.yml", project / "mkdocs.cy.yml")
+    welsh = write(project, "content/section-1/1a-intro.cy.md", """\
+        ---
+        title: 1.a Cyflwyniad
+        translation:
+          status: draft
+          source: "000000000000"
+        ---
+        ## Amdanom ni
+
+        Glas y dorlan.
+        """)
+    base = serving("mkdocs", "cy")
+    page = base + "section-1/1a-intro.html"
+    wait_until(lambda: "Glas y dorlan" in fetch(page), "the first build of the Welsh site")
+    assert '<html lang="cy"' in fetch(page)
+    welsh.write_text(welsh.read_text(encoding="utf-8").replace("Glas y dorlan", "Crëyr glas"), encoding="utf-8")
+    wait_until(lambda: "Crëyr glas" in fetch(page), "the edited Welsh page")
+    assert "Nid yw'r dudalen hon wedi'i chyfieithu" in fetch(base + "index.html")  # no Welsh home page yet
