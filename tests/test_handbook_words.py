@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from handbook import words
@@ -13,20 +12,19 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def extracted() -> set[str]:
-    """The strings in the code and templates, found by Babel with handbook/babel.cfg's rules."""
-    method_map = [("handbook/**.py", "python"), ("build.py", "python"), ("handbook/templates/site/**.j2", "jinja2")]
-    options = {"handbook/templates/site/**.j2": {"extensions": "jinja2.ext.i18n"}}
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-    found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, options, keywords=keywords):
-        found.add(message[0] if isinstance(message, tuple) else message)
-    return found
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in words.extract_strings(ROOT) if m.id}
 
 
 def welsh_catalogue():
     with open(words.catalogue_file("cy"), "rb") as handle:
         return read_po(handle, locale="cy")
+
+
+def test_the_checked_in_template_is_current():
+    """handbook/locale/handbook.pot holds what the code says (python -m handbook.words rewrites it)."""
+    with open(words.LOCALE_DIR / "handbook.pot", "rb") as handle:
+        checked_in = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    assert checked_in == extracted()
 
 
 def test_every_generated_word_has_welsh():

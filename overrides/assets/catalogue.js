@@ -19,7 +19,8 @@ function handbookCatalogue() {
       row.hidden = !ok;
       if (ok) shown += 1;
     });
-    if (count) count.textContent = shown + (shown === 1 ? " activity" : " activities") + " shown";
+    // The page's language gives the words: data-one ("%s activity shown") and data-other.
+    if (count) count.textContent = (shown === 1 ? count.dataset.one : count.dataset.other).replace("%s", shown);
   }
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
