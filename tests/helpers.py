@@ -138,6 +138,8 @@ def tracker_config(folder: Path, **overrides) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
+        "AUDIT_KEY": "test-audit-chain-key",
+        "AUDIT_ANCHORS_FILE": str(folder / "audit_anchors.txt"),
         "DATABASE": str(folder / "tracker.sqlite"),
         "UPLOAD_FOLDER": str(folder / "uploads"),
         "CONTENT_ROOT": str(TEST_PACK),

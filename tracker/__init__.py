@@ -17,8 +17,8 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 DEFAULT_LOGIN_FAILURE_DELAY = 0.2  # seconds added to every failed sign-in, the same for each
 # Every feature's module has a blueprint `bp`; registered in this order (README: "Layout").
-FEATURES = ("i18n", "auth", "admin", "dashboards", "plans", "records.routes", "quizzes", "reflections", "pdp", "supervision",
-            "portfolio", "induction_sign_off", "subject_access", "erasure", "static")
+FEATURES = ("i18n", "auth", "admin", "dashboards", "plans", "records.routes", "quizzes", "reflections", "pdp",
+            "supervision", "portfolio", "induction_sign_off", "subject_access", "erasure", "static")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -58,9 +58,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .forms import AsciiIntConverter
     app.url_map.converters["int"] = AsciiIntConverter  # before any route is added
 
-    from . import content, db, i18n
+    from . import audit, content, db, i18n
     i18n.init_app(app)
     db.init_app(app)
+    audit.init_app(app)  # after the migrations: chains entries an upgrade left unchained
     content.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

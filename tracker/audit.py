@@ -1,22 +1,245 @@
-"""The append-only audit trail: who did what, when. Triggers in the schema refuse
-UPDATE and DELETE on audit_log, so entries can only be added."""
+"""The append-only audit trail: who did what, when, as a tamper-evident chain.
+
+Triggers in the schema refuse DELETE on audit_log and any UPDATE of an entry's fields, so
+entries can only be added. Each entry also carries `hash` = HMAC-SHA-256, under a key kept
+outside the database, of its fields and of the previous entry's hash (`prev_hash`): someone who
+can write the database file directly (and drop the triggers) still cannot edit, insert, delete
+or reorder an entry without `flask --app tracker verify-audit` noticing, and cannot cut the tail
+without contradicting an anchor (the chain's head, printed on portfolios and exports and written
+with every backup).
+
+Only ids, actions, states, times and a hash of `detail` are chained, never personal text, so an
+erasure leaves the chain verifiable (and is itself an entry).
+
+The key: `TRACKER_AUDIT_KEY`, else `INSTANCE/audit_key` (made on first run). Rotation: move the
+old key to a line of `INSTANCE/audit_keys.old` (or `AUDIT_OLD_KEYS`), then set the new one; each
+entry names its key (`key_id`), so old entries still verify. docs/deployment.md says more.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from flask import current_app
 from sqlite_utils import Database
+
+GENESIS = "0" * 64  # the previous hash of the first chained entry
+FIELDS = ("id", "at", "actor_id", "action", "subject_id", "activity_id", "record_id", "from_state", "to_state")
+
+
+# ---- keys ---------------------------------------------------------------------------------
+
+def key_id(key: bytes) -> str:
+    return hashlib.sha256(key).hexdigest()[:8]
+
+
+def instance_key(instance: Path) -> bytes:
+    """The chain key in the instance folder, made on first run (never in the repository or the database)."""
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / "audit_key"
+    if not key_file.exists():
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+        except FileExistsError:  # another process made it first
+            pass
+    return key_file.read_text().strip().encode()
+
+
+def keys(config: dict, instance: Path) -> tuple[bytes, dict[str, bytes]]:
+    """(the current key, every key by its id: current and old ones, for verifying)."""
+    current = (config.get("AUDIT_KEY") or "").encode() or instance_key(instance)
+    old = config.get("AUDIT_OLD_KEYS") or []
+    old = old.split(",") if isinstance(old, str) else list(old)
+    old_file = instance / "audit_keys.old"
+    if old_file.exists():
+        old += old_file.read_text().split()
+    every = {key_id(k.encode()): k.encode() for k in old if k.strip()}
+    every[key_id(current)] = current
+    return current, every
+
+
+def app_keys() -> tuple[bytes, dict[str, bytes]]:
+    """The app's keys, read once at start-up (init_app)."""
+    found = current_app.extensions.get("audit_keys")
+    if found is None:
+        found = current_app.extensions["audit_keys"] = keys(current_app.config, Path(current_app.instance_path))
+    return found
+
+
+# ---- the chain ----------------------------------------------------------------------------
+
+def entry_hash(key: bytes, entry: dict, prev_hash: str) -> str:
+    """HMAC-SHA-256 over the entry's canonical fields, a hash of its detail, its key id and the previous hash."""
+    canonical = [entry[name] for name in FIELDS]
+    canonical += [hashlib.sha256((entry["detail"] or "").encode()).hexdigest(), key_id(key), prev_hash]
+    message = json.dumps(canonical, separators=(",", ":"), ensure_ascii=False).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _last(db: Database) -> tuple[int, str]:
+    row = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return (row[0], row[1] or GENESIS) if row else (0, GENESIS)
 
 
 def log(db: Database, actor_id: int | None, action: str, *, subject_id: int | None = None,
         activity_id: str | None = None, record_id: int | None = None,
-        from_state: str | None = None, to_state: str | None = None, detail: str = "") -> None:
-    """Add an entry. Call inside the write transaction that makes the change."""
+        from_state: str | None = None, to_state: str | None = None, detail: str = "",
+        key: bytes | None = None) -> None:
+    """Add an entry, chained to the one before. Call inside the write transaction (db.writing)
+    that makes the change: it holds SQLite's write lock, so no other writer can take the same
+    previous entry and fork the chain."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("audit.log must be called inside the write transaction of the change it records")
+    key = key or app_keys()[0]
+    if db.execute("SELECT 1 FROM audit_log WHERE hash IS NULL LIMIT 1").fetchone():
+        chain_unchained(db, key)
+    last_id, prev_hash = _last(db)
+    entry = {"id": last_id + 1, "at": now(), "actor_id": actor_id, "action": action, "subject_id": subject_id,
+             "activity_id": activity_id, "record_id": record_id, "from_state": from_state, "to_state": to_state,
+             "detail": detail}
     db.conn.execute(
-        "INSERT INTO audit_log (actor_id, action, subject_id, activity_id, record_id, from_state, to_state, detail)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (actor_id, action, subject_id, activity_id, record_id, from_state, to_state, detail),
-    )
+        "INSERT INTO audit_log (id, at, actor_id, action, subject_id, activity_id, record_id, from_state, to_state,"
+        " detail, key_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*entry.values(), key_id(key), prev_hash, entry_hash(key, entry, prev_hash)))
+
+
+def now() -> str:
+    """The same form as the schema's default: 2026-12-01T10:00:00.000Z."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def chain_unchained(db: Database, key: bytes) -> int:
+    """Chain the entries made before the chain existed (an upgraded database), in order. The
+    schema lets an entry's chain columns be set once, never its fields."""
+    rows = list(db.query("SELECT * FROM audit_log WHERE hash IS NULL ORDER BY id"))
+    if not rows:
+        return 0
+    before = db.execute("SELECT hash FROM audit_log WHERE id < ? AND hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+                        [rows[0]["id"]]).fetchone()
+    prev_hash = before[0] if before else GENESIS
+    for row in rows:
+        digest = entry_hash(key, row, prev_hash)
+        db.conn.execute("UPDATE audit_log SET key_id = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                        (key_id(key), prev_hash, digest, row["id"]))
+        prev_hash = digest
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The head of the chain at some moment: entry `seq` had hash `hash`."""
+
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Anchor":
+        seq, _, digest = text.strip().partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            raise ValueError(f"an anchor looks like 42:<64 hex digits>, not {text!r}")
+        return cls(int(seq), digest.lower())
+
+
+def head(db: Database) -> Anchor:
+    seq, digest = _last(db)
+    return Anchor(seq, digest)
+
+
+def verify(db: Database, every_key: dict[str, bytes], anchors: list[Anchor] = ()) -> list[str]:
+    """Walk the chain from the start; return the problems, the first broken entry first."""
+    problems: list[str] = []
+    prev_hash, prev_id, hashes = GENESIS, 0, {}
+    for row in db.query("SELECT * FROM audit_log ORDER BY id"):
+        where = f"entry {row['id']} ({row['action']}, {row['at']})"
+        if row["hash"] is None:
+            problems.append(f"{where}: not chained (start the tracker once to chain entries made before the"
+                            " chain existed)")
+            break
+        key = every_key.get(row["key_id"])
+        if key is None:
+            problems.append(f"{where}: made with key {row['key_id']}, which is not configured (AUDIT_OLD_KEYS)")
+            break
+        if row["prev_hash"] != prev_hash:
+            problems.append(f"{where}: does not follow entry {prev_id}: an entry between them was deleted or"
+                            " inserted, or the entries were reordered")
+            break
+        if not hmac.compare_digest(row["hash"], entry_hash(key, row, row["prev_hash"])):
+            problems.append(f"{where}: its fields do not match its hash: the entry was edited")
+            break
+        prev_hash, prev_id = row["hash"], row["id"]
+        hashes[row["id"]] = row["hash"]
+    for anchor in anchors:
+        if anchor.seq not in hashes and not problems:
+            problems.append(f"anchor {anchor.seq}: the chain ends at entry {prev_id}, so entries up to"
+                            f" {anchor.seq} were cut from its end")
+        elif anchor.seq in hashes and hashes[anchor.seq] != anchor.hash:
+            problems.append(f"anchor {anchor.seq}: entry {anchor.seq}'s hash is not the anchor's: history was"
+                            " rewritten after the anchor was given out")
+    return problems
+
+
+def anchors_file(config: dict, instance: Path) -> Path:
+    """One anchor per line, added by each backup: AUDIT_ANCHORS_FILE, else INSTANCE/audit_anchors.txt."""
+    return Path(config.get("AUDIT_ANCHORS_FILE") or instance / "audit_anchors.txt")
+
+
+def recorded_anchors(file: Path) -> list[Anchor]:
+    if not file.exists():
+        return []
+    return [Anchor.parse(line.split()[0]) for line in file.read_text().splitlines() if line.strip()]
+
+
+def record_anchor(file: Path, anchor: Anchor, why: str) -> None:
+    with open(file, "a", encoding="utf-8") as handle:
+        handle.write(f"{anchor} {now()} {why}\n")
 
 
 def entries_for_record(db: Database, record_id: int) -> list[dict]:
     return list(db.query(
         "SELECT a.*, u.name AS actor_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"
         " WHERE a.record_id = ? ORDER BY a.id", [record_id]))
+
+
+def init_app(app) -> None:
+    """Chain what an upgrade left unchained, and the verify-audit command."""
+    from .db import connect, writing
+
+    current, every = app.extensions["audit_keys"] = keys(app.config, Path(app.instance_path))
+    db = connect(app.config["DATABASE"])
+    try:
+        with writing(db):
+            chain_unchained(db, current)
+    finally:
+        db.conn.close()
+
+    @app.cli.command("verify-audit")
+    @click.option("--anchor", "anchors", multiple=True, help="a chain head given out earlier: SEQ:HASH")
+    def verify_audit_command(anchors):
+        """Check the audit chain: the first edited, deleted, inserted or reordered entry, and
+        whether the chain still reaches every anchor (given, and recorded by backups)."""
+        from .db import get_db
+
+        try:
+            given = [Anchor.parse(a) for a in anchors]
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from error
+        instance = Path(current_app.instance_path)
+        db = get_db()
+        problems = verify(db, app_keys()[1], given + recorded_anchors(anchors_file(current_app.config, instance)))
+        for problem in problems:
+            click.echo(problem, err=True)
+        if problems:
+            raise SystemExit(1)
+        click.echo(f"audit chain OK: {head(db).seq} entries, head {head(db)}")

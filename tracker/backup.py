@@ -66,6 +66,23 @@ def backup(database: Path, uploads: Path, target_root: Path, now: dt.datetime | 
     return target
 
 
+def write_anchor(folder: Path, anchors: Path):
+    """The audit chain's head as the backup holds it, written into the backup and added to the
+    instance's anchors: cutting entries from the live chain later contradicts both."""
+    from sqlite_utils import Database
+
+    from . import audit
+
+    conn = sqlite3.connect(f"file:{folder / 'tracker.sqlite'}?mode=ro", uri=True)  # read only: the copy stays as made
+    try:
+        anchor = audit.head(Database(conn))
+    finally:
+        conn.close()
+    (folder / "audit_anchor.txt").write_text(f"{anchor}\n", encoding="utf-8")
+    audit.record_anchor(anchors, anchor, f"backup {folder.name}")
+    return anchor
+
+
 def restore(backup_dir: Path, database: Path, uploads: Path) -> None:
     """Replace the database and uploads with a backup, only after the backup passes its checks.
     The tracker must be stopped while restoring."""
@@ -104,6 +121,9 @@ def init_app(app) -> None:
             folder = backup(database, uploads, target)
         except BackupError as error:
             raise click.ClickException(f"backup failed its check: {error}") from error
+        from .audit import anchors_file
+        anchor = write_anchor(folder, anchors_file(current_app.config, Path(current_app.instance_path)))
+        click.echo(f"audit chain head {anchor} (written with the backup)")
         click.echo(f"backed up to {folder}")
 
     @app.cli.command("restore")

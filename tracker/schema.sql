@@ -1,6 +1,3 @@
--- The tracker's schema as the migrations in tracker/db.py make it (flask --app tracker schema).
--- tests/test_schema.py fails when this file and a freshly migrated database differ.
-
 CREATE TABLE audit_log (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
@@ -12,7 +9,7 @@ CREATE TABLE audit_log (
         from_state TEXT,
         to_state TEXT,
         detail TEXT NOT NULL DEFAULT ''
-    );
+    , key_id TEXT, prev_hash TEXT, hash TEXT);
 
 CREATE TABLE comments (
         id INTEGER PRIMARY KEY,
@@ -208,6 +205,8 @@ CREATE INDEX audit_record ON audit_log(record_id);
 
 CREATE INDEX audit_subject ON audit_log(subject_id, at);
 
+CREATE INDEX audit_unchained ON audit_log(id) WHERE hash IS NULL;
+
 CREATE INDEX comments_record ON comments(record_id);
 
 CREATE INDEX evidence_record ON evidence(record_id);
@@ -230,6 +229,11 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        WHEN OLD.hash IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at
+            OR NEW.actor_id IS NOT OLD.actor_id OR NEW.action IS NOT OLD.action
+            OR NEW.subject_id IS NOT OLD.subject_id OR NEW.activity_id IS NOT OLD.activity_id
+            OR NEW.record_id IS NOT OLD.record_id OR NEW.from_state IS NOT OLD.from_state
+            OR NEW.to_state IS NOT OLD.to_state OR NEW.detail IS NOT OLD.detail
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
 CREATE TRIGGER plan_items_delete_bumps_version AFTER DELETE ON plan_items
