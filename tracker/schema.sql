@@ -19,6 +19,14 @@ CREATE TABLE comments (
         created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     );
 
+CREATE TABLE content_snapshots (
+        version TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('activity', 'quiz')),
+        item_id TEXT NOT NULL,
+        canonical TEXT NOT NULL,
+        first_seen TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+
 CREATE TABLE data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
 
 CREATE TABLE evidence (
@@ -116,7 +124,7 @@ CREATE TABLE records (
         submitted_at TEXT,
         signed_off_at TEXT,
         signed_off_by INTEGER REFERENCES users(id),
-        done_at TEXT,
+        done_at TEXT, started_version TEXT REFERENCES content_snapshots(version), submitted_version TEXT REFERENCES content_snapshots(version), signed_off_version TEXT REFERENCES content_snapshots(version),
         UNIQUE (inductee_id, activity_id)
     );
 
@@ -235,6 +243,9 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
             OR NEW.record_id IS NOT OLD.record_id OR NEW.from_state IS NOT OLD.from_state
             OR NEW.to_state IS NOT OLD.to_state OR NEW.detail IS NOT OLD.detail
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TRIGGER content_snapshots_no_update BEFORE UPDATE ON content_snapshots
+        BEGIN SELECT RAISE(ABORT, 'a content snapshot never changes'); END;
 
 CREATE TRIGGER plan_items_delete_bumps_version AFTER DELETE ON plan_items
         BEGIN UPDATE data_version SET version = version + 1; END;

@@ -16,7 +16,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlite_utils import Database
 
-from .. import audit
+from .. import audit, pinned
 from ..db import writing
 
 STATE_LABELS = {
@@ -84,13 +84,14 @@ def _move(db: Database, record: dict, action: str, actor_id: int, detail: str = 
     extra = {
         "submit": ", submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), signed_off_at = NULL, signed_off_by = NULL",
         "sign_off": ", signed_off_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), signed_off_by = :actor",
-        "reopen": ", signed_off_at = NULL, signed_off_by = NULL",
+        "reopen": ", signed_off_at = NULL, signed_off_by = NULL, signed_off_version = NULL",
         "mark_done": ", done_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
     }.get(action, "")
     db.conn.execute(
         f"UPDATE records SET state = :state, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'){extra} WHERE id = :id",
         {"state": to_state, "id": record["id"], "actor": actor_id})
     if to_state != record["state"]:
+        pinned.pin(db, record, action)
         audit.log(db, actor_id, f"record.{action}", subject_id=record["inductee_id"],
                   activity_id=record["activity_id"], record_id=record["id"],
                   from_state=record["state"], to_state=to_state, detail=detail)
