@@ -166,6 +166,9 @@ ROUTES = [
     ("POST", "/account/password", {"current_password": DEMO_PASSWORD, "new_password": "a-new-long-password-2",
                                    "confirm_password": "a-new-long-password-2"}, ALL_SIGNED_IN),
     ("POST", "/logout", {}, ALL_SIGNED_IN),
+    # the language switch: stores the choice on the account (anyone may post it with a session's CSRF token;
+    # a visitor not signed in uses ?lang= links, and the matrix's anonymous visitor has no token)
+    ("POST", "/language", {"lang": "cy", "next": "/my-induction"}, ALL_SIGNED_IN),
 ]
 CASES = [(method, url, data, allowed, visitor) for method, url, data, allowed in ROUTES for visitor in VISITORS]
 

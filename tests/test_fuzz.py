@@ -116,6 +116,7 @@ ENDPOINTS = [
     ("manager@example.org", "/supervision/{d}/agreement", ["purpose", "timing", "recording"]),
     ("admin@example.org", "/admin/users/new", ["name", "email", "role", "password", "managers"]),
     ("admin@example.org", "/admin/users/{d}/erase", ["confirm_email"]),
+    ("inductee@example.org", "/language", ["lang", "next"]),  # the language switch (tracker/i18n.py)
 ]
 
 

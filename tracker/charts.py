@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .progress import SectionProgress, not_started
@@ -19,10 +21,10 @@ SCALE = 100_000  # positions in thousandths of a per cent: whole numbers, so the
 
 # (key, label): the order segments are drawn in, from the left (or the bottom of a column).
 PARTS = (
-    ("completed", "Complete"),
-    ("submitted", "Waiting for sign-off"),
-    ("started", "In progress"),
-    ("not_started", "Not started"),
+    ("completed", _l("Complete")),
+    ("submitted", _l("Waiting for sign-off")),
+    ("started", _l("In progress")),
+    ("not_started", _l("Not started")),
 )
 LABELS = dict(PARTS)
 GREEN, YELLOW, DARK_YELLOW, BLUE, WHITE, LIGHT_GREY = "#00703c", "#ffdd00", "#594d00", "#1d70b8", "#ffffff", "#f3f2f1"
@@ -63,10 +65,15 @@ def segments(section: SectionProgress) -> list[Segment]:
 def describe(section: SectionProgress) -> str:
     """The figures a section's bar shows, as words (its text alternative)."""
     if not section.required:
-        return f"{section.title}: no activities required"
+        return gettext("%(section)s: no activities required", section=section.title)
     parts = counts(section)
-    return (f"{section.title}: {parts['completed']} of {section.required} complete, {parts['submitted']} waiting for"
-            f" sign-off, {parts['started']} in progress, {parts['not_started']} not started")
+    return gettext("%(section)s: %(completed)s of %(required)s complete, %(submitted)s waiting for sign-off,"
+                   " %(started)s in progress, %(not_started)s not started", section=section.title,
+                   required=section.required, **parts)
+
+
+def of_text(label, count: int, total: int) -> str:
+    return gettext("%(label)s: %(count)s of %(total)s", label=label, count=count, total=total)
 
 
 def _percent(units: int) -> str:
@@ -109,7 +116,7 @@ def section_bar(section: SectionProgress, prefix: str) -> Markup:
         x = _percent(part.start)
         shapes.append(f'<rect x="{x}" y="0" width="{part.percent}" height="100%" fill="{_fill(prefix, part.key)}"'
                       f' shape-rendering="crispEdges" class="tracker-chart__{part.key}">'
-                      f'<title>{part.label}: {part.count} of {section.required}</title></rect>')
+                      f'<title>{escape(of_text(part.label, part.count, section.required))}</title></rect>')
         if part.start:  # a white gap between parts
             gaps.append(f'<line x1="{x}" x2="{x}" y1="0" y2="100%" stroke="{WHITE}" stroke-width="2"/>')
     return Markup(f'<svg class="tracker-chart tracker-chart--bar" role="img" aria-label="{escape(describe(section))}"'
@@ -145,10 +152,12 @@ def section_columns(sections: list[SectionProgress], name: str, prefix: str) -> 
                     parts.append(f'<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="{WHITE}" stroke-width="2"/>')
         parts.append(f'<rect x="{x}" y="0" width="{w}" height="100%" fill="none" stroke="{OUTLINE}"/>')
         shapes.append(f'<g><title>{title}</title>{"".join(parts)}</g>')
-    label = escape(f"Progress by section for {name}. " + ". ".join(describe(s) for s in sections) + ".")
+    label = escape(gettext("Progress by section for %(name)s.", name=name) + " "
+                   + ". ".join(describe(s) for s in sections) + ".")
+    none = escape(gettext("none"))
     labels = "".join(
         f'<li class="tracker-columns__label"><span class="tracker-columns__section">{escape(s.section_id)}</span>'
-        f'<span class="tracker-columns__percent">{f"{s.percent}%" if s.required else "none"}</span></li>'
+        f'<span class="tracker-columns__percent">{f"{s.percent}%" if s.required else none}</span></li>'
         for s in sections)
     return Markup(f'<div class="tracker-columns"><svg class="tracker-chart tracker-chart--columns" role="img"'
                   f' aria-label="{label}" width="100%" height="48" focusable="false">'
@@ -163,6 +172,6 @@ def legend(prefix: str = "key") -> Markup:
         f'<li class="tracker-legend__item"><svg class="tracker-legend__swatch" width="18" height="18"'
         f' aria-hidden="true" focusable="false">{_patterns(prefix, [key]) if key in PATTERNS else ""}'
         f'<rect x="0.5" y="0.5" width="17" height="17" fill="{_fill(prefix, key)}" stroke="{OUTLINE}"/>'
-        f'</svg>{label}</li>'
+        f'</svg>{escape(label)}</li>'
         for key, label in PARTS)
     return Markup(f'<ul class="tracker-legend">{items}</ul>')

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext
 
 from handbook import model, site
 from handbook.loader import Project, load_project
@@ -17,16 +18,32 @@ def init_app(app) -> None:
     app.extensions["handbook"] = project
 
 
-def project() -> Project:
+def project(language: str | None = None) -> Project:
+    """The handbook in the page's language (or `language`): Welsh text where a Welsh translation exists,
+    English elsewhere; the same ids and structure in every language."""
+    from .i18n import current_language
+    language = language or current_language()
+    english = current_app.extensions["handbook"]
+    if language == "en":
+        return english
+    cache = current_app.extensions.setdefault("handbook_languages", {})
+    if language not in cache:
+        cache[language] = english.in_language(language)
+    return cache[language]
+
+
+def english_project() -> Project:
     return current_app.extensions["handbook"]
 
 
 def activities() -> list[model.Activity]:
-    """Every activity in handbook order (sorted once: the content does not change while running)."""
+    """Every activity in handbook order (sorted once per language: the content does not change while running)."""
+    from .i18n import current_language
     cache = current_app.extensions.setdefault("handbook_sorted", {})
-    if "activities" not in cache:
-        cache["activities"] = sorted(project().activities.values(), key=lambda a: a.number)
-    return cache["activities"]
+    key = ("activities", current_language())
+    if key not in cache:
+        cache[key] = sorted(project().activities.values(), key=lambda a: a.number)
+    return cache[key]
 
 
 def activity(activity_id: str) -> model.Activity | None:
@@ -34,15 +51,17 @@ def activity(activity_id: str) -> model.Activity | None:
 
 
 def sections() -> list[model.Section]:
+    from .i18n import current_language
     cache = current_app.extensions.setdefault("handbook_sorted", {})
-    if "sections" not in cache:
-        cache["sections"] = sorted(project().sections.values(), key=lambda s: model.section_order(s.id))
-    return cache["sections"]
+    key = ("sections", current_language())
+    if key not in cache:
+        cache[key] = sorted(project().sections.values(), key=lambda s: model.section_order(s.id))
+    return cache[key]
 
 
 def section_title(section_id: str) -> str:
     section = project().sections.get(section_id)
-    return f"{section.label}: {section.title}" if section else f"Section {section_id}"
+    return f"{section.label}: {section.title}" if section else gettext("Section %(id)s", id=section_id)
 
 
 def handbook_url(activity_id: str) -> str | None:
@@ -50,4 +69,6 @@ def handbook_url(activity_id: str) -> str | None:
     base = current_app.config.get("SITE_URL", "")
     if not base or not model.ACTIVITY_ID.match(activity_id):
         return None
-    return f"{base.rstrip('/')}/{site.page_url(site.activity_page_for_id(activity_id))}"
+    from .i18n import current_language
+    language = "" if current_language() == "en" else f"{current_language()}/"  # the Welsh handbook is at /cy/
+    return f"{base.rstrip('/')}/{language}{site.page_url(site.activity_page_for_id(activity_id))}"

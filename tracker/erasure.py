@@ -6,6 +6,7 @@ import logging
 import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlite_utils import Database
 
@@ -52,9 +53,9 @@ def erase(user_id: int):
     error = None
     if request.method == "POST":
         if request.form.get("confirm_email", "").strip().lower() != user["email"].lower():
-            error = "Type the person's email address exactly to confirm"
+            error = gettext("Type the person's email address exactly to confirm")
         else:
             erase_person(db, user_id, current_user.id)
-            flash("The person's data has been erased. The audit log records that this was done.", "success")
+            flash(gettext("The person's data has been erased. The audit log records that this was done."), "success")
             return redirect(url_for("admin.users"))
     return render_template("erasure/confirm.html", user=user, error=error), 400 if error else 200

@@ -63,7 +63,8 @@ class Rows:
 
 
 def read_rows(form_data, prefix: str, count: int, fields: tuple[str, ...], *, required: str,
-              missing: str, noun: str = "row", too_long: str | None = None, choices: dict[str, list[str]] | None = None) -> Rows:
+              missing: str, noun: str = "row", too_long: str | None = None,
+              choices: dict[str, list[str]] | None = None) -> Rows:
     """The one rule for repeated rows: fields `{prefix}-{n}-{field}`, trimmed; a row with nothing typed
     is ignored (a choice alone does not count); a typed row needs its `required` field; text over
     ROW_TEXT_LIMIT is refused, never cut; a choice not offered falls back to the first offered.

@@ -72,7 +72,8 @@ def _lang_from_query() -> None:
     """?lang=cy / ?lang=en on any GET switches this session's language (the account's is left alone)."""
     refresh()  # a test may hold one app context (and its g, where Flask-Babel keeps the locale) across requests
     wanted = request.args.get("lang")
-    if request.method == "GET" and wanted in LANGUAGES and (session.get(SESSION_KEY) != wanted or CARRIED_KEY in session):
+    if request.method == "GET" and wanted in LANGUAGES and (
+            session.get(SESSION_KEY) != wanted or CARRIED_KEY in session):
         choose_for_session(wanted)
 
 

@@ -3,6 +3,7 @@ activity is complete. It is shown on the portfolio page and in the PDF."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from . import audit, progress
@@ -21,12 +22,12 @@ def sign_off(inductee_id: int):
     db = get_db()
     induction = progress.summary(db, inductee)
     if not induction.complete:
-        flash("The induction can be signed off only when every required activity is complete.", "warning")
+        flash(gettext("The induction can be signed off only when every required activity is complete."), "warning")
         return redirect(url_for("portfolio.page", inductee_id=inductee_id)), 303
     with writing(db):
         db.conn.execute("INSERT OR IGNORE INTO induction_signoffs (inductee_id, signed_off_by, comment)"
                         " VALUES (?, ?, ?)",
                         (inductee_id, current_user.id, request.form.get("comment", "")[:2000]))
         audit.log(db, current_user.id, "induction.signed_off", subject_id=inductee_id)
-    flash(f"{inductee['name']}'s induction is signed off.", "success")
+    flash(gettext("%(name)s's induction is signed off.", name=inductee["name"]), "success")
     return redirect(url_for("portfolio.page", inductee_id=inductee_id))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
@@ -19,23 +21,24 @@ from .forms import Rows, ascii_int, read_rows
 bp = Blueprint("pdp", __name__)
 TEXT_LIMIT = 5000
 OBJECTIVE_ROWS = 5
-OBJECTIVE_COLUMNS = {"objective": "Objective", "action": "Action", "resources": "Resources", "when": "When",
-                     "status": "Status"}
-STATUSES = ["Not started", "In progress", "Done"]
+OBJECTIVE_COLUMNS = {"objective": _l("Objective"), "action": _l("Action"), "resources": _l("Resources"),
+                     "when": _l("When"), "status": _l("Status")}
+STATUSES = ["Not started", "In progress", "Done"]  # stored as written here; shown in the page's language
+STATUS_LABELS = {"Not started": _l("Not started"), "In progress": _l("In progress"), "Done": _l("Done")}
 
 
 class PdpForm(FlaskForm):
-    strengths = TextAreaField("My strengths", validators=[Length(max=TEXT_LIMIT)])
-    areas_to_develop = TextAreaField("Areas I want to develop", validators=[Length(max=TEXT_LIMIT)])
-    more_confident = TextAreaField("I want to become more confident at", validators=[Length(max=TEXT_LIMIT)])
-    helped_by = TextAreaField("I would be helped by", validators=[Length(max=TEXT_LIMIT)])
-    next_three_months = TextAreaField("In the next three months I want to", validators=[Length(max=TEXT_LIMIT)])
-    next_twelve_months = TextAreaField("In the next twelve months I want to", validators=[Length(max=TEXT_LIMIT)])
-    supervision_id = SelectField("Discussed at supervision (optional)", validators=[Optional()])
+    strengths = TextAreaField(_l("My strengths"), validators=[Length(max=TEXT_LIMIT)])
+    areas_to_develop = TextAreaField(_l("Areas I want to develop"), validators=[Length(max=TEXT_LIMIT)])
+    more_confident = TextAreaField(_l("I want to become more confident at"), validators=[Length(max=TEXT_LIMIT)])
+    helped_by = TextAreaField(_l("I would be helped by"), validators=[Length(max=TEXT_LIMIT)])
+    next_three_months = TextAreaField(_l("In the next three months I want to"), validators=[Length(max=TEXT_LIMIT)])
+    next_twelve_months = TextAreaField(_l("In the next twelve months I want to"), validators=[Length(max=TEXT_LIMIT)])
+    supervision_id = SelectField(_l("Discussed at supervision (optional)"), validators=[Optional()])
 
 
 class PdpCommentForm(FlaskForm):
-    body = TextAreaField("Your comment", validators=[DataRequired("Enter a comment"), Length(max=5000)])
+    body = TextAreaField(_l("Your comment"), validators=[DataRequired(_l("Enter a comment")), Length(max=5000)])
 
 
 def optional_id(value: str | None) -> int | None:
@@ -61,13 +64,16 @@ def version_of(db, inductee_id: int, version: int | None = None) -> dict | None:
 
 def objectives_from(form_data) -> Rows:
     return read_rows(form_data, "objective", OBJECTIVE_ROWS, tuple(OBJECTIVE_COLUMNS), required="objective",
-                     missing="Write objective {n}, or clear its row", noun="objective", choices={"status": STATUSES})
+                     missing=gettext("Write objective %(n)s, or clear its row"),
+                     too_long=gettext("Objective %(n)s must be %(limit)s characters or fewer"),
+                     choices={"status": STATUSES})
 
 
 def _sessions(db, inductee_id: int) -> list[SelectChoice]:
     sessions = db.query("SELECT id, session_date FROM supervision_sessions WHERE inductee_id = ?"
                         " ORDER BY session_date DESC", [inductee_id])
-    return [SelectChoice("", "None")] + [SelectChoice(str(s["id"]), f"Supervision on {s['session_date']}")
+    return [SelectChoice("", gettext("None"))] + [SelectChoice(str(s["id"]), gettext("Supervision on %(date)s",
+                                                                                   date=s["session_date"]))
                                          for s in sessions]
 
 
@@ -104,11 +110,13 @@ def plan(inductee_id: int):
                     (inductee_id, version, *values.values(), json.dumps(rows.filled),
                      optional_id(form.supervision_id.data), current_user.id))
                 audit.log(db, current_user.id, "pdp.saved", subject_id=inductee_id, detail=f"version {version}")
-            flash(f"Development plan saved as version {version}. Earlier versions are kept.", "success")
+            flash(gettext("Development plan saved as version %(version)s. Earlier versions are kept.", version=version),
+                  "success")
             return redirect(url_for(".plan", inductee_id=inductee_id))
     status = 400 if (form.errors or objective_errors) else 200
     return render_template("pdp/plan.html", inductee=inductee, form=form, latest=latest, own=own,
                            objectives=objectives, objective_errors=objective_errors, columns=OBJECTIVE_COLUMNS,
+                           status_labels=STATUS_LABELS,
                            statuses=STATUSES, rows=OBJECTIVE_ROWS, versions=versions_of(db, inductee_id),
                            comments=_comments(db, inductee_id), comment_form=PdpCommentForm()), status
 
@@ -121,7 +129,7 @@ def version(inductee_id: int, version: int):
     if row is None:
         abort(404)
     return render_template("pdp/version.html", inductee=inductee, pdp=row, objectives=json.loads(row["objectives"]),
-                           columns=OBJECTIVE_COLUMNS)
+                           columns=OBJECTIVE_COLUMNS, status_labels=STATUS_LABELS)
 
 
 @bp.route("/pdp/<int:inductee_id>/comments", methods=["POST"])
@@ -134,10 +142,10 @@ def comment(inductee_id: int):
         abort(404)
     form = PdpCommentForm()
     if not form.validate():
-        flash("Enter a comment before you add it.", "warning")
+        flash(gettext("Enter a comment before you add it."), "warning")
         return redirect(url_for(".plan", inductee_id=inductee_id) + "#comments"), 303
     with writing(db):
         db.conn.execute("INSERT INTO pdp_comments (inductee_id, version, author_id, body) VALUES (?, ?, ?, ?)",
                         (inductee_id, latest["version"], current_user.id, form.body.data))
-    flash("Comment added.", "success")
+    flash(gettext("Comment added."), "success")
     return redirect(url_for(".plan", inductee_id=inductee_id) + "#comments")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
+
 POSTCODE = re.compile(r"\b(?:[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?)\s*[0-9][ABD-HJLNP-UW-Z]{2}\b", re.I)
 DATE = re.compile(r"\b(?:[0-3]?\d[/.-][01]?\d[/.-](?:19|20)?\d\d"
                   r"|[0-3]?\d(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
@@ -31,12 +33,12 @@ def identifying_details(*texts: str) -> list[str]:
     text = "\n".join(t for t in texts if t)
     warnings = []
     for match in POSTCODE.finditer(text):
-        warnings.append(f"a postcode ({match.group(0)})")
+        warnings.append(gettext("a postcode (%(text)s)", text=match.group(0)))
     for match in DATE.finditer(text):
-        warnings.append(f"a date that could be a date of birth ({match.group(0)})")
+        warnings.append(gettext("a date that could be a date of birth (%(text)s)", text=match.group(0)))
     if BIRTH_WORDS.search(text):
-        warnings.append("a mention of a date of birth")
+        warnings.append(gettext("a mention of a date of birth"))
     for first, second in CAPITALISED_PAIR.findall(text):
         if first not in NOT_NAMES and second not in NOT_NAMES:
-            warnings.append(f"what may be a full name ({first} {second})")
+            warnings.append(gettext("what may be a full name (%(text)s)", text=f"{first} {second}"))
     return list(dict.fromkeys(warnings))

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from handbook import answers, model
 
-from . import accounts, audit, content, records
+from . import accounts, audit, content, i18n, records
 from .access import inductee_or_404, role_required
 from .db import get_db, writing
 from .forms import ascii_int
@@ -40,11 +40,12 @@ def right_answer(question) -> str:
     return answers.answer_text(question, letters=False)
 
 
-def mark_question(question, values: list[str]) -> tuple[bool, str]:
+def mark_question(question, values: list[str], also_accepted: list[str] = ()) -> tuple[bool, str]:
     """Whether the submitted values are right, and what was answered in words.
 
     Missing, malformed or tampered values (an option that does not exist, a second
-    choice on a single-choice question) are marked wrong; they never raise."""
+    choice on a single-choice question) are marked wrong; they never raise. also_accepted: the other
+    language's accepted short answers (a Welsh quiz accepts its English answers too, and the other way round)."""
     values = [v for v in values if isinstance(v, str)]
     if not any(v.strip() for v in values):
         return False, "No answer"
@@ -62,14 +63,17 @@ def mark_question(question, values: list[str]) -> tuple[bool, str]:
             return False, "Not a valid choice"
         return (values[0] == "true") == question.answer, values[0].capitalize()
     answer = values[0][:500]
-    return answers.short_answer_matches(answer, question.accepted), answer
+    return answers.short_answer_matches(answer, [*question.accepted, *also_accepted]), answer
 
 
-def score(quiz: model.Quiz, form) -> tuple[list[Marked], int, int]:
-    """Mark every question from a submitted form (a MultiDict: q0, q1, ...)."""
+def score(quiz: model.Quiz, form, other: model.Quiz | None = None) -> tuple[list[Marked], int, int]:
+    """Mark every question from a submitted form (a MultiDict: q0, q1, ...). other: the same quiz in the
+    other language, whose accepted short answers count too."""
     marked = []
     for number, question in enumerate(quiz.questions):
-        correct, given = mark_question(question, form.getlist(f"q{number}"))
+        twin = other.questions[number] if other and number < len(other.questions) else None
+        also = twin.accepted if twin is not None and twin.kind == question.kind == "short-answer" else []
+        correct, given = mark_question(question, form.getlist(f"q{number}"), also)
         marked.append(Marked(number + 1, question.prompt, given, correct, right_answer(question),
                              question.explanation, question.source))
     right = sum(m.correct for m in marked)
@@ -131,7 +135,9 @@ def index():
 def take(quiz_id: str):
     quiz = quiz_or_404(quiz_id)
     if request.method == "POST":
-        marked, right, total = score(quiz, request.form)
+        other_project = content.english_project() if i18n.current_language() != "en" else content.project("cy")
+        other = other_project.quizzes.get(quiz.id)
+        marked, right, total = score(quiz, request.form, other)
         attempt_id = save_attempt(get_db(), current_user.id, quiz, marked, right, total)
         return redirect(url_for(".attempt", quiz_id=quiz.id, attempt_id=attempt_id))
     return render_template("quizzes/take.html", quiz=quiz, letters=answers.LETTERS)

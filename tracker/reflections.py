@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
@@ -22,31 +24,33 @@ TEXT_LIMIT = 10_000
 
 
 class ReflectionForm(FlaskForm):
-    entry_date = DateField("Date", validators=[DataRequired("Enter the date as a real date, like 2026-11-24")])
-    title = StringField("Title", description="A few words to help you find this entry again",
-                        validators=[DataRequired("Enter a title"), Length(max=200)])
-    what = TextAreaField("What?", description="What happened? What did you do, see and feel?",
-                         validators=[DataRequired("Describe what happened"), Length(max=TEXT_LIMIT)])
-    so_what = TextAreaField("So what?", description="What does it mean? What did you learn about your practice?",
-                            validators=[DataRequired("Say what it means for your practice"), Length(max=TEXT_LIMIT)])
-    now_what = TextAreaField("Now what?", description="What will you do differently or next?",
-                             validators=[DataRequired("Say what you will do next"), Length(max=TEXT_LIMIT)])
-    activity_id = SelectField("Linked activity (optional)", validators=[Optional()])
-    supervision_id = SelectField("Linked supervision session (optional)", validators=[Optional()])
+    entry_date = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date as a real date, like 2026-11-24"))])
+    title = StringField(_l("Title"), description=_l("A few words to help you find this entry again"),
+                        validators=[DataRequired(_l("Enter a title")), Length(max=200)])
+    what = TextAreaField(_l("What?"), description=_l("What happened? What did you do, see and feel?"),
+                         validators=[DataRequired(_l("Describe what happened")), Length(max=TEXT_LIMIT)])
+    so_what = TextAreaField(_l("So what?"),
+                            description=_l("What does it mean? What did you learn about your practice?"),
+                            validators=[DataRequired(_l("Say what it means for your practice")),
+                                        Length(max=TEXT_LIMIT)])
+    now_what = TextAreaField(_l("Now what?"), description=_l("What will you do differently or next?"),
+                             validators=[DataRequired(_l("Say what you will do next")), Length(max=TEXT_LIMIT)])
+    activity_id = SelectField(_l("Linked activity (optional)"), validators=[Optional()])
+    supervision_id = SelectField(_l("Linked supervision session (optional)"), validators=[Optional()])
     confirmed = HiddenField()
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Your comment", validators=[DataRequired("Enter a comment"), Length(max=5000)])
+    body = TextAreaField(_l("Your comment"), validators=[DataRequired(_l("Enter a comment")), Length(max=5000)])
 
 
 def _choices(form: ReflectionForm, author_id: int) -> None:
-    form.activity_id.choices = [SelectChoice("", "None")] + [
+    form.activity_id.choices = [SelectChoice("", gettext("None"))] + [
         SelectChoice(a.id, f"{a.id} {a.title}") for a in content.activities()]
     sessions = get_db().query("SELECT id, session_date FROM supervision_sessions WHERE inductee_id = ?"
                               " ORDER BY session_date DESC", [author_id])
-    form.supervision_id.choices = [SelectChoice("", "None")] + [
-        SelectChoice(str(s["id"]), f"Supervision on {s['session_date']}") for s in sessions]
+    form.supervision_id.choices = [SelectChoice("", gettext("None"))] + [
+        SelectChoice(str(s["id"]), gettext("Supervision on %(date)s", date=s["session_date"])) for s in sessions]
 
 
 def reflection_or_404(reflection_id: int, *, for_editing: bool = False) -> dict:
@@ -130,7 +134,7 @@ def new():
     if request.method == "GET":
         form.entry_date.data = dt.date.today()
         form.activity_id.data = request.args.get("activity", "")
-    return _form_page(form, None, "Reflection saved. Only you can see it until you share it.")
+    return _form_page(form, None, gettext("Reflection saved. Only you can see it until you share it."))
 
 
 @bp.route("/reflections/<int:reflection_id>/edit", methods=["GET", "POST"])
@@ -140,7 +144,7 @@ def edit(reflection_id: int):
     form = ReflectionForm(data={**row, "entry_date": dt.date.fromisoformat(row["entry_date"]),
                                 "supervision_id": str(row["supervision_id"] or ""),
                                 "activity_id": row["activity_id"] or ""})
-    return _form_page(form, row, "Reflection saved.")
+    return _form_page(form, row, gettext("Reflection saved."))
 
 
 def _render_view(row: dict, form: CommentForm, status: int = 200):
@@ -202,7 +206,8 @@ def share(reflection_id: int):
                          row["id"]))
         audit.log(db, current_user.id, "reflection.shared" if sharing else "reflection.unshared",
                   subject_id=current_user.id, detail=f"reflection {row['id']}")
-    flash("Shared with your manager." if sharing else "No longer shared: only you can see it.", "success")
+    flash(gettext("Shared with your manager.") if sharing else gettext("No longer shared: only you can see it."),
+          "success")
     return redirect(url_for(".view", reflection_id=reflection_id))
 
 
@@ -217,7 +222,7 @@ def comment(reflection_id: int):
     with writing(db):
         db.conn.execute("INSERT INTO reflection_comments (reflection_id, author_id, body) VALUES (?, ?, ?)",
                         (reflection_id, current_user.id, form.body.data))
-    flash("Comment added.", "success")
+    flash(gettext("Comment added."), "success")
     return redirect(url_for(".view", reflection_id=reflection_id) + "#comments")
 
 
@@ -230,5 +235,5 @@ def delete(reflection_id: int):
         db.conn.execute("DELETE FROM reflections WHERE id = ?", (row["id"],))
         audit.log(db, current_user.id, "reflection.deleted", subject_id=current_user.id,
                   detail=f"reflection {row['id']}")
-    flash("Reflection deleted.", "success")
+    flash(gettext("Reflection deleted."), "success")
     return redirect(url_for(".index"))

@@ -7,10 +7,12 @@ import datetime as dt
 import json
 
 from flask import Blueprint, Response, abort
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlite_utils import Database
 
-from . import accounts, audit
+from . import accounts, audit, i18n
 from .access import role_required
 from .db import get_db, writing
 from .personal_data import ABOUT_PERSON, rows_about
@@ -44,9 +46,45 @@ def export(db: Database, person_id: int) -> dict:
 
 
 PRIVATE_REFLECTION_TEXT = ("title", "what", "so_what", "now_what")
-WITHHELD_NOTE = ("This copy was made by an administrator. The text of private reflections (never shared with a"
-                 " manager) is left out: only the person can see it. They can download a complete copy themselves"
-                 " (Change password, then 'Download everything this service holds about you').")
+WITHHELD_NOTE = _l("This copy was made by an administrator. The text of private reflections (never shared with a"
+                   " manager) is left out: only the person can see it. They can download a complete copy themselves"
+                   " (Change password, then 'Download everything this service holds about you').")
+# The export's keys are table and column names, the same in every language (machine-readable, stable);
+# "about" says in words, in the person's language, what each part is (docs/decisions.md).
+PARTS = {
+    "exported_at": _l("When this copy was made (UTC)"),
+    "account": _l("Your account: name, email address, role, language and when it was created"),
+    "records": _l("Your records of induction activities: notes, status and dates"),
+    "evidence": _l("Evidence added to your records (text, witness statements and the names of files)"),
+    "comments_on_records": _l("Comments on your records, by you and your managers"),
+    "plan_items": _l("Your induction plan: target dates and priorities for each activity"),
+    "plans": _l("Your induction plan: start date and notes"),
+    "quiz_attempts": _l("Your quiz attempts and their answers"),
+    "reflections": _l("Your reflective log"),
+    "comments_on_reflections": _l("Comments on your reflections"),
+    "reflection_comments": _l("Comments you wrote on reflections"),
+    "pdp_comments": _l("Comments on your personal development plan, or by you on someone else's"),
+    "pdp_versions": _l("Every version of your personal development plan"),
+    "supervision_actions": _l("Actions agreed at supervision"),
+    "supervision_sessions": _l("Records of supervision sessions"),
+    "supervision_agreements": _l("Your supervision agreement"),
+    "induction_signoffs": _l("The sign-off of your whole induction"),
+    "team_members": _l("Who manages whom"),
+    "reflection_reads": _l("When you read reflections shared with you (managers)"),
+    "comments": _l("Comments you wrote on records"),
+    "audit_log": _l("The audit log of what was done and when (no free text)"),
+    "withheld": _l("What this copy leaves out, and why"),
+}
+
+
+def describe(data: dict, language: str) -> dict:
+    """The export's "about" block: what the file is and what each part holds, in `language`."""
+    with force_locale(language):
+        return {"language": language,
+                "description": gettext("Everything this service holds about %(name)s, as this service stores it."
+                                       " The names of the parts and fields are the same in every language.",
+                                       name=data["account"]["name"]),
+                "parts": {key: str(PARTS[key]) for key in data if key in PARTS}}
 
 
 def export_for_administrator(db: Database, person_id: int) -> tuple[dict, int]:
@@ -61,11 +99,18 @@ def export_for_administrator(db: Database, person_id: int) -> tuple[dict, int]:
             reflection.update({field: None for field in PRIVATE_REFLECTION_TEXT}, withheld=True)
     for key in ("reflection_comments", "comments_on_reflections"):
         data[key] = [c for c in data[key] if c["reflection_id"] not in private]
-    data["withheld"] = {"private_reflections": len(private), "note": WITHHELD_NOTE}
+    with force_locale(_language_of(data)):
+        data["withheld"] = {"private_reflections": len(private), "note": str(WITHHELD_NOTE)}
     return data, len(private)
 
 
+def _language_of(data: dict) -> str:
+    """The person's own language if they chose one, else the language of the page it was asked for from."""
+    return i18n.language_for(data["account"]) or i18n.current_language()
+
+
 def _json_download(data: dict, person_id: int) -> Response:
+    data = {"about": describe(data, _language_of(data)), **data}
     return Response(json.dumps(data, indent=2, ensure_ascii=False, default=str), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="personal-data-{person_id}.json"'})
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
@@ -18,15 +20,15 @@ from .forms import Rows, ascii_int, read_rows
 
 bp = Blueprint("supervision", __name__)
 AGREEMENT_FIELDS = {
-    "purpose": ("Purpose", "What supervision is for: support, learning, accountability, wellbeing"),
-    "equality": ("Equality and diversity", "How you will both make sure differences are respected"),
-    "confidentiality": ("Confidentiality", "What stays between you, and when information must be shared"),
-    "timing": ("How often and how long", "For example, every two weeks for an hour during induction"),
-    "review": ("Review", "When you will review this agreement"),
-    "cancellation": ("Cancellation", "What happens if a session has to be cancelled"),
-    "location": ("Where", "Where sessions take place, somewhere private and free from interruptions"),
-    "preparation": ("Preparation", "What each of you prepares beforehand"),
-    "recording": ("Recording", "Who writes the record, when, and where it is kept"),
+    "purpose": (_l("Purpose"), _l("What supervision is for: support, learning, accountability, wellbeing")),
+    "equality": (_l("Equality and diversity"), _l("How you will both make sure differences are respected")),
+    "confidentiality": (_l("Confidentiality"), _l("What stays between you, and when information must be shared")),
+    "timing": (_l("How often and how long"), _l("For example, every two weeks for an hour during induction")),
+    "review": (_l("Review"), _l("When you will review this agreement")),
+    "cancellation": (_l("Cancellation"), _l("What happens if a session has to be cancelled")),
+    "location": (_l("Where"), _l("Where sessions take place, somewhere private and free from interruptions")),
+    "preparation": (_l("Preparation"), _l("What each of you prepares beforehand")),
+    "recording": (_l("Recording"), _l("Who writes the record, when, and where it is kept")),
 }
 ACTION_ROWS = 4
 ACTION_OWNERS = ("inductee", "manager")  # the schema's CHECK on supervision_actions.owner
@@ -46,12 +48,12 @@ for _name, (_label, _hint) in AGREEMENT_FIELDS.items():
 
 
 class SessionForm(FlaskForm):
-    session_date = DateField("Date of the session",
-                             validators=[DataRequired("Enter the date of the session, like 2026-11-24")])
-    agenda = TextAreaField("Agenda", validators=[DataRequired("Enter the agenda"), Length(max=TEXT_LIMIT)])
-    discussion = TextAreaField("Discussion", validators=[Length(max=TEXT_LIMIT)])
-    decisions = TextAreaField("Decisions", validators=[Length(max=TEXT_LIMIT)])
-    next_date = DateField("Date of the next session (optional)", validators=[Optional()])
+    session_date = DateField(_l("Date of the session"),
+                             validators=[DataRequired(_l("Enter the date of the session, like 2026-11-24"))])
+    agenda = TextAreaField(_l("Agenda"), validators=[DataRequired(_l("Enter the agenda")), Length(max=TEXT_LIMIT)])
+    discussion = TextAreaField(_l("Discussion"), validators=[Length(max=TEXT_LIMIT)])
+    decisions = TextAreaField(_l("Decisions"), validators=[Length(max=TEXT_LIMIT)])
+    next_date = DateField(_l("Date of the next session (optional)"), validators=[Optional()])
 
 
 def agreement_of(db, inductee_id: int) -> dict:
@@ -175,7 +177,7 @@ def agreement(inductee_id: int):
                   " inductee_agreed_at = NULL, manager_agreed_at = NULL, manager_agreed_by = NULL",
                 (inductee_id, *values.values(), _now(), current_user.id))
             audit.log(db, current_user.id, "supervision.agreement_changed", subject_id=inductee_id)
-        flash("Agreement saved. You both need to agree to it again.", "success")
+        flash(gettext("Agreement saved. You both need to agree to it again."), "success")
         return redirect(url_for(".overview", inductee_id=inductee_id))
     return render_template("supervision/agreement.html", form=form, inductee=inductee,
                            fields=AGREEMENT_FIELDS), 400 if form.errors else 200
@@ -197,17 +199,19 @@ def agree(inductee_id: int):
                             " WHERE inductee_id = ?",
                             (_now(), current_user.id, inductee_id))
         audit.log(db, current_user.id, "supervision.agreement_agreed", subject_id=inductee_id)
-    flash("You have agreed to the supervision agreement.", "success")
+    flash(gettext("You have agreed to the supervision agreement."), "success")
     return redirect(url_for(".overview", inductee_id=inductee_id))
 
 
 def _action_rows(form_data) -> Rows:
     rows = read_rows(form_data, "action", ACTION_ROWS, ("description", "due", "owner"), required="description",
-                     missing="Describe action {n}, or clear its due date", noun="action",
+                     missing=gettext("Describe action %(n)s, or clear its due date"),
+                     too_long=gettext("Action %(n)s must be %(limit)s characters or fewer"),
                      choices={"owner": list(ACTION_OWNERS)})
     for n, row in enumerate(rows.typed):
         if row["due"] and not _is_date(row["due"]):
-            rows.errors.append((f"action-{n}-due", f"Due date for action {n + 1} must be a real date, like 2026-12-01"))
+            rows.errors.append((f"action-{n}-due",
+                                gettext("Due date for action %(n)s must be a real date, like 2026-12-01", n=n + 1)))
     return rows
 
 
@@ -250,7 +254,7 @@ def new_session(inductee_id: int):
                                     (session_id, inductee_id, row["description"], row["owner"], row["due"] or None))
             audit.log(db, current_user.id, "supervision.session_recorded", subject_id=inductee_id,
                       detail=f"session {session_id}")
-        flash("Supervision session recorded. The inductee will be asked to confirm it.", "success")
+        flash(gettext("Supervision session recorded. The inductee will be asked to confirm it."), "success")
         return redirect(url_for(".session", session_id=session_id))
     errors = bool(form.errors or action_errors)
     return render_template("supervision/session_form.html", form=form, inductee=inductee, carried=carried, rows=rows,
@@ -288,7 +292,7 @@ def confirm(session_id: int):
                         (_now(), session_id))
         audit.log(db, current_user.id, "supervision.session_confirmed", subject_id=current_user.id,
                   detail=f"session {session_id}")
-    flash("You have confirmed the record of this session.", "success")
+    flash(gettext("You have confirmed the record of this session."), "success")
     return redirect(url_for(".session", session_id=session_id))
 
 

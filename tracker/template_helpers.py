@@ -7,9 +7,11 @@ from urllib.parse import quote
 from babel.dates import format_date
 from flask import Flask, request
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from handbook.timeestimate import MINUTES_PER_UNIT
+from handbook.timeestimate import TimeEstimateError, describe_range
+from handbook.timeestimate import in_language as estimate_in_language
 
 from .i18n import current_language
 
@@ -40,7 +42,9 @@ def register_template_helpers(app: Flask) -> None:
                                  record_url=record_url)
     app.jinja_env.filters["date"] = lambda value: _format_date(value)
     app.jinja_env.filters["weekday_date"] = weekday_date
-    app.jinja_env.globals.update(time_range=time_range)
+    app.jinja_env.filters["estimate"] = estimate
+    app.jinja_env.globals.update(time_range=time_range, quiz_title=quiz_title, given_text=given_text,
+                                 activity_title=activity_title)
 
     from . import content
 
@@ -65,27 +69,46 @@ def _format_date(value) -> str:
     return day
 
 
-def describe_minutes(minutes: int) -> str:
-    """handbook.timeestimate.describe_minutes in the page's language: '45 min', '3 h 30 min', '2.5 days'."""
-    if minutes < 60:
-        return gettext("%(minutes)s min", minutes=minutes)
-    if minutes < MINUTES_PER_UNIT["day"]:
-        hours, rest = divmod(minutes, 60)
-        return (gettext("%(hours)s h %(minutes)s min", hours=hours, minutes=rest) if rest
-                else gettext("%(hours)s h", hours=hours))
-    days = f"{minutes / MINUTES_PER_UNIT['day']:.1f}".removesuffix(".0")
-    return gettext("%(days)s days", days=days)
-
-
 def time_range(progress) -> str:
     """An induction's estimated time still to do (progress.Induction or TeamRow), as the dashboards write it."""
     low, high = progress.remaining_min, progress.remaining_max
     if high == 0:
         return gettext("nothing")
-    low_text, high_text = describe_minutes(low), describe_minutes(high)
-    return low_text if low_text == high_text else gettext("%(low)s to %(high)s", low=low_text, high=high_text)
+    return describe_range(low, high, current_language())
+
+
+def estimate(text: str) -> str:
+    """An activity's time estimate ('half a day') as the page's reader should see it ('hanner diwrnod')."""
+    try:
+        return estimate_in_language(text, current_language())
+    except TimeEstimateError:
+        return text
 
 
 def weekday_date(value: dt.date) -> str:
     """'Monday 5 March' / 'Dydd Llun 5 Mawrth': the timeline's days."""
     return format_date(value, "EEEE d MMMM", locale=current_language())
+
+
+def quiz_title(quiz_id: str, stored: str) -> str:
+    """A quiz attempt's title in the page's language while the quiz is in the handbook, else as stored."""
+    from . import content
+    quiz = content.project().quizzes.get(quiz_id)
+    return quiz.title if quiz else stored
+
+
+# What quizzes.mark_question stores for answers that are not an option's text (kept in English in the
+# attempt; shown in the page's language).
+GIVEN = {"No answer": _l("No answer"), "Not a valid choice": _l("Not a valid choice"),
+         "True": _l("True"), "False": _l("False")}
+
+
+def given_text(given: str) -> str:
+    return str(GIVEN.get(given, given))
+
+
+def activity_title(activity_id: str, stored: str) -> str:
+    """A record's activity title in the page's language while the activity is in the handbook, else as stored."""
+    from . import content
+    activity = content.project().activities.get(activity_id)
+    return activity.title if activity else stored

@@ -21,7 +21,8 @@ class NotesForm(FlaskForm):
 class TextEvidenceForm(FlaskForm):
     body = TextAreaField(_l("Written evidence"), validators=[
         DataRequired(_l("Enter the written evidence")),
-        Length(max=NOTES_LIMIT, message=_l("Evidence must be %(limit)s characters or fewer", limit=f"{NOTES_LIMIT:,}"))])
+        Length(max=NOTES_LIMIT, message=_l("Evidence must be %(limit)s characters or fewer",
+                                           limit=f"{NOTES_LIMIT:,}"))])
 
 
 class FileEvidenceForm(FlaskForm):
