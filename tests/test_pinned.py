@@ -105,3 +105,50 @@ def test_an_unchanged_activity_is_not_listed_and_a_snapshot_never_changes(tmp_pa
         assert pinned.changed_since_sign_off(db, [inductee]) == []
         with pytest.raises(Exception, match="never changes"):
             db.execute("UPDATE content_snapshots SET canonical = '{}'")
+
+
+def test_the_record_page_portfolio_and_pdf_show_the_activity_as_it_was(tmp_path, pack):
+    """Issue 12's test: the activity is edited after sign-off; what people see still holds the old text."""
+    import io
+
+    from pypdf import PdfReader
+
+    from helpers import login
+
+    app = app_on(tmp_path, pack)
+    inductee, manager = people(app)
+    signed_off_record(app, inductee, manager)
+    yaml_file = pack / "activities/1-1.yml"
+    with app.app_context():
+        old_prompt = pinned.current(TEST_PACK_ACTIVITY)[1]["parts"][0]["prompts"][0]
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace(old_prompt, "A brand new question?"),
+                         encoding="utf-8")
+    edited = app_on(tmp_path, pack)
+    client = edited.test_client()
+    assert login(client, "i@example.org", "a-long-password-1").status_code == 302
+    for url in (f"/records/{inductee}/{TEST_PACK_ACTIVITY}", f"/portfolio/{inductee}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "The activity has changed since this was signed off." in page, url
+        assert " ".join(old_prompt.split()) in page and "A brand new question?" in page, url
+    pdf = PdfReader(io.BytesIO(client.get(f"/portfolio/{inductee}/pdf").data))
+    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    assert "The activity has changed since this was signed off." in text
+    assert " ".join(old_prompt.split())[:40] in text
+
+
+def test_the_managers_team_page_lists_records_whose_activity_changed(tmp_path, pack):
+    from helpers import login
+
+    app = app_on(tmp_path, pack)
+    inductee, manager = people(app)
+    signed_off_record(app, inductee, manager)
+    client = app.test_client()
+    assert login(client, "m@example.org", "a-long-password-1").status_code == 302
+    assert "Activities changed since they were signed off" not in client.get("/team").get_data(as_text=True)
+    yaml_file = pack / "activities/1-1.yml"
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("evidence:", "evidence:\n  - A new item.", 1),
+                         encoding="utf-8")
+    client = app_on(tmp_path, pack).test_client()
+    assert login(client, "m@example.org", "a-long-password-1").status_code == 302
+    page = client.get("/team").get_data(as_text=True)
+    assert "Activities changed since they were signed off" in page and f"/records/{inductee}/1.1" in page

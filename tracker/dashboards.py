@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from . import accounts, charts, content, pagecache, progress, reflections, supervision
+from . import accounts, charts, content, pagecache, pinned, progress, reflections, supervision
 from .access import inductee_or_404, role_required
 from .db import get_db
 
@@ -103,4 +103,6 @@ def render_team():
                            overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue),
                            supervision_due=supervision_due, unread=unread,
                            nothing_needed=not (pending or supervision_due or unread),
-                           sections=progress.sections_by_inductee(db, team), charts=charts)
+                           sections=progress.sections_by_inductee(db, team), charts=charts,
+                           changed=[{**r, "name": names[r["inductee_id"]]} for r in
+                                    pinned.changed_since_sign_off(db, [m["id"] for m in team])])

@@ -101,3 +101,21 @@ def changed_since_sign_off(db: Database, inductee_ids: list[int]) -> list[dict]:
         if now is None or now[0] != record["signed_off_version"]:
             changed.append({**record, "current_version": now[0] if now else None})
     return changed
+
+
+def view(db: Database, record: dict | None) -> dict | None:
+    """What a record page or portfolio shows of the pinned activity: the version it was signed off
+    (or submitted, or marked done) against, what it asked then, and what has changed since."""
+    if not record:
+        return None
+    column = "signed_off_version" if record.get("signed_off_version") else (
+        "submitted_version" if record.get("state") in ("submitted", "done") else None)
+    if column is None:
+        return None
+    then = pinned(db, record[column])
+    if then is None:
+        return None
+    now = current(record["activity_id"])
+    return {"version": record[column], "when": "signed_off" if column == "signed_off_version" else record["state"],
+            "asked": asked(then), "title": then.get("title", ""), "removed": now is None,
+            "changes": [] if now and now[0] == record[column] else changes(then, now[1] if now else None)}

@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, render_template, request
 
-from . import accounts, content, pdp, progress, records, supervision
+from . import accounts, content, pdp, pinned, progress, records, supervision
 from .access import can_manage_induction, inductee_or_404, role_required
 from .db import get_db
 from .forms import ascii_int
@@ -32,6 +32,7 @@ def gather(db, inductee: dict) -> dict:
     for record in signed:
         record["evidence"] = evidence.get(record["id"], [])
         record["quizzes"] = passes.get(record["activity_id"], [])
+        record["pin"] = pinned.view(db, record)
     reflections = list(db.query("SELECT * FROM reflections WHERE author_id = ? AND shared_at IS NOT NULL"
                                 " ORDER BY entry_date, id", [inductee_id]))
     attempts = list(db.query("SELECT * FROM quiz_attempts WHERE inductee_id = ?"

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext
 from flask_login import current_user
 
-from .. import accounts, audit, content, files, records
+from .. import accounts, audit, content, files, pinned, records
 from ..access import can_manage_induction, inductee_or_404, role_required
 from ..db import get_db
 from .forms import (
@@ -58,6 +58,7 @@ def _context(inductee_id: int, activity_id: str) -> dict:
         "comments": records.comments_of(db, record["id"]) if record else [],
         "history": audit.entries_for_record(db, record["id"]) if record else [],
         "quiz_passes": records.passed_quizzes(db, inductee_id, activity_id),
+        "pin": pinned.view(db, record),
         "handbook_url": content.handbook_url(activity_id),
         "is_owner": current_user.id == inductee_id,
         "is_manager": can_manage_induction(inductee_id),
