@@ -61,7 +61,48 @@ def sections() -> list[model.Section]:
 
 def section_title(section_id: str) -> str:
     section = project().sections.get(section_id)
-    return f"{section.label}: {section.title}" if section else gettext("Section %(id)s", id=section_id)
+    return f"{section_label(section)}: {section.title}" if section else gettext("Section %(id)s", id=section_id)
+
+
+def section_label(section: model.Section) -> str:
+    """'Section 1' / 'Adran 1' (model.Section.label, in the page's language)."""
+    return (gettext("Section %(id)s", id=section.id) if section.id.isdigit()
+            else gettext("Appendix %(id)s", id=section.id))
+
+
+def _ignore_tags():
+    import yaml
+
+    class IgnoreTags(yaml.SafeLoader):
+        """MkDocs configurations use tags (!ENV, !!python/name:...): read them as plain values."""
+
+    IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
+    IgnoreTags.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    return IgnoreTags
+
+
+def service(language: str | None = None):
+    """The service's name and words in the page's language: mkdocs.cy.yml's extra.service for Welsh
+    (the Welsh site's configuration), else mkdocs.yml's."""
+    from .i18n import current_language
+    language = language or current_language()
+    english = project("en").service
+    if language == "en":
+        return english
+    cache = current_app.extensions.setdefault("handbook_services", {})
+    if language not in cache:
+        cache[language] = english
+        config = Path(current_app.config["CONTENT_ROOT"]) / f"mkdocs.{language}.yml"
+        if config.exists():
+            import yaml
+            try:  # a configuration the tracker cannot read leaves the English words (build.py check reports it)
+                data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ignore_tags()) or {}
+                words = (data.get("extra") or {}).get("service") or {}
+                cache[language] = english.model_copy(update={k: str(v) for k, v in words.items()
+                                                             if k in type(english).model_fields})
+            except (yaml.YAMLError, AttributeError, TypeError, ValueError):
+                pass
+    return cache[language]
 
 
 def handbook_url(activity_id: str) -> str | None:

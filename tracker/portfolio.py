@@ -2,16 +2,19 @@
 (induction_sign_off.py) and later accreditation."""
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 
-from flask import Blueprint, Response, render_template, request
+import click
+from flask import Blueprint, Response, current_app, render_template, request
 
-from . import accounts, content, pdp, pinned, progress, records, supervision
+from . import accounts, audit, content, files, pdp, pinned, progress, records, signing, supervision
 from .access import can_manage_induction, inductee_or_404, role_required
 from .db import get_db
 from .forms import ascii_int
 
-bp = Blueprint("portfolio", __name__)
+bp = Blueprint("portfolio", __name__, cli_group=None)  # flask verify-portfolio, flask signing-key
 
 
 def gather(db, inductee: dict) -> dict:
@@ -62,6 +65,43 @@ def _needs_sign_off(activity_id: str) -> bool:
     return activity.sign_off if activity else True
 
 
+def evidence_hash(item: dict) -> str:
+    """SHA-256 of what the evidence holds: a file's bytes, or the text written."""
+    if item["kind"] == "file" and item["stored_name"]:
+        path = files.path_of(item["stored_name"])
+        if path.exists():
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256((item["body"] or "").encode("utf-8")).hexdigest()
+
+
+def manifest(db, data: dict) -> dict:
+    """What a portfolio attests, for signing: the person, each completed record with the content
+    version it was signed off against and the hashes of its evidence, and the audit chain's head.
+    `as_of` is the time of the chain's last entry, so the same state always gives the same manifest
+    (the PDF prints its hash; the JSON export carries it signed)."""
+    head = audit.head(db)
+    at = db.execute("SELECT at FROM audit_log WHERE id = ?", [head.seq]).fetchone()
+    inductee = data["inductee"]
+    return {
+        "kind": "induction-portfolio", "format": 1, "service": current_app.extensions["handbook"].service.name,
+        "person": {"id": inductee["id"], "name": inductee["name"], "email": inductee["email"]},
+        "managers": [m["name"] for m in data["managers"]],
+        "records": [{
+            "activity_id": r["activity_id"], "title": r["activity_title"], "state": r["state"],
+            "signed_off_at": r["signed_off_at"], "signed_off_by": r["signed_off_by_name"], "done_at": r["done_at"],
+            "content_version": r["pin"]["version"] if r["pin"] else None,
+            "evidence": [{"id": e["id"], "kind": e["kind"], "sha256": evidence_hash(e)} for e in r["evidence"]],
+        } for r in data["signed"]],
+        "induction_signed_off": ({"by": data["signoff"]["manager_name"], "at": data["signoff"]["signed_off_at"]}
+                                 if data["signoff"] else None),
+        "audit_chain_head": str(head), "as_of": at[0] if at else None,
+    }
+
+
+def signing_key():
+    return signing.instance_signing_key(Path(current_app.instance_path))
+
+
 @bp.route("/portfolio/<int:inductee_id>")
 @role_required("inductee", "manager")
 def page(inductee_id: int):
@@ -75,8 +115,37 @@ def page(inductee_id: int):
 def pdf(inductee_id: int):
     inductee = inductee_or_404(inductee_id)
     from weasyprint import HTML  # imported here: it is slow to load and only this route needs it
-    html = render_template("portfolio/pdf.html", **gather(get_db(), inductee))
+    data = gather(get_db(), inductee)
+    html = render_template("portfolio/pdf.html", **data, manifest=manifest(get_db(), data),
+                           manifest_hash=signing.manifest_hash)
     document = HTML(string=html, base_url=request.url_root).write_pdf()
     filename = f"induction-portfolio-{inductee_id}.pdf"
     return Response(document, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/portfolio/<int:inductee_id>/signed.json")
+@role_required("inductee", "manager")
+def signed_export(inductee_id: int):
+    """The portfolio's manifest signed with the service's key: anyone with the public key can check it."""
+    inductee = inductee_or_404(inductee_id)
+    db = get_db()
+    export = signing.sign_export(manifest(db, gather(db, inductee)), signing_key())
+    body = json.dumps(export, indent=2, ensure_ascii=False) + "\n"
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="induction-portfolio-{inductee_id}.signed.json"'})
+
+
+@bp.cli.command("verify-portfolio", help="Check a signed portfolio export against this tracker's public key.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify_portfolio_command(file: Path):
+    ok, why = signing.verify_export(file.read_bytes(), signing.public_key_text(signing_key()))
+    click.echo(why, err=not ok)
+    if not ok:
+        raise SystemExit(1)
+
+
+@bp.cli.command("signing-key", help="Print the public key that checks this tracker's signed exports.")
+def signing_key_command():
+    public = signing.public_key_text(signing_key())
+    click.echo(f"{public}  (key id {signing.key_id(public)})")

@@ -24,7 +24,9 @@ def export(db: Database, person_id: int) -> dict:
     """Every row that is about the person or written by them, by table."""
     user = next(db.query("SELECT * FROM users WHERE id = ?", [person_id]))
     user = {k: v for k, v in user.items() if k not in ("password_hash", "session_version")}
-    data = {"exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "account": user}
+    data = {"exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "account": user,
+            # an anchor: a later rewrite of the audit log contradicts every export already handed out
+            "audit_chain_head": str(audit.head(db))}
     for table, holds in ABOUT_PERSON.items():
         if holds.about:
             data[table] = rows_about(db, table, holds.about, person_id)

@@ -50,7 +50,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def service():  # the service's name and words, from the pack's mkdocs.yml (handbook/service.py)
-        return {"service": content.project().service}
+        return {"service": content.service(), "tracker_name": tracker_name, "section_label": content.section_label}
 
 
 def _format_date(value) -> str:
@@ -67,6 +67,12 @@ def _format_date(value) -> str:
     if isinstance(value, dt.datetime):
         return gettext("%(date)s at %(time)s", date=day, time=value.strftime("%H:%M"))
     return day
+
+
+def tracker_name() -> str:
+    """handbook.service.Service.tracker_name in the page's language."""
+    from . import content
+    return gettext("%(service)s induction tracker", service=content.service().short_name)
 
 
 def time_range(progress) -> str:
