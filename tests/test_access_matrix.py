@@ -157,6 +157,7 @@ ROUTES = [
     # portfolio and personal data
     ("GET", "/portfolio/{dafydd}", None, {"inductee", "manager"}),
     ("GET", "/portfolio/{dafydd}/pdf", None, {"inductee", "manager"}),
+    ("GET", "/portfolio/{dafydd}/signed.json", None, {"inductee", "manager"}),
     ("POST", "/portfolio/{dafydd}/sign-off", {}, {"manager"}),
     ("GET", "/account/export", None, ALL_SIGNED_IN),
     ("GET", "/admin/users/{dafydd}/export", None, {"admin"}),

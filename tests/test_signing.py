@@ -68,3 +68,50 @@ def test_re_indenting_an_export_keeps_it_genuine(tmp_path):
     export = json.loads(export_file(tmp_path, key).read_text(encoding="utf-8"))
     compact = json.dumps(export, separators=(",", ":")).encode()
     assert signing.verify_export(compact, signing.public_key_text(key))[0]
+
+
+# ---- the tracker's signed portfolio export -------------------------------------------------------
+
+def test_the_portfolio_export_is_signed_and_verify_portfolio_accepts_it_and_refuses_a_changed_byte(
+        tracker_app, signed_in, people, tmp_path):
+    tracker_app.instance_path = str(tmp_path / "instance")
+    client = signed_in("inductee@example.org")
+    response = client.get(f"/portfolio/{people['dafydd']}/signed.json")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    export = json.loads(response.data)
+    manifest = export["manifest"]
+    assert manifest["person"]["id"] == people["dafydd"] and manifest["records"]
+    assert all(len(e["sha256"]) == 64 for r in manifest["records"] for e in r["evidence"])
+    seq, digest = manifest["audit_chain_head"].split(":")
+    assert seq.isdigit() and len(digest) == 64
+    file = tmp_path / "export.json"
+    file.write_bytes(response.data)
+    runner = tracker_app.test_cli_runner()
+    result = runner.invoke(args=["verify-portfolio", str(file)])
+    assert result.exit_code == 0 and "genuine" in result.output
+    changed = tmp_path / "changed.json"
+    position = response.data.index(b'"signed_off"')
+    changed.write_bytes(response.data[:position + 2] + b"S" + response.data[position + 3:])
+    assert runner.invoke(args=["verify-portfolio", str(changed)]).exit_code == 1
+    public = runner.invoke(args=["signing-key"]).output.split()[0]
+    assert script(file, public).returncode == 0 and script(changed, public).returncode == 1
+
+
+def test_the_pdf_carries_the_manifest_hash_and_the_chain_head(tracker_app, signed_in, people, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    tracker_app.instance_path = str(tmp_path / "instance")
+    client = signed_in("inductee@example.org")
+    export = json.loads(client.get(f"/portfolio/{people['dafydd']}/signed.json").data)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(
+        client.get(f"/portfolio/{people['dafydd']}/pdf").data)).pages).replace("\n", "").replace(" ", "")
+    assert export["manifest_sha256"] in text
+    assert export["manifest"]["audit_chain_head"] in text
+
+
+def test_the_public_key_is_on_the_administrators_page(tracker_app, signed_in, tmp_path):
+    tracker_app.instance_path = str(tmp_path / "instance")
+    public = tracker_app.test_cli_runner().invoke(args=["signing-key"]).output.split()[0]
+    assert public in signed_in("admin@example.org").get("/admin/users").get_data(as_text=True)

@@ -48,7 +48,11 @@ class ImportForm(FlaskForm):
 @bp.route("/users")
 @role_required("admin")
 def users():
-    return render_template("admin/users.html", users=accounts.all_users(get_db()))
+    from .portfolio import signing_key
+    from .signing import key_id, public_key_text
+    public = public_key_text(signing_key())
+    return render_template("admin/users.html", users=accounts.all_users(get_db()), public_key=public,
+                           public_key_id=key_id(public))
 
 
 def _manager_choices(form) -> None:
