@@ -278,7 +278,7 @@ def test_the_team_page_charts_each_inductee_by_section(tracker_app):
     block = page.split('id="team-progress-by-section"')[1].split('<h2 class="govuk-heading-m">Overdue</h2>')[0]
     assert '<ul class="tracker-legend">' in block
     labels = re.findall(r'<svg class="tracker-chart tracker-chart--columns" role="img" aria-label="([^"]+)"', block)
-    assert len(labels) == 2
+    assert len(labels) == 3  # one for each inductee in Rhian's team: Dafydd, Ceri and Gwenllian
     dafydd = summary_of(tracker_app, ids["inductee@example.org"])
     label = next(label for label in labels if "Dafydd Morgan" in label)
     assert label.startswith("Progress by section for Dafydd Morgan. ")

@@ -12,7 +12,19 @@ def test_demo_data_command_is_safe_to_run_twice(tracker_app):
     runner = tracker_app.test_cli_runner()
     assert runner.invoke(args=["demo-data"]).exit_code == 0
     with tracker_app.app_context():
-        assert get_db().execute("SELECT count(*) FROM users").fetchone()[0] == 4
+        assert get_db().execute("SELECT count(*) FROM users").fetchone()[0] == 5
+
+
+def test_the_demo_has_a_welsh_speaking_inductee_whose_tracker_opens_in_welsh(tracker_app):
+    from helpers import signed_in_client
+    from tracker import accounts, i18n
+    with tracker_app.app_context():
+        row = accounts.find_by_email(get_db(), "cymraeg@example.org")
+        assert row["role"] == "inductee" and i18n.language_for(row) == "cy"
+        assert [m["name"] for m in accounts.managers_of(get_db(), row["id"])] == ["Rhian Evans"]
+    page = signed_in_client(tracker_app, "cymraeg@example.org").get("/my-induction").get_data(as_text=True)
+    assert '<html lang="cy"' in page and "Fy nghyfnod sefydlu" in page
+    assert "cymraeg@example.org" in tracker_app.test_cli_runner().invoke(args=["demo-data"]).output
 
 
 def app_with_demo_data(tmp_path, content_root):

@@ -36,6 +36,13 @@ def english_project() -> Project:
     return current_app.extensions["handbook"]
 
 
+def kept_title(activity_id: str) -> str:
+    """The title a record keeps of its activity, shown only once the activity has left the handbook:
+    the handbook's own (English), whatever language the page was in when the record was made."""
+    activity = english_project().activities.get(activity_id)
+    return activity.title if activity else activity_id
+
+
 def activities() -> list[model.Activity]:
     """Every activity in handbook order (sorted once per language: the content does not change while running)."""
     from .i18n import current_language

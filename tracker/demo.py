@@ -14,7 +14,9 @@ PEOPLE = [
     ("manager@example.org", "Rhian Evans", "manager"),
     ("inductee@example.org", "Dafydd Morgan", "inductee"),
     ("inductee2@example.org", "Ceri Williams", "inductee"),
+    ("cymraeg@example.org", "Gwenllian Hughes", "inductee"),  # Welsh-speaking: her tracker opens in Welsh
 ]
+LANGUAGES = {"cymraeg@example.org": "cy"}  # the stored choice (tracker/i18n.py); the others have not chosen
 # The activities the demo records are about. The demo invents no activity: any of these the loaded
 # content lacks is left out (tests/test_demo.py checks this against the real pack and the test pack).
 DEMO_ACTIVITIES = ("1.1", "1.2", "1.3", "1.4", "1.5", "2.1")
@@ -25,14 +27,14 @@ def create_demo_data(db) -> dict[str, int]:
     for email, name, role in PEOPLE:
         existing = accounts.find_by_email(db, email)
         ids[email] = existing["id"] if existing else accounts.create_user(
-            db, email=email, name=name, role=role, password=DEMO_PASSWORD)
+            db, email=email, name=name, role=role, password=DEMO_PASSWORD, language=LANGUAGES.get(email))
     manager = ids["manager@example.org"]
-    for inductee in ("inductee@example.org", "inductee2@example.org"):
+    for inductee in ("inductee@example.org", "inductee2@example.org", "cymraeg@example.org"):
         accounts.set_managers(db, ids[inductee], [manager], actor_id=ids["admin@example.org"])
-    first, second = ids["inductee@example.org"], ids["inductee2@example.org"]
+    first, second, welsh = ids["inductee@example.org"], ids["inductee2@example.org"], ids["cymraeg@example.org"]
 
     start = dt.date.today() - dt.timedelta(days=14)
-    for inductee in (first, second):
+    for inductee in (first, second, welsh):
         current = plans.load_plan(db, inductee)
         submitted = plans.PlanInput(start.isoformat(), "Agreed at our first supervision.", {})
         for index, activity in enumerate(content.activities()):
@@ -75,6 +77,10 @@ def create_demo_data(db) -> dict[str, int]:
             records.transition(db, rec["id"], "submit", first)
     if records.get(db, second, "1.1") is None and has("1.1"):
         work(second, "1.1", "Booked a meeting with Rhian for Thursday.")
+    if records.get(db, welsh, "1.1") is None and has("1.1"):
+        records.save_notes(db, welsh, "1.1", title("1.1"),
+                           "Cwrdd â Rhian i drafod sut mae’r gwasanaeth yn rhannu amser rhwng yr ysgolion,"
+                           " a beth fydda i’n ei wneud o ddydd i ddydd.", welsh)
     if not db.execute("SELECT 1 FROM supervision_sessions WHERE inductee_id = ?", [first]).fetchone():
         demo_supervision_and_reflection(db, first, manager, start)
     return ids

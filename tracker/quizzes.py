@@ -104,7 +104,7 @@ def save_attempt(db, inductee_id: int, quiz: model.Quiz, marked: list[Marked], r
                   activity_id=quiz.activity, detail=f"{quiz.id} {result}%")
         activity = content.activity(quiz.activity) if quiz.activity else None
         if passed and activity is not None:
-            records.note_quiz_passed(db, inductee_id, activity.id, activity.title, inductee_id)
+            records.note_quiz_passed(db, inductee_id, activity.id, content.kept_title(activity.id), inductee_id)
         return cursor.lastrowid
 
 

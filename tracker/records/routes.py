@@ -138,7 +138,7 @@ def _save_page(inductee_id: int, activity_id: str, *, required: str | None = Non
     before = ctx["record"]["notes"] if ctx["record"] else ""
     notes = (notes_form.notes.data or "") if notes_form else None
     try:
-        records.save_page(get_db(), inductee_id, activity_id, ctx["title"], current_user.id,
+        records.save_page(get_db(), inductee_id, activity_id, content.kept_title(activity_id), current_user.id,
                           notes=notes, evidence=evidence, remove=remove, then=then)
     except records.TransitionError as error:
         for name in stored_names:
