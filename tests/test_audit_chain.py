@@ -170,6 +170,9 @@ def test_an_upgraded_database_is_chained_from_the_upgrade_on(tmp_path):
         conn.executescript(script)
     conn.execute("PRAGMA user_version = 7")
     conn.execute("INSERT INTO users (email, name, role, password_hash) VALUES ('a@example.org', 'A', 'admin', 'x')")
+    conn.execute("INSERT INTO users (email, name, role, password_hash) VALUES ('i@example.org', 'I', 'inductee', 'x')")
+    conn.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state) VALUES (2, '1.1', 'T',"
+                 " 'signed_off')")
     for n in range(3):
         conn.execute("INSERT INTO audit_log (actor_id, action, subject_id) VALUES (1, ?, 1)", (f"old.{n}",))
     conn.commit()
@@ -179,6 +182,11 @@ def test_an_upgraded_database_is_chained_from_the_upgrade_on(tmp_path):
     assert [r["action"] for r in rows] == ["old.0", "old.1", "old.2"] and all(r["hash"] for r in rows)
     add_entries(app, 1, "new")
     assert verified(app)[0] == 0
+    record = query(app, "SELECT * FROM records")[0]  # kept, with no pinned version (it was made before pinning)
+    assert record["state"] == "signed_off" and record["signed_off_version"] is None
+    from tracker import pinned
+    with app.app_context():
+        assert pinned.view(get_db(), record) is None
 
 
 def test_old_keys_still_verify_after_rotation(tracker_app, tmp_path):
