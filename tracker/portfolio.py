@@ -52,6 +52,7 @@ def gather(db, inductee: dict) -> dict:
         "pdp": latest_pdp,
         "objectives": json.loads(latest_pdp["objectives"]) if latest_pdp else [],
         "columns": pdp.OBJECTIVE_COLUMNS,
+        "status_labels": pdp.STATUS_LABELS,  # pdp/_view.html, included by the portfolio
         "sessions": sessions,
         "actions": supervision.actions_by_session(db, inductee_id),
         "agreement": supervision.agreement_of(db, inductee_id),
