@@ -28,6 +28,7 @@ NOT_PAGES = {
     "govuk.govuk": "GOV.UK Frontend's compiled CSS, JavaScript and images",
     "records.download": "an evidence file (photograph, document, recording), downloaded as it was uploaded",
     "portfolio.pdf": "a PDF made by WeasyPrint from its own A4 print template",
+    "portfolio.signed_export": "a signed JSON download of the portfolio's manifest",
     "subject_access.export_mine": "a JSON download of the person's data",
     "subject_access.export_for": "a JSON download of a person's data, for the administrator",
 }
@@ -191,8 +192,10 @@ def slug(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "root"
 
 
-def test_every_tracker_page_fits_a_phone(browser, live_tracker):
-    """At 360 px, as each role and signed out: no sideways scrolling, and fields at least MIN_FIELD_WIDTH wide."""
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_tracker_page_fits_a_phone(browser, live_tracker, language):
+    """At 360 px, as each role and signed out, in English and in Welsh (whose words are longer): no sideways
+    scrolling, and fields at least MIN_FIELD_WIDTH wide."""
     add_phone_test_data(live_tracker.app, live_tracker.ids)
     urls, unfilled = page_urls(live_tracker.app)
     assert not unfilled, (f"Routes whose URL parameters the demo data cannot fill: {unfilled}. "
@@ -205,7 +208,9 @@ def test_every_tracker_page_fits_a_phone(browser, live_tracker):
         page.set_viewport_size(PHONE)
         if role:
             sign_in(page, live_tracker.url, role)
-        who = role or "signed out"
+        if language != "en":  # this session's language from now on (tracker/i18n.py)
+            page.goto(f"{live_tracker.url}/login?lang={language}")
+        who = f"{role or 'signed out'} ({language})"
         for endpoint, paths in urls.items():
             for path in paths:
                 try:
@@ -222,6 +227,8 @@ def test_every_tracker_page_fits_a_phone(browser, live_tracker):
                 if redirected and response.url.split("?")[0].endswith("/login") and role:
                     problems.append(f"{who} {path}: signed out unexpectedly")
                 found = page.evaluate(MEASURE, MIN_FIELD_WIDTH)
+                if f'<html lang="{"en-GB" if language == "en" else language}"' not in page.content():
+                    problems.append(f"{who} {path}: not in the chosen language")
                 if found["scrollWidth"] > found["clientWidth"]:
                     problems.append(f"{who} {path}: page is {found['scrollWidth']} px wide in {found['clientWidth']}"
                                     f" ({', '.join(found['past'])})")
@@ -232,7 +239,7 @@ def test_every_tracker_page_fits_a_phone(browser, live_tracker):
                 if shots and response.status == 200 and not redirected:
                     Path(shots).mkdir(parents=True, exist_ok=True)
                     page.screenshot(
-                        path=str(Path(shots) / f"phone-{(role or 'signed-out').split('@')[0]}-{slug(path)}.png"),
+                        path=str(Path(shots) / f"phone-{language}-{(role or 'signed-out').split('@')[0]}-{slug(path)}.png"),
                         full_page=True)
         page.context.close()
     never = [endpoint for endpoint, statuses in answered.items() if 200 not in statuses and endpoint not in REDIRECTS]
