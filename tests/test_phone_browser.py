@@ -238,9 +238,9 @@ def test_every_tracker_page_fits_a_phone(browser, live_tracker, language):
                     problems.append(f"{who} {path}: fields too narrow to use: {', '.join(found['narrow'])}")
                 if shots and response.status == 200 and not redirected:
                     Path(shots).mkdir(parents=True, exist_ok=True)
-                    page.screenshot(
-                        path=str(Path(shots) / f"phone-{language}-{(role or 'signed-out').split('@')[0]}-{slug(path)}.png"),
-                        full_page=True)
+                    person = (role or "signed-out").split("@")[0]
+                    page.screenshot(path=str(Path(shots) / f"phone-{language}-{person}-{slug(path)}.png"),
+                                    full_page=True)
         page.context.close()
     never = [endpoint for endpoint, statuses in answered.items() if 200 not in statuses and endpoint not in REDIRECTS]
     assert not never, (f"These pages never answered 200 for any role with the demo data, so were not checked: {never}. "
