@@ -142,6 +142,7 @@ def tracker_config(folder: Path, **overrides) -> dict:
         "AUDIT_ANCHORS_FILE": str(folder / "audit_anchors.txt"),
         "DATABASE": str(folder / "tracker.sqlite"),
         "UPLOAD_FOLDER": str(folder / "uploads"),
+        "OUTBOX_FOLDER": str(folder / "outbox"),
         "CONTENT_ROOT": str(TEST_PACK),
         "LOGIN_FAILURE_DELAY": 0,
         "SITE_URL": "/",

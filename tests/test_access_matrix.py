@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DEMO_PASSWORD, PNG, csrf_token
-from tracker import accounts, records
+from tracker import accounts, mail, records
 from tracker.db import get_db
 
 VISITORS = ["anonymous", "inductee", "other_inductee", "manager", "other_manager", "admin"]
@@ -55,8 +55,10 @@ def world(tracker_app):
                                               "pass_mark": 70, "passed": 0, "answers": "[]"}).last_pk
         db["pdp_versions"].insert({"inductee_id": dafydd, "version": 1, "strengths": "Listening", "created_by": dafydd})
         session = db.execute("SELECT id FROM supervision_sessions WHERE inductee_id = ?", [dafydd]).fetchone()[0]
+        mail.send("someone@example.org", ["en"], "test_message")
+        [message] = mail.outbox_names()
     return {"dafydd": dafydd, "file": file_id, "text": text_id, "private": private, "shared": shared,
-            "attempt": attempt, "session": session}
+            "attempt": attempt, "session": session, "message": message}
 
 
 def snapshot(app) -> dict:
@@ -117,6 +119,10 @@ ROUTES = [
     ("POST", "/admin/users/import", "csv", {"admin"}),
     ("GET", "/admin/users/{dafydd}/managers", None, {"admin"}),
     ("POST", "/admin/users/{dafydd}/managers", {}, {"admin"}),
+    # the outbox (messages written instead of sent) and a test message
+    ("GET", "/admin/outbox/", None, {"admin"}),
+    ("GET", "/admin/outbox/{message}", None, {"admin"}),
+    ("POST", "/admin/outbox/test", {}, {"admin"}),
     # reflective log
     ("GET", "/reflections", None, {"inductee", "other_inductee", "manager", "other_manager"}),
     ("GET", "/reflections/new", None, {"inductee", "other_inductee"}),

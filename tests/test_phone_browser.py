@@ -48,7 +48,7 @@ LONG_EMAIL = "education.welfare.officer.trainee@denbighshire-county-council.educ
 def add_phone_test_data(app, ids) -> None:
     """Demo data does not include a development plan, a quiz attempt or very long words: add them here
     (the demo data is also the starting point of tests that expect Dafydd to have no plan or attempts yet)."""
-    from tracker import content, quizzes, records
+    from tracker import content, mail, quizzes, records
     from tracker.db import get_db
 
     dafydd = ids["inductee@example.org"]
@@ -78,6 +78,7 @@ def add_phone_test_data(app, ids) -> None:
                    [f" ({LONG_URL})", dafydd])
         db.execute("UPDATE reflections SET what = what || ? WHERE author_id = ?", [f" {LONG_URL}", dafydd])
         db.conn.commit()
+        mail.send(LONG_EMAIL, ["cy", "en"], "test_message")  # the outbox: a message to a long address
 
 
 class _NoAnswers:
@@ -90,7 +91,7 @@ class _NoAnswers:
 def parameter_values(app) -> tuple[dict[frozenset, list[dict]], dict[str, list]]:
     """Values for URL parameters, from the database: sets of parameters that belong together (an attempt and
     its quiz), and single parameters."""
-    from tracker import content
+    from tracker import content, mail
     from tracker.db import get_db
 
     with app.app_context():
@@ -115,6 +116,7 @@ def parameter_values(app) -> tuple[dict[frozenset, list[dict]], dict[str, list]]
             "quiz_id": sorted(content.project().quizzes),
             "reflection_id": [r["id"] for r in rows("SELECT id FROM reflections ORDER BY id")],
             "session_id": [r["id"] for r in rows("SELECT id FROM supervision_sessions ORDER BY id")],
+            "name": mail.outbox_names(),  # the outbox's messages
         }
     return joint, single
 

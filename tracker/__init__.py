@@ -18,7 +18,7 @@ login_manager = LoginManager()
 DEFAULT_LOGIN_FAILURE_DELAY = 0.2  # seconds added to every failed sign-in, the same for each
 # Every feature's module has a blueprint `bp`; registered in this order (README: "Layout").
 FEATURES = ("i18n", "auth", "admin", "dashboards", "plans", "records.routes", "quizzes", "reflections", "pdp",
-            "supervision", "portfolio", "induction_sign_off", "subject_access", "erasure", "static")
+            "supervision", "portfolio", "induction_sign_off", "subject_access", "erasure", "outbox", "static")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -45,6 +45,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=30),
         MAX_FORM_MEMORY_SIZE=512 * 1024,  # text fields; files are limited by MAX_CONTENT_LENGTH
         MAX_FORM_PARTS=200,
+        # Email (tracker/mail.py): with no MAIL_SERVER, messages go to OUTBOX_FOLDER as .eml files.
+        MAIL_SERVER="",
+        MAIL_PORT=587,
+        MAIL_SECURITY="starttls",  # starttls, ssl (implicit TLS, usually port 465) or none (a local relay)
+        MAIL_USERNAME="",
+        MAIL_PASSWORD="",
+        MAIL_CA_FILE="",  # a CA bundle for the SMTP server's certificate; empty: the system's
+        MAIL_TIMEOUT=30,
+        MAIL_FROM="EWS induction tracker <tracker@localhost>",
+        OUTBOX_FOLDER=str(Path(app.instance_path) / "outbox"),
+        PUBLIC_URL="",  # the tracker's address for links in messages, e.g. https://tracker.example.org
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("TRACKER")
@@ -71,9 +82,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for name in FEATURES:
         app.register_blueprint(importlib.import_module(f".{name}", __name__).bp)
-    from . import admin, backup, dashboards, demo, errors, security, template_helpers
+    from . import admin, backup, dashboards, demo, errors, outbox, security, template_helpers
     demo.init_app(app)
     admin.init_cli(app)
+    outbox.init_cli(app)
     backup.init_app(app)
     errors.register_error_pages(app)
     template_helpers.register_template_helpers(app)
