@@ -9,4 +9,5 @@ export TRACKER_INSTANCE_PATH="${TRACKER_INSTANCE_PATH:-$PWD/instance}"
 .venv/bin/flask --app tracker demo-data
 echo "Handbook: http://127.0.0.1:${PORT:-8000}/   Tracker: http://127.0.0.1:${PORT:-8000}/tracker/   (Ctrl+C to stop)"
 exec .venv/bin/gunicorn --bind "127.0.0.1:${PORT:-8000}" --workers 2 --threads 4 --access-logfile - \
+    --logger-class tracker.log_redaction.GunicornLogger \
     'tracker.wsgi:combined()'

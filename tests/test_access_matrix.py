@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DEMO_PASSWORD, PNG, csrf_token
-from tracker import accounts, mail, records
+from tracker import accounts, mail, records, witness
 from tracker.db import get_db
 
 VISITORS = ["anonymous", "inductee", "other_inductee", "manager", "other_manager", "admin"]
@@ -57,8 +57,11 @@ def world(tracker_app):
         session = db.execute("SELECT id FROM supervision_sessions WHERE inductee_id = ?", [dafydd]).fetchone()[0]
         mail.send("someone@example.org", ["en"], "test_message")
         [message] = mail.outbox_names()
+        witness_request, _ = witness.create(db, dafydd, "1.4", "The reasons behind absence", witness_name="W",
+                                            witness_email="w@example.org", purpose="That I ran it.", days=14)
     return {"dafydd": dafydd, "file": file_id, "text": text_id, "private": private, "shared": shared,
-            "attempt": attempt, "session": session, "message": message}
+            "attempt": attempt, "session": session, "message": message,
+            "witness_request": witness_request}
 
 
 def snapshot(app) -> dict:
@@ -100,6 +103,11 @@ ROUTES = [
     ("GET", "/records/{dafydd}/1.4", None, {"inductee", "manager"}),
     ("GET", "/records/{dafydd}/1.4/submit", None, {"inductee"}),
     ("POST", "/records/{dafydd}/1.4/submit", {"confirm": "y"}, {"inductee"}),
+    # witness testimony by one-time link: asked for by the inductee, seen and revoked by them or their manager
+    ("POST", "/records/{dafydd}/1.4/witness-requests",
+     {"ask-witness_name": "W", "ask-witness_email": "w@example.org", "ask-purpose": "That I ran it."}, {"inductee"}),
+    ("GET", "/witness-requests/{witness_request}", None, {"inductee", "manager"}),
+    ("POST", "/witness-requests/{witness_request}/revoke", {}, {"inductee", "manager"}),
     ("POST", "/records/{dafydd}/1.4/notes", {"notes": "changed"}, {"inductee"}),
     ("POST", "/records/{dafydd}/1.4/evidence/text", {"body": "more"}, {"inductee"}),
     ("POST", "/records/{dafydd}/1.4/evidence/witness",
@@ -238,7 +246,8 @@ def test_login_without_csrf_token_is_refused(tracker_app):
 
 
 # Routes open to everyone by design, so not in the matrix: static files, the sign-in page, the home redirect.
-PUBLIC_ENDPOINTS = {"static", "govuk.govuk", "auth.login", "home"}
+# The witness's page is open to anyone holding its link (a capability: tests/test_witness.py).
+PUBLIC_ENDPOINTS = {"static", "govuk.govuk", "auth.login", "home", "witness.give"}
 
 
 def _pattern(rule) -> re.Pattern:

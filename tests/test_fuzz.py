@@ -102,6 +102,8 @@ ENDPOINTS = [
      ["notes", "body", "witness_name", "witness_role", "statement"]),
     ("inductee@example.org", "/records/{d}/1.3/done", ["notes", "body", "description", "witness_name", "statement"]),
     ("inductee@example.org", "/records/{d}/1.4/submit", ["confirm"]),
+    ("inductee@example.org", "/records/{d}/1.4/witness-requests",  # a witness link (tracker/witness.py)
+     ["ask-witness_name", "ask-witness_email", "ask-purpose"]),
     ("inductee@example.org", "/plan/{d}",
      ["start_date", "notes", "target-1-4", "priority-1-4", "not-required-1-4", "reason-1-4"]),
     ("inductee@example.org", "/reflections/new",
@@ -171,7 +173,8 @@ def test_number_fields_take_any_characters(fuzz_app, email, url, valid, fields):
 
 @FUZZ
 @given(number=numberish, template=st.sampled_from(["/records/{n}/1.4", "/reflections/{n}", "/evidence/{n}/file",
-                                                    "/supervision/sessions/{n}", "/plan/{n}", "/portfolio/{n}"]))
+                                                    "/supervision/sessions/{n}", "/plan/{n}", "/portfolio/{n}",
+                                                    "/witness/{n}", "/witness-requests/{n}"]))
 def test_ids_in_addresses_take_any_characters(fuzz_app, number, template):
     from urllib.parse import quote
     client = fuzz_app.test_client()
@@ -183,3 +186,69 @@ def test_ids_in_addresses_take_any_characters(fuzz_app, number, template):
         session["_user_id"] = f"{row['id']}:{row['session_version']}"
     response = client.get(template.format(n=quote(number, safe="")))
     assert response.status_code < 500, (template, number)
+
+
+def test_the_witness_form_never_answers_500_and_refusals_write_nothing(fuzz_app):
+    """The one form anyone may send without an account: a witness's statement (tracker/witness.py)."""
+    from tracker import content, witness
+    from tracker.db import get_db
+    fuzz_app.config["WITNESS_MAX_FAILED_POSTS"] = 10_000
+    with fuzz_app.app_context():
+        _, token = witness.create(get_db(), fuzz_app.config["DEMO_IDS"]["inductee@example.org"], "1.4",
+                                  content.activity("1.4").title, witness_name="W", witness_email="w@example.org",
+                                  purpose="That I ran the meeting.", days=14)
+    client = fuzz_app.test_client()
+    csrf = csrf_token(client.get(f"/witness/{token}").get_data(as_text=True))
+
+    @FUZZ
+    @given(form=st.dictionaries(st.sampled_from(["witness_role", "statement", "confirm", "unexpected"]), field_text))
+    def run(form):
+        before = snapshot(fuzz_app)
+        response = client.post(f"/witness/{token}", data={"csrf_token": csrf, **form})
+        assert response.status_code < 500, form
+        if response.status_code >= 400:
+            assert snapshot(fuzz_app) == before, "a refused statement changed the database"
+
+    run()
+
+
+# ---- council sign-in (tracker/oidc.py): its answers come from outside, and the break-glass form is public ----
+
+@pytest.fixture(scope="module")
+def council_fuzz_app(tmp_path_factory):
+    """Council sign-in on, its provider's address answering nothing (a wrong state is refused before any
+    request to it; a right one fails at the token request), and local passwords off, so the break-glass
+    form is live."""
+    from helpers import free_port
+    from tracker import accounts, create_app
+    from tracker.db import get_db
+    app = create_app(tracker_config(tmp_path_factory.mktemp("fuzz-oidc"), OIDC_ISSUER=f"http://127.0.0.1:{free_port()}",
+                                    OIDC_CLIENT_ID="tracker", LOCAL_PASSWORDS=False,
+                                    BREAK_GLASS_ADMIN="admin@example.org"))
+    with app.app_context():
+        accounts.create_user(get_db(), email="admin@example.org", name="A", role="admin", password="long-enough-pw")
+    return app
+
+
+@FUZZ
+@given(answer=st.dictionaries(st.sampled_from(["code", "state", "error", "error_description", "iss", "unexpected"]),
+                              st.one_of(field_text, st.just("under-way")), max_size=5))
+def test_the_council_sign_in_callback_takes_any_answer(council_fuzz_app, answer):
+    import time
+    client = council_fuzz_app.test_client()
+    with client.session_transaction() as session:  # a sign-in under way (Authlib's record of it), state "under-way"
+        session["_state_council_under-way"] = {"exp": time.time() + 600, "data": {
+            "redirect_uri": "http://localhost/login/oidc/callback", "nonce": "n", "code_verifier": "v" * 48}}
+    response = client.get("/login/oidc/callback", query_string=answer)
+    assert response.status_code in (400, 403), (answer, response.status_code)
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+@FUZZ
+@given(form=st.dictionaries(st.sampled_from(["email", "password", "unexpected"]), field_text, max_size=3))
+def test_the_break_glass_form_takes_any_input(council_fuzz_app, form):
+    client = council_fuzz_app.test_client()
+    token = csrf_token(client.get("/login/break-glass").get_data(as_text=True))
+    response = client.post("/login/break-glass", data={"csrf_token": token, **form})
+    assert response.status_code < 500, form

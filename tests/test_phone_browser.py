@@ -48,7 +48,7 @@ LONG_EMAIL = "education.welfare.officer.trainee@denbighshire-county-council.educ
 def add_phone_test_data(app, ids) -> None:
     """Demo data does not include a development plan, a quiz attempt or very long words: add them here
     (the demo data is also the starting point of tests that expect Dafydd to have no plan or attempts yet)."""
-    from tracker import content, mail, quizzes, records
+    from tracker import content, mail, quizzes, records, witness
     from tracker.db import get_db
 
     dafydd = ids["inductee@example.org"]
@@ -84,6 +84,10 @@ def add_phone_test_data(app, ids) -> None:
 class _NoAnswers:
     """An empty quiz submission (every answer blank)."""
 
+        # a witness request with long words, and its link (only its hash is stored: keep the token here)
+        _, app.config["PHONE_WITNESS_TOKEN"] = witness.create(
+            db, dafydd, "1.4", title, witness_name=LONG_WORD, witness_email=LONG_EMAIL,
+            purpose=f"That I chaired the meeting. {LONG_URL}", days=14)
     def getlist(self, name):
         return []
 
@@ -122,6 +126,8 @@ def parameter_values(app) -> tuple[dict[frozenset, list[dict]], dict[str, list]]
 
 
 def page_urls(app) -> tuple[dict[str, list[str]], list[str]]:
+            "request_id": [r["id"] for r in rows("SELECT id FROM witness_requests ORDER BY id")],
+            "token": [app.config["PHONE_WITNESS_TOKEN"]] if "PHONE_WITNESS_TOKEN" in app.config else [],
     """{endpoint: [path, ...]} for every GET route, and the routes whose parameters could not be filled."""
     joint, single = parameter_values(app)
     urls: dict[str, list[str]] = {}

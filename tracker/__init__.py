@@ -17,7 +17,7 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 DEFAULT_LOGIN_FAILURE_DELAY = 0.2  # seconds added to every failed sign-in, the same for each
 # Every feature's module has a blueprint `bp`; registered in this order (README: "Layout").
-FEATURES = ("i18n", "auth", "admin", "dashboards", "plans", "records.routes", "quizzes", "reflections", "pdp",
+FEATURES = ("i18n", "auth", "admin", "dashboards", "plans", "records.routes", "witness", "quizzes", "reflections", "pdp",
             "supervision", "portfolio", "induction_sign_off", "subject_access", "erasure", "outbox", "static")
 
 
@@ -56,6 +56,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAIL_FROM="EWS induction tracker <tracker@localhost>",
         OUTBOX_FOLDER=str(Path(app.instance_path) / "outbox"),
         PUBLIC_URL="",  # the tracker's address for links in messages, e.g. https://tracker.example.org
+        # Witness testimony by one-time link (tracker/witness.py)
+        WITNESS_LINK_DAYS=14,
+        WITNESS_MAX_FAILED_POSTS=10,  # statements refused (a field left empty) before a link stops working
+        WITNESS_CLIENT_LIMIT=30,  # links that do not work, opened from one address in an hour, before a pause
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("TRACKER")
@@ -69,7 +73,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .forms import AsciiIntConverter
     app.url_map.converters["int"] = AsciiIntConverter  # before any route is added
 
-    from . import audit, content, db, i18n
+    from . import audit, content, db, i18n, log_redaction
+    log_redaction.install()
     i18n.init_app(app)
     db.init_app(app)
     audit.init_app(app)  # after the migrations: chains entries an upgrade left unchained

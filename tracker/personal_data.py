@@ -21,6 +21,8 @@ class Holds:
 ABOUT_PERSON = {
     "records": Holds(("inductee_id",), erase_by=("inductee_id",), names_actor=("signed_off_by",)),
     "evidence": Holds((), names_actor=("created_by",), with_parent="records"),
+    # The inductee's requests for testimony (the witness's name and email are part of their record).
+    "witness_requests": Holds(("inductee_id",), erase_by=("inductee_id",), names_actor=("revoked_by",)),
     "plan_items": Holds(("inductee_id",), erase_by=("inductee_id",)),
     "plans": Holds(("inductee_id",), erase_by=("inductee_id",), names_actor=("updated_by",)),
     "quiz_attempts": Holds(("inductee_id",), erase_by=("inductee_id",)),

@@ -98,6 +98,14 @@ def _move(db: Database, record: dict, action: str, actor_id: int, detail: str = 
     return to_state
 
 
+def note_started(db: Database, record: dict, actor_id: int) -> dict:
+    """Inside the caller's write: a record not yet started moves to in progress (as saving does)."""
+    if record["state"] == "not_started":
+        _move(db, _locked_record(db, record["id"], "save"), "save", actor_id)
+        return get_by_id(db, record["id"])
+    return record
+
+
 def save_notes(db: Database, inductee_id: int, activity_id: str, title: str, notes: str, actor_id: int) -> dict:
     with writing(db):
         record = ensure(db, inductee_id, activity_id, title)

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext
 from flask_login import current_user
 
-from .. import accounts, audit, content, files, pinned, records
+from .. import accounts, audit, content, files, pinned, records, witness
 from ..access import can_manage_induction, inductee_or_404, role_required
 from ..db import get_db
 from .forms import (
@@ -59,6 +59,7 @@ def _context(inductee_id: int, activity_id: str) -> dict:
         "history": audit.entries_for_record(db, record["id"]) if record else [],
         "quiz_passes": records.passed_quizzes(db, inductee_id, activity_id),
         "pin": pinned.view(db, record),
+        "witness_requests": witness.requests_for(db, record["id"]) if record else [],
         "handbook_url": content.handbook_url(activity_id),
         "is_owner": current_user.id == inductee_id,
         "is_manager": can_manage_induction(inductee_id),
@@ -69,7 +70,8 @@ def _render(ctx: dict, status: int = 200, **forms):
     editable = ctx["is_owner"] and ctx["state"] in records.EDITABLE and ctx["activity"] is not None
     notes_form = forms.pop("notes_form", None) or NotesForm(notes=ctx["record"]["notes"] if ctx["record"] else "")
     defaults = {"text_form": TextEvidenceForm(), "file_form": FileEvidenceForm(), "witness_form": WitnessForm(),
-                "sign_off_form": SignOffForm(), "return_form": ReturnForm(), "reopen_form": ReopenForm()}
+                "sign_off_form": SignOffForm(), "return_form": ReturnForm(), "reopen_form": ReopenForm(),
+                "witness_request_form": witness.RequestForm(), "witness_revoke_form": witness.RevokeForm()}
     defaults.update(forms)
     return render_template("records/record.html", editable=editable, notes_form=notes_form,
                            **defaults, **ctx), status
@@ -79,6 +81,11 @@ def _render(ctx: dict, status: int = 200, **forms):
 @role_required("inductee", "manager")
 def record(inductee_id: int, activity_id: str):
     return _render(_context(inductee_id, activity_id))
+
+
+def record_page_with(inductee_id: int, activity_id: str, **forms):
+    """The record page again, with a form that needs fixing (another feature's, such as a witness request)."""
+    return _render(_owner_context(inductee_id, activity_id), 400, **forms)
 
 
 def _owner_context(inductee_id: int, activity_id: str) -> dict:
