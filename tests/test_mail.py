@@ -3,51 +3,20 @@ authentication, and the embedded default: the outbox folder and its administrato
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import ipaddress
 import logging
-import time
+import re
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from helpers import csrf_token, free_port
+from helpers import Inbox, csrf_token, free_port
 from tracker import mail
 from tracker.db import get_db
 
 WELSH_SUBJECT = "Neges brawf gan y traciwr sefydlu"
 ENGLISH_SUBJECT = "Test message from the induction tracker"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, count: int, deadline: float = 30.0):
-        end = time.monotonic() + deadline
-        while len(self.messages) < count and time.monotonic() < end:
-            time.sleep(0.05)
-        assert len(self.messages) >= count, f"{len(self.messages)} messages arrived, expected {count}"
-        return self.messages
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 def self_signed_certificate(folder):
@@ -196,3 +165,15 @@ def test_links_in_messages_use_the_public_address(tracker_app):
     tracker_app.config["PUBLIC_URL"] = "https://tracker.example.org/ews"
     with tracker_app.app_context():
         assert mail.external_url("auth.login") == "https://tracker.example.org/ews/login"
+
+
+def test_the_outbox_shows_a_message_with_its_links_followable_and_its_date_readable(tracker_app, signed_in):
+    with tracker_app.app_context():
+        mail.send("witness@example.org", ["en"], "witness_request", inductee_name="Dafydd Morgan",
+                  activity_title="The reasons behind absence", purpose="That I chaired it <b>well</b>.",
+                  witness_name="Siân", link="http://localhost/witness/abc?x=1&y=2", expires_at="2026-12-16T09:00:00Z")
+        [name] = mail.outbox_names()
+    page = signed_in("admin@example.org").get(f"/admin/outbox/{name}").get_data(as_text=True)
+    assert '<a class="govuk-link" href="http://localhost/witness/abc?x=1&amp;y=2">' in page
+    assert "That I chaired it &lt;b&gt;well&lt;/b&gt;." in page  # the message's text is text
+    assert re.search(r"\d{1,2} [A-Z][a-z]+ 20\d\d at \d\d:\d\d", page)

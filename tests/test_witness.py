@@ -26,7 +26,7 @@ def ask_for_testimony(client, inductee_id: int, activity: str = "1.4", **changes
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     request_id = int(response.location.rsplit("/", 1)[1])
     page = client.get(response.location).get_data(as_text=True)
-    link = re.search(r'id="witness-link" rows="3" readonly spellcheck="false">http://localhost(/witness/[^<]+)</textarea>', page).group(1)
+    link = re.search(r'id="witness-link"[^>]*>http://localhost(/witness/[^<]+)</textarea>', page).group(1)
     return link, request_id
 
 

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo
 
-from . import accounts, i18n, login_manager
+from . import accounts, i18n, login_manager, oidc
 from .accounts import MIN_PASSWORD_LENGTH, User, get_user
 from .db import get_db
 from .forms import ascii_int, strong_password
@@ -64,7 +64,8 @@ def attempt_login(email: str, password: str) -> str | None:
     key = accounts.throttle_key(config["SECRET_KEY"], email, request.remote_addr or "unknown")
     locked = accounts.pair_locked(db, key)
     matches = accounts.verify_password(row["password_hash"] if row else accounts.dummy_hash(), password)
-    if row is not None and matches and row["active"] and not locked:
+    allowed = oidc.local_passwords_allowed(email)  # with local passwords off, only the break-glass admin
+    if row is not None and matches and row["active"] and not locked and allowed:
         accounts.note_successful_login(db, key)
         language = i18n.chosen_before_sign_in()  # chosen on the way in: kept; else the account's applies
         session.clear()  # a fresh session on sign-in: no fixation
@@ -110,6 +111,8 @@ def logout():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
+    if not oidc.local_passwords_allowed(current_user.email):
+        return oidc.no_local_password_page()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not accounts.verify_password(current_user.row["password_hash"], form.current_password.data):

@@ -2,11 +2,15 @@
 configured), and a test message to check the email settings (page and `flask send-test-email`)."""
 from __future__ import annotations
 
+import email.utils
+import re
+
 import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 
 from . import mail
 from .access import role_required
@@ -28,7 +32,7 @@ def message(name: str):
     if found is None:
         abort(404)
     return render_template("outbox/message.html", name=name, message=summary(name, found),
-                           text=found.get_body(("plain",)).get_content())
+                           text=with_links(found.get_body(("plain",)).get_content()))
 
 
 @bp.route("/test", methods=["POST"])
@@ -49,7 +53,22 @@ def send_test():
 
 def summary(name: str, found=None) -> dict:
     found = found if found is not None else mail.read_outbox(name)
-    return {"name": name, "to": found["To"], "subject": found["Subject"], "date": found["Date"]}
+    return {"name": name, "to": found["To"], "subject": found["Subject"],
+            "sent_at": email.utils.parsedate_to_datetime(found["Date"])}
+
+
+URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def with_links(text: str) -> Markup:
+    """The message's text, escaped, with its web addresses as links: in the demo, an invitation or a
+    reset is followed from here."""
+    parts, last = [], 0
+    for match in URL.finditer(text):
+        parts += [escape(text[last:match.start()]),
+                  Markup('<a class="govuk-link" href="{0}">{0}</a>').format(match.group(0))]
+        last = match.end()
+    return Markup("").join([*parts, escape(text[last:])])
 
 
 def init_cli(app) -> None:

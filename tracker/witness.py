@@ -218,9 +218,10 @@ def ask(inductee_id: int, activity_id: str):
         return record_page_with(inductee_id, activity_id, witness_request_form=form)
     db = get_db()
     try:
-        request_id, token = create(db, inductee_id, activity_id, item.title, witness_name=form.witness_name.data.strip(),
-                                   witness_email=form.witness_email.data.strip(), purpose=form.purpose.data.strip(),
-                                   days=int(current_app.config["WITNESS_LINK_DAYS"]))
+        request_id, token = create(
+            db, inductee_id, activity_id, item.title, witness_name=form.witness_name.data.strip(),
+            witness_email=form.witness_email.data.strip(), purpose=form.purpose.data.strip(),
+            days=int(current_app.config["WITNESS_LINK_DAYS"]))
     except records.TransitionError:
         flash(gettext("This record has been signed off, so no more evidence can be added."), "error")
         return redirect(url_for("records.record", inductee_id=inductee_id, activity_id=activity_id))
