@@ -184,6 +184,13 @@ ROUTES = [
     # the language switch: stores the choice on the account (anyone may post it with a session's CSRF token;
     # a visitor not signed in uses ?lang= links, and the matrix's anonymous visitor has no token)
     ("POST", "/language", {"lang": "cy", "next": "/my-induction"}, ALL_SIGNED_IN),
+    # council sign-in (tracker/oidc.py), here switched off as in the demo: a visitor not signed in is sent to
+    # the sign-in page, someone signed in to their dashboard. The flow itself, with a real provider, and the
+    # break-glass page with local passwords off, are in tests/test_oidc.py.
+    ("GET", "/login/oidc", None, ALL_SIGNED_IN),
+    ("GET", "/login/oidc/callback", None, ALL_SIGNED_IN),
+    ("GET", "/login/break-glass", None, ALL_SIGNED_IN),
+    ("POST", "/login/break-glass", {"email": "admin@example.org", "password": DEMO_PASSWORD}, ALL_SIGNED_IN),
 ]
 CASES = [(method, url, data, allowed, visitor) for method, url, data, allowed in ROUTES for visitor in VISITORS]
 

@@ -35,6 +35,11 @@ NOT_PAGES = {
 # GET routes that only ever redirect to another page (which is checked in its own right).
 REDIRECTS = {
     "home": "sends you to your dashboard, or to the sign-in page",
+    # council sign-in is off in the demo; its pages (refusals, break-glass) are measured at 360 px in
+    # tests/test_oidc_browser.py, against a real provider
+    "oidc.start": "with council sign-in off, sends you to the sign-in page (on: to the council's provider)",
+    "oidc.callback": "with council sign-in off, sends you to the sign-in page",
+    "oidc.break_glass": "with local passwords on, sends you to the sign-in page",
 }
 
 ROLES = [None, "inductee@example.org", "inductee2@example.org", "manager@example.org", "admin@example.org"]
@@ -79,15 +84,15 @@ def add_phone_test_data(app, ids) -> None:
         db.execute("UPDATE reflections SET what = what || ? WHERE author_id = ?", [f" {LONG_URL}", dafydd])
         db.conn.commit()
         mail.send(LONG_EMAIL, ["cy", "en"], "test_message")  # the outbox: a message to a long address
+        # a witness request with long words, and its link (only its hash is stored: keep the token here)
+        _, app.config["PHONE_WITNESS_TOKEN"] = witness.create(
+            db, dafydd, "1.4", title, witness_name=LONG_WORD, witness_email=LONG_EMAIL,
+            purpose=f"That I chaired the meeting. {LONG_URL}", days=14)
 
 
 class _NoAnswers:
     """An empty quiz submission (every answer blank)."""
 
-        # a witness request with long words, and its link (only its hash is stored: keep the token here)
-        _, app.config["PHONE_WITNESS_TOKEN"] = witness.create(
-            db, dafydd, "1.4", title, witness_name=LONG_WORD, witness_email=LONG_EMAIL,
-            purpose=f"That I chaired the meeting. {LONG_URL}", days=14)
     def getlist(self, name):
         return []
 
@@ -121,13 +126,13 @@ def parameter_values(app) -> tuple[dict[frozenset, list[dict]], dict[str, list]]
             "reflection_id": [r["id"] for r in rows("SELECT id FROM reflections ORDER BY id")],
             "session_id": [r["id"] for r in rows("SELECT id FROM supervision_sessions ORDER BY id")],
             "name": mail.outbox_names(),  # the outbox's messages
+            "request_id": [r["id"] for r in rows("SELECT id FROM witness_requests ORDER BY id")],
+            "token": [app.config["PHONE_WITNESS_TOKEN"]] if "PHONE_WITNESS_TOKEN" in app.config else [],
         }
     return joint, single
 
 
 def page_urls(app) -> tuple[dict[str, list[str]], list[str]]:
-            "request_id": [r["id"] for r in rows("SELECT id FROM witness_requests ORDER BY id")],
-            "token": [app.config["PHONE_WITNESS_TOKEN"]] if "PHONE_WITNESS_TOKEN" in app.config else [],
     """{endpoint: [path, ...]} for every GET route, and the routes whose parameters could not be filled."""
     joint, single = parameter_values(app)
     urls: dict[str, list[str]] = {}

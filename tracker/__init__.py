@@ -17,8 +17,9 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 DEFAULT_LOGIN_FAILURE_DELAY = 0.2  # seconds added to every failed sign-in, the same for each
 # Every feature's module has a blueprint `bp`; registered in this order (README: "Layout").
-FEATURES = ("i18n", "auth", "admin", "dashboards", "plans", "records.routes", "witness", "quizzes", "reflections", "pdp",
-            "supervision", "portfolio", "induction_sign_off", "subject_access", "erasure", "outbox", "static")
+FEATURES = ("i18n", "auth", "oidc", "admin", "dashboards", "plans", "records.routes", "witness", "quizzes",
+            "reflections", "pdp", "supervision", "portfolio", "induction_sign_off", "subject_access", "erasure",
+            "outbox", "static")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -45,6 +46,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=30),
         MAX_FORM_MEMORY_SIZE=512 * 1024,  # text fields; files are limited by MAX_CONTENT_LENGTH
         MAX_FORM_PARTS=200,
+        # Council sign-in by OpenID Connect (tracker/oidc.py): off while OIDC_ISSUER is empty.
+        OIDC_ISSUER="",  # e.g. https://login.microsoftonline.com/<tenant-id>/v2.0
+        OIDC_CLIENT_ID="",
+        OIDC_CLIENT_SECRET="",
+        OIDC_PROVIDER_NAME="",  # the button's words, e.g. "Cyngor Sir Example / Example Council"
+        OIDC_CREATE_ACCOUNTS_DOMAIN="",  # empty: signing in never makes an account
+        LOCAL_PASSWORDS=True,  # false: only BREAK_GLASS_ADMIN may still sign in with a password
+        BREAK_GLASS_ADMIN="",  # the email address of that one administrator
         # Email (tracker/mail.py): with no MAIL_SERVER, messages go to OUTBOX_FOLDER as .eml files.
         MAIL_SERVER="",
         MAIL_PORT=587,
