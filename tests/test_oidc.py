@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from html import unescape
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
@@ -243,6 +243,12 @@ def test_the_authorization_request_uses_pkce_state_and_nonce(tracker_app, strict
     assert set(asked["scope"].split()) == {"openid", "email", "profile"}
     assert asked["redirect_uri"] == "http://localhost/login/oidc/callback"
     assert "code_verifier" in strict_provider.token_requests[-1]  # and the provider checked it against the challenge
+
+
+def test_the_redirect_address_comes_from_public_url_when_set(tracker_app, strict_provider):
+    council_sign_in(tracker_app, strict_provider.issuer, PUBLIC_URL="https://ews.example.gov.wales/tracker")
+    asked = parse_qs(urlsplit(to_the_provider(tracker_app.test_client())).query)
+    assert asked["redirect_uri"] == ["https://ews.example.gov.wales/tracker/login/oidc/callback"]  # as registered
 
 
 # ---- refusals --------------------------------------------------------------------------------

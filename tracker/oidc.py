@@ -29,7 +29,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from joserfc.errors import JoseError
 
-from . import accounts, audit, auth, i18n
+from . import accounts, audit, auth, i18n, mail
 from .db import get_db, writing
 
 bp = Blueprint("oidc", __name__)
@@ -164,8 +164,8 @@ def start():
     try:
         client = provider()
         check_discovered_issuer(client)
-        return client.authorize_redirect(url_for("oidc.callback", _external=True),
-                                         ui_locales=i18n.current_language())
+        # the address registered with the provider: from PUBLIC_URL when set, as links in emails are
+        return client.authorize_redirect(mail.external_url("oidc.callback"), ui_locales=i18n.current_language())
     except Refused as refused:
         return refusal_page(refused)
     except (requests.RequestException, ValueError, RuntimeError) as error:
