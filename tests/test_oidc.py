@@ -317,6 +317,24 @@ def test_an_unverified_email_is_refused(council_app, mock_provider, caplog):
     assert "inductee@example.org" not in caplog.text
 
 
+@pytest.mark.parametrize("claims,signed_in", [
+    ({"xms_edov": True}, True),  # Entra ID: no email_verified, the domain's owner verified by the tenant
+    ({"xms_edov": False}, False),
+    ({"email_verified": False, "xms_edov": True}, False),  # an explicit "not verified" wins
+    ({"email_verified": "true"}, True),  # some providers send it as a string
+], ids=["xms_edov", "xms_edov false", "email_verified false wins", "email_verified as a string"])
+def test_microsoft_entras_domain_owner_claim_stands_for_email_verified(tracker_app, strict_provider, claims,
+                                                                       signed_in):
+    council_sign_in(tracker_app, strict_provider.issuer)
+    strict_provider.claims = {"email": "inductee@example.org", **claims}
+    client = tracker_app.test_client()
+    answer = strict_sign_in(client, strict_provider)
+    if signed_in:
+        assert answer.status_code == 302 and signed_in_as(client) == "inductee@example.org"
+    else:
+        refused(answer, 403, "Your email address is not verified")
+
+
 def test_an_unknown_person_is_refused_and_no_account_is_made(council_app, mock_provider, caplog):
     users = len(query(council_app, "SELECT id FROM users"))
     client = council_app.test_client()
