@@ -84,6 +84,22 @@ def signed_in(tracker_app):
     return lambda email: signed_in_client(tracker_app, email)
 
 
+# ---- email ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it is sent: (controller, helpers.Inbox)."""
+    from aiosmtpd.controller import Controller
+
+    from helpers import Inbox, free_port
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
 # ---- browser ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,13 @@ module, never conftest): a tiny handbook project for the loader and build tests,
 test configuration, sign-in and form helpers."""
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 import socket
 import textwrap
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,3 +184,25 @@ def query(app, sql: str, params=()) -> list[dict]:
     from tracker.db import get_db
     with app.app_context():
         return list(get_db().query(sql, list(params)))
+
+
+# ---- email -------------------------------------------------------------------------------------
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given (the smtp_server fixture's, in conftest.py)."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, deadline: float = 30.0):
+        end = time.monotonic() + deadline
+        while len(self.messages) < count and time.monotonic() < end:
+            time.sleep(0.05)
+        assert len(self.messages) >= count, f"{len(self.messages)} messages arrived, expected {count}"
+        return self.messages

@@ -69,7 +69,8 @@ def snapshot(app) -> dict:
         db = get_db()
         tables = ["users", "team_members", "plans", "plan_items", "records", "evidence", "comments", "reflections",
                   "reflection_reads", "reflection_comments", "quiz_attempts", "pdp_versions", "pdp_comments",
-                  "supervision_agreements", "supervision_sessions", "supervision_actions", "induction_signoffs"]
+                  "supervision_agreements", "supervision_sessions", "supervision_actions", "induction_signoffs",
+                  "notifications", "reminders_sent"]
         return {t: list(db.query(f"SELECT * FROM {t} ORDER BY rowid")) for t in tables}
 
 
@@ -131,6 +132,9 @@ ROUTES = [
     ("GET", "/admin/outbox/", None, {"admin"}),
     ("GET", "/admin/outbox/{message}", None, {"admin"}),
     ("POST", "/admin/outbox/test", {}, {"admin"}),
+    # each person's choice of emails (tracker/notifications.py): inductees and managers, for themselves
+    ("GET", "/account/notifications", None, {"inductee", "other_inductee", "manager", "other_manager"}),
+    ("POST", "/account/notifications", {"notify": "none"}, {"inductee", "other_inductee", "manager", "other_manager"}),
     # reflective log
     ("GET", "/reflections", None, {"inductee", "other_inductee", "manager", "other_manager"}),
     ("GET", "/reflections/new", None, {"inductee", "other_inductee"}),

@@ -119,6 +119,7 @@ ENDPOINTS = [
     ("admin@example.org", "/admin/users/new", ["name", "email", "role", "password", "managers"]),
     ("admin@example.org", "/admin/users/{d}/erase", ["confirm_email"]),
     ("inductee@example.org", "/language", ["lang", "next"]),  # the language switch (tracker/i18n.py)
+    ("manager@example.org", "/account/notifications", ["notify"]),  # email choice (tracker/notifications.py)
 ]
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import click
 
-from . import accounts, content, plans, records
+from . import accounts, content, notifications, plans, records
 from .db import get_db
 
 DEMO_PASSWORD = "induction-demo-2026"
@@ -83,6 +83,10 @@ def create_demo_data(db) -> dict[str, int]:
                            " a beth fydda i’n ei wneud o ddydd i ddydd.", welsh)
     if not db.execute("SELECT 1 FROM supervision_sessions WHERE inductee_id = ?", [first]).fetchone():
         demo_supervision_and_reflection(db, first, manager, start)
+    # The emails these changes make, in the outbox with no email server: Dafydd's at once, and
+    # everyone's daily summary (Rhian's lists what her team submitted). Nothing new the second time.
+    notifications.deliver_pending(db)
+    notifications.send_reminders(db)
     return ids
 
 

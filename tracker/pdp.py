@@ -13,7 +13,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from . import audit
+from . import audit, notifications
 from .access import inductee_or_404, role_required
 from .db import get_db, writing
 from .forms import Rows, ascii_int, read_rows
@@ -145,7 +145,8 @@ def comment(inductee_id: int):
         flash(gettext("Enter a comment before you add it."), "warning")
         return redirect(url_for(".plan", inductee_id=inductee_id) + "#comments"), 303
     with writing(db):
-        db.conn.execute("INSERT INTO pdp_comments (inductee_id, version, author_id, body) VALUES (?, ?, ?, ?)",
-                        (inductee_id, latest["version"], current_user.id, form.body.data))
+        cursor = db.conn.execute("INSERT INTO pdp_comments (inductee_id, version, author_id, body) VALUES (?, ?, ?, ?)",
+                                 (inductee_id, latest["version"], current_user.id, form.body.data))
+        notifications.to_inductee(db, "pdp_comment", inductee_id, current_user.id, cursor.lastrowid)
     flash(gettext("Comment added."), "success")
     return redirect(url_for(".plan", inductee_id=inductee_id) + "#comments")

@@ -19,6 +19,10 @@ class Holds:
 
 # In erasure order: rows that others refer to come after the rows that refer to them.
 ABOUT_PERSON = {
+    # Emails about a person's induction, to them or their managers (ids only), and reminders sent to them.
+    "notifications": Holds(("recipient_id", "inductee_id"), erase_by=("recipient_id", "inductee_id"),
+                           names_actor=("actor_id",)),
+    "reminders_sent": Holds(("user_id",), erase_by=("user_id",)),
     "records": Holds(("inductee_id",), erase_by=("inductee_id",), names_actor=("signed_off_by",)),
     "evidence": Holds((), names_actor=("created_by",), with_parent="records"),
     # The inductee's requests for testimony (the witness's name and email are part of their record).

@@ -13,7 +13,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from . import accounts, audit, content
+from . import accounts, audit, content, notifications
 from .access import role_required
 from .db import get_db, writing
 from .pdp import optional_id
@@ -206,6 +206,9 @@ def share(reflection_id: int):
                          row["id"]))
         audit.log(db, current_user.id, "reflection.shared" if sharing else "reflection.unshared",
                   subject_id=current_user.id, detail=f"reflection {row['id']}")
+        if sharing:
+            notifications.to_managers(db, "reflection_shared", current_user.id, current_user.id,
+                                      f"{row['id']}:{notifications.last_audit_entry(db)}", reflection_id=row["id"])
     flash(gettext("Shared with your manager.") if sharing else gettext("No longer shared: only you can see it."),
           "success")
     return redirect(url_for(".view", reflection_id=reflection_id))
@@ -220,8 +223,10 @@ def comment(reflection_id: int):
         return _render_view(row, form, 400)
     db = get_db()
     with writing(db):
-        db.conn.execute("INSERT INTO reflection_comments (reflection_id, author_id, body) VALUES (?, ?, ?)",
-                        (reflection_id, current_user.id, form.body.data))
+        cursor = db.conn.execute("INSERT INTO reflection_comments (reflection_id, author_id, body) VALUES (?, ?, ?)",
+                                 (reflection_id, current_user.id, form.body.data))
+        notifications.to_inductee(db, "reflection_comment", row["author_id"], current_user.id, cursor.lastrowid,
+                                  reflection_id=reflection_id)
     flash(gettext("Comment added."), "success")
     return redirect(url_for(".view", reflection_id=reflection_id) + "#comments")
 

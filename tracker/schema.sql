@@ -42,7 +42,7 @@ CREATE TABLE evidence (
         witness_role TEXT,
         created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
         created_by INTEGER NOT NULL REFERENCES users(id)
-    );
+    , witness_request_id INTEGER REFERENCES witness_requests(id));
 
 CREATE TABLE induction_signoffs (
         inductee_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
@@ -56,6 +56,23 @@ CREATE TABLE login_failures (
         failures INTEGER NOT NULL,
         last_at TEXT NOT NULL,
         locked_until TEXT
+    );
+
+CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY,
+        recipient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        event_key TEXT NOT NULL,
+        actor_id INTEGER REFERENCES users(id),
+        inductee_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        record_id INTEGER REFERENCES records(id) ON DELETE CASCADE,
+        reflection_id INTEGER REFERENCES reflections(id) ON DELETE CASCADE,
+        session_id INTEGER REFERENCES supervision_sessions(id) ON DELETE CASCADE,
+        delivery TEXT NOT NULL CHECK (delivery IN ('now', 'daily', 'none')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        sent_at TEXT,
+        outcome TEXT CHECK (outcome IN ('sent', 'skipped')),
+        UNIQUE (recipient_id, event_key)
     );
 
 CREATE TABLE pdp_comments (
@@ -156,6 +173,15 @@ CREATE TABLE reflections (
         updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     );
 
+CREATE TABLE reminders_sent (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        item TEXT NOT NULL,
+        due TEXT NOT NULL,
+        sent_on TEXT NOT NULL,
+        PRIMARY KEY (user_id, kind, item, due)
+    );
+
 CREATE TABLE supervision_actions (
         id INTEGER PRIMARY KEY,
         session_id INTEGER NOT NULL REFERENCES supervision_sessions(id) ON DELETE CASCADE,
@@ -207,7 +233,23 @@ CREATE TABLE users (
         locked_until TEXT,
         session_version INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-    , language TEXT CHECK (language IN ('cy', 'en')));
+    , language TEXT CHECK (language IN ('cy', 'en')), notify TEXT CHECK (notify IN ('now', 'daily', 'none')));
+
+CREATE TABLE witness_requests (
+        id INTEGER PRIMARY KEY,
+        record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+        inductee_id INTEGER NOT NULL REFERENCES users(id),
+        witness_name TEXT NOT NULL,
+        witness_email TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        expires_at TEXT NOT NULL,
+        used_at TEXT,
+        revoked_at TEXT,
+        revoked_by INTEGER REFERENCES users(id),
+        failed_posts INTEGER NOT NULL DEFAULT 0
+    );
 
 CREATE INDEX audit_record ON audit_log(record_id);
 
@@ -221,6 +263,8 @@ CREATE INDEX evidence_record ON evidence(record_id);
 
 CREATE INDEX login_failures_last_at ON login_failures(last_at);
 
+CREATE INDEX notifications_pending ON notifications(delivery, recipient_id) WHERE sent_at IS NULL;
+
 CREATE INDEX quiz_attempts_inductee ON quiz_attempts(inductee_id, quiz_id);
 
 CREATE INDEX records_state ON records(state, submitted_at);
@@ -232,6 +276,8 @@ CREATE INDEX supervision_actions_inductee ON supervision_actions(inductee_id, do
 CREATE INDEX supervision_sessions_inductee ON supervision_sessions(inductee_id, session_date);
 
 CREATE INDEX team_members_inductee ON team_members(inductee_id);
+
+CREATE INDEX witness_requests_record ON witness_requests(record_id);
 
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;

@@ -75,6 +75,8 @@ PARTS = {
     "reflection_reads": _l("When you read reflections shared with you (managers)"),
     "comments": _l("Comments you wrote on records"),
     "audit_log": _l("The audit log of what was done and when (no free text)"),
+    "notifications": _l("Emails the tracker sent or is to send about your induction (what happened, never text)"),
+    "reminders_sent": _l("Reminders the tracker sent you, so that each is sent once"),
     "withheld": _l("What this copy leaves out, and why"),
 }
 

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from . import accounts, audit
+from . import accounts, audit, notifications
 from .access import can_manage_induction, inductee_or_404, role_required
 from .accounts import get_user
 from .db import get_db, writing
@@ -254,6 +254,8 @@ def new_session(inductee_id: int):
                                     (session_id, inductee_id, row["description"], row["owner"], row["due"] or None))
             audit.log(db, current_user.id, "supervision.session_recorded", subject_id=inductee_id,
                       detail=f"session {session_id}")
+            notifications.to_inductee(db, "session_recorded", inductee_id, current_user.id, session_id,
+                                      session_id=session_id)
         flash(gettext("Supervision session recorded. The inductee will be asked to confirm it."), "success")
         return redirect(url_for(".session", session_id=session_id))
     errors = bool(form.errors or action_errors)
@@ -288,10 +290,13 @@ def confirm(session_id: int):
         abort(404)
     db = get_db()
     with writing(db):
-        db.conn.execute("UPDATE supervision_sessions SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL",
-                        (_now(), session_id))
+        confirmed = db.conn.execute("UPDATE supervision_sessions SET confirmed_at = ? WHERE id = ?"
+                                    " AND confirmed_at IS NULL", (_now(), session_id)).rowcount
         audit.log(db, current_user.id, "supervision.session_confirmed", subject_id=current_user.id,
                   detail=f"session {session_id}")
+        if confirmed:
+            notifications.to_managers(db, "session_confirmed", current_user.id, current_user.id, session_id,
+                                      session_id=session_id)
     flash(gettext("You have confirmed the record of this session."), "success")
     return redirect(url_for(".session", session_id=session_id))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlite_utils import Database
 
-from .. import audit, pinned
+from .. import audit, notifications, pinned
 from ..db import writing
 
 STATE_LABELS = {
@@ -182,7 +182,9 @@ def transition(db: Database, record_id: int, action: str, actor_id: int, comment
             db.conn.execute("INSERT INTO comments (record_id, author_id, body) VALUES (?, ?, ?)",
                             (record_id, actor_id, comment))
         # The audit entry holds no free text (it cannot be erased); the comment itself is kept in comments.
-        return _move(db, record, action, actor_id, detail="with comment" if comment else "")
+        to_state = _move(db, record, action, actor_id, detail="with comment" if comment else "")
+        notifications.record_changed(db, record, action, actor_id, with_comment=bool(comment))
+        return to_state
 
 
 def is_complete(state: str, needs_sign_off: bool) -> bool:
