@@ -97,3 +97,24 @@ def test_a_refusal_and_the_break_glass_page_are_clear_on_any_screen(browser, liv
     assert_fits(page, f"the break-glass page at {width} px ({language})")
     shoot(page, f"break-glass-{width}-{language}")
     page.context.close()
+
+
+@pytest.mark.parametrize("language,heading", [("en", "Your password"), ("cy", "Eich cyfrinair")])
+def test_with_passwords_off_the_password_page_says_there_is_none(browser, live_tracker, mock_provider, language,
+                                                                 heading):
+    council_sign_in(live_tracker.app, mock_provider, LOCAL_PASSWORDS=False, BREAK_GLASS_ADMIN="admin@example.org")
+    sub = person_at(mock_provider, f"ceri-browser-{language}", email="inductee2@example.org", email_verified=True)
+    page = tracker_page(browser)
+    page.goto(f"{live_tracker.url}/login?lang={language}")
+    page.get_by_role("button", name=BUTTON[language]).click()
+    through_the_provider(page, sub)
+    expect(page.get_by_role("button", name=re.compile("^(Sign out|Allgofnodi)"))).to_be_visible()
+    for width in (PHONE["width"], 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{live_tracker.url}/account/password")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(page.locator("input[type=password]")).to_have_count(0)
+        assert_accessible(page, f"the password page with passwords off ({language})")
+        assert_fits(page, f"the password page with passwords off at {width} px ({language})")
+        shoot(page, f"no-password-{width}-{language}")
+    page.context.close()
