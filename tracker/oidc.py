@@ -25,6 +25,7 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import MismatchingStateError
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from joserfc.errors import JoseError
@@ -99,7 +100,6 @@ def local_passwords_allowed(email: str | None) -> bool:
 
 
 def button_label() -> str:
-    from flask_babel import gettext
     name = (current_app.config.get("OIDC_PROVIDER_NAME") or "").strip()
     return gettext("Sign in with %(provider)s", provider=name) if name else gettext("Sign in with your council account")
 
