@@ -353,3 +353,26 @@ def test_subject_access_and_erasure_cover_notifications_and_reminders(tracker_ap
     assert query(tracker_app, "SELECT * FROM notifications WHERE inductee_id = ? OR recipient_id = ?",
                  [people["ceri"], people["ceri"]]) == []
     assert query(tracker_app, "SELECT * FROM reminders_sent WHERE user_id = ?", [people["ceri"]]) == []
+
+
+@pytest.mark.parametrize("timing,days", [
+    ("Every two weeks for an hour during induction, then monthly.", 14), ("Monthly, for an hour", 30),
+    ("every 3 weeks", 21), ("Bob pythefnos am awr", 14), ("bob tair wythnos", 21), ("As needed", None), ("", None)])
+def test_how_often_is_read_from_the_agreement_when_it_says_so_plainly(timing, days):
+    from tracker.supervision import interval_days
+    assert interval_days(timing) == days
+
+
+def test_a_session_is_due_by_the_agreements_frequency(tracker_app, people, inbox):
+    ceri = people["ceri"]
+    with tracker_app.app_context():
+        db = get_db()
+        with writing(db):
+            db.conn.execute("INSERT INTO supervision_agreements (inductee_id, timing) VALUES (?, 'Every three weeks')",
+                            [ceri])
+            db.conn.execute("INSERT INTO supervision_sessions (inductee_id, manager_id, session_date, agenda)"
+                            " VALUES (?, ?, '2029-12-20', 'a')", (ceri, people["rhian"]))
+    result = tracker_app.test_cli_runner().invoke(args=["send-reminders", "--today", "2030-01-08"])
+    assert result.exit_code == 0, result.output
+    [manager] = to(inbox, "manager@example.org")
+    assert "Supervision with Ceri Williams is due by 10 January 2030." in manager.get_body(("plain",)).get_content()

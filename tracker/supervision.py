@@ -3,6 +3,7 @@ and actions that carry forward until they are done. Every page prints cleanly.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -33,9 +34,16 @@ AGREEMENT_FIELDS = {
 ACTION_ROWS = 4
 ACTION_OWNERS = ("inductee", "manager")  # the schema's CHECK on supervision_actions.owner
 TEXT_LIMIT = 10_000
-# When the next session is due: the date the last session set; without one, this long after it
-# (the agreement's "how often" is free text, so it cannot be read as a number of days).
+# When the next session is due: the date the last session set; without one, as often as the agreement's
+# "How often" says (free text, read by interval_days when it says it plainly); else this long after the last.
 DEFAULT_INTERVAL_DAYS = 28
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "un": 1, "dwy": 2, "dau": 2,
+           "tair": 3, "tri": 3, "pedair": 4, "pedwar": 4, "pump": 5, "chwe": 6, "chwech": 6}
+UNITS = {"week": 7, "weeks": 7, "wythnos": 7, "fortnight": 14, "fortnights": 14, "pythefnos": 14,
+         "month": 30, "months": 30, "mis": 30}
+EVERY = re.compile(r"\b(?:every|bob)\s+(?:(\d{1,2}|" + "|".join(NUMBERS) + r")\s+)?("
+                   + "|".join(UNITS) + r")\b", re.IGNORECASE)
+ADVERBS = re.compile(r"\b(weekly|fortnightly|monthly|wythnosol|misol)\b", re.IGNORECASE)
 DUE_SOON_DAYS = 7  # "Needs your action" shows sessions and actions due within this many days
 
 
@@ -90,6 +98,21 @@ def as_date(value) -> dt.date | None:
         return None
 
 
+def interval_days(timing: str | None) -> int | None:
+    """Days between sessions, from the first plain statement of frequency in the agreement's "How often"
+    ("Every two weeks for an hour, then monthly": 14; "bob pythefnos": 14); None if it says none."""
+    text = timing or ""
+    every, adverb = EVERY.search(text), ADVERBS.search(text)
+    if every and every.group(2).lower() in UNITS and (not adverb or every.start() < adverb.start()):
+        count = every.group(1)
+        number = 1 if count is None else int(count) if count.isdigit() else NUMBERS.get(count.lower())
+        if number:
+            return number * UNITS[every.group(2).lower()]
+    if adverb:
+        return {"weekly": 7, "wythnosol": 7, "fortnightly": 14, "monthly": 30, "misol": 30}[adverb.group(1).lower()]
+    return None
+
+
 def schedule(db, team: list[dict], today: dt.date | None = None) -> list[dict]:
     """For each inductee in the team: their last session, when the next is due and its status:
     'none' (no session recorded yet), 'overdue', 'soon' (within DUE_SOON_DAYS) or 'later'."""
@@ -102,10 +125,14 @@ def schedule(db, team: list[dict], today: dt.date | None = None) -> list[dict]:
                 f"SELECT inductee_id, session_date, next_date FROM supervision_sessions WHERE inductee_id IN ({marks})"
                 " ORDER BY inductee_id, session_date, id", ids):
             last[inductee_id] = (as_date(session_date), as_date(next_date))
+        agreed = dict(db.conn.execute(
+            f"SELECT inductee_id, timing FROM supervision_agreements WHERE inductee_id IN ({marks})", ids).fetchall())
     rows = []
     for member in team:
         session_date, next_date = last.get(member["id"], (None, None))
-        due = next_date or (session_date + dt.timedelta(days=DEFAULT_INTERVAL_DAYS) if session_date else None)
+        interval = interval_days(agreed.get(member["id"])) if ids else None
+        days = interval or DEFAULT_INTERVAL_DAYS
+        due = next_date or (session_date + dt.timedelta(days=days) if session_date else None)
         if session_date is None and next_date is None:
             status = "none"
         elif due is None or due <= today + dt.timedelta(days=DUE_SOON_DAYS):
@@ -113,7 +140,8 @@ def schedule(db, team: list[dict], today: dt.date | None = None) -> list[dict]:
         else:
             status = "later"
         rows.append({"inductee_id": member["id"], "name": member["name"], "last": session_date, "due": due,
-                     "status": status, "set_by_last_session": next_date is not None})
+                     "status": status, "set_by_last_session": next_date is not None,
+                     "interval": interval})  # days between sessions by the agreement, or None (the default)
     return rows
 
 
