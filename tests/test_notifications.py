@@ -55,6 +55,11 @@ def submitted(tracker_app, client, inductee_id: int, activity_id: str = "1.1"):
 def test_a_submitted_record_tells_the_manager_at_once_if_chosen_and_never_the_inductee(
         tracker_app, people, signed_in, inbox):
     choose(tracker_app, people["rhian"], "now")
+    with tracker_app.app_context():  # another manager, with a team of her own, who would be told at once
+        db = get_db()
+        other = db["users"].insert({"email": "other.manager@example.org", "name": "Owen Other", "role": "manager",
+                                    "password_hash": "-", "notify": "now"}).last_pk
+        db["team_members"].insert({"manager_id": other, "inductee_id": people["dafydd"]})
     submitted(tracker_app, signed_in("inductee2@example.org"), people["ceri"])
     [message] = inbox.wait_for(1)
     assert message["To"] == "manager@example.org"
@@ -63,7 +68,12 @@ def test_a_submitted_record_tells_the_manager_at_once_if_chosen_and_never_the_in
     assert "Ceri Williams submitted their record for activity 1.1" in message["Subject"]
     assert f"https://tracker.example.org/records/{people['ceri']}/1.1" in text_of(message)
     assert "https://tracker.example.org/account/notifications" in text_of(message)
-    assert to(inbox, "inductee2@example.org") == []
+    assert to(inbox, "inductee2@example.org") == [] and to(inbox, "other.manager@example.org") == []
+    assert post(signed_in("inductee2@example.org"), f"/records/{people['ceri']}/1.1/submit",
+                {"confirm": "y"}).status_code in (302, 303)  # submitted already: refused, and nobody told again
+    assert len(query(tracker_app, "SELECT * FROM notifications WHERE kind = 'record_submitted'"
+                                  " AND inductee_id = ?", [people["ceri"]])) == 1
+    assert len(inbox.messages) == 1
     assert_no_secret(inbox)
 
 

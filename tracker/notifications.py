@@ -125,12 +125,16 @@ def _release(db: Database, ids: list[int]) -> None:
 
 
 def deliver_pending(db: Database) -> int:
-    """Send every 'now' notification not yet sent, each once. Returns how many were sent; one the
-    email server refused stays pending for the next delivery (send-reminders retries them too)."""
+    """Send every 'now' notification not yet sent, each once (claimed one at a time, so another deliverer
+    can take the rest). Returns how many were sent. If the email server refuses one, it and the rest stay
+    pending for the next delivery (send-reminders retries them too): a server that is down is not asked
+    again for each of them."""
     pending = [r[0] for r in db.execute(
         "SELECT id FROM notifications WHERE delivery = 'now' AND sent_at IS NULL ORDER BY id").fetchall()]
     sent = 0
-    for notification_id in _claim(db, pending):
+    for notification_id in pending:
+        if not _claim(db, [notification_id]):
+            continue  # another deliverer has it
         row = next(db.query("SELECT * FROM notifications WHERE id = ?", [notification_id]))
         recipient = accounts.get_user(db, row["recipient_id"])
         if not recipient["active"]:
@@ -141,8 +145,8 @@ def deliver_pending(db: Database) -> int:
                               settings_link=_settings_link())
         except mail.MailError:
             _release(db, [notification_id])
-            log.warning("notifications: a notification was not sent (the email server refused it); kept for later")
-            continue
+            log.warning("notifications: the email server refused a notification; it and the rest wait for later")
+            break
         except BaseException:
             _release(db, [notification_id])
             raise
