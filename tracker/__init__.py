@@ -46,14 +46,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=30),
         MAX_FORM_MEMORY_SIZE=512 * 1024,  # text fields; files are limited by MAX_CONTENT_LENGTH
         MAX_FORM_PARTS=200,
-        # Council sign-in by OpenID Connect (tracker/oidc.py): off while OIDC_ISSUER is empty.
-        OIDC_ISSUER="",  # e.g. https://login.microsoftonline.com/<tenant-id>/v2.0
-        OIDC_CLIENT_ID="",
-        OIDC_CLIENT_SECRET="",
-        OIDC_PROVIDER_NAME="",  # the button's words, e.g. "Cyngor Sir Example / Example Council"
-        OIDC_CREATE_ACCOUNTS_DOMAIN="",  # empty: signing in never makes an account
-        LOCAL_PASSWORDS=True,  # false: only BREAK_GLASS_ADMIN may still sign in with a password
-        BREAK_GLASS_ADMIN="",  # the email address of that one administrator
         # Email (tracker/mail.py): with no MAIL_SERVER, messages go to OUTBOX_FOLDER as .eml files.
         MAIL_SERVER="",
         MAIL_PORT=587,
@@ -69,6 +61,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         WITNESS_LINK_DAYS=14,
         WITNESS_MAX_FAILED_POSTS=10,  # statements refused (a field left empty) before a link stops working
         WITNESS_CLIENT_LIMIT=30,  # links that do not work, opened from one address in an hour, before a pause
+        # Council sign-in by OpenID Connect (tracker/oidc.py): off while OIDC_ISSUER is empty.
+        OIDC_ISSUER="",  # e.g. https://login.microsoftonline.com/<tenant-id>/v2.0
+        OIDC_CLIENT_ID="",
+        OIDC_CLIENT_SECRET="",
+        OIDC_PROVIDER_NAME="",  # the button's words, e.g. "Cyngor Sir Example / Example Council"
+        OIDC_CREATE_ACCOUNTS_DOMAIN="",  # empty: signing in never makes an account
+        LOCAL_PASSWORDS=True,  # false: only BREAK_GLASS_ADMIN may still sign in with a password
+        BREAK_GLASS_ADMIN="",  # the email address of that one administrator
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("TRACKER")
