@@ -99,7 +99,7 @@ def test_a_refusal_and_the_break_glass_page_are_clear_on_any_screen(browser, liv
     page.context.close()
 
 
-@pytest.mark.parametrize("language,heading", [("en", "Your password"), ("cy", "Eich cyfrinair")])
+@pytest.mark.parametrize("language,heading", [("en", "Your account"), ("cy", "Eich cyfrif")])
 def test_with_passwords_off_the_password_page_says_there_is_none(browser, live_tracker, mock_provider, language,
                                                                  heading):
     council_sign_in(live_tracker.app, mock_provider, LOCAL_PASSWORDS=False, BREAK_GLASS_ADMIN="admin@example.org")
@@ -111,7 +111,9 @@ def test_with_passwords_off_the_password_page_says_there_is_none(browser, live_t
     expect(page.get_by_role("button", name=re.compile("^(Sign out|Allgofnodi)"))).to_be_visible()
     for width in (PHONE["width"], 1280):
         page.set_viewport_size({"width": width, "height": 800})
-        page.goto(f"{live_tracker.url}/account/password")
+        page.goto(f"{live_tracker.url}/my-induction")
+        page.get_by_role("navigation", name=re.compile("^(Menu|Dewislen)$")).get_by_role(
+            "link", name=heading, exact=True).click()  # the header says "Your account", not "Change password"
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         expect(page.locator("input[type=password]")).to_have_count(0)
         assert_accessible(page, f"the password page with passwords off ({language})")

@@ -108,7 +108,9 @@ def button_label() -> str:
 def sign_in_options():
     """For the sign-in page: which ways in it offers."""
     return {"sign_in_options": lambda: {"council": enabled(), "council_label": button_label(),
-                                        "passwords": local_passwords_on()}}
+                                        "passwords": local_passwords_on()},
+            # the header's account link: "Change password", or "Your account" for someone with no password
+            "has_local_password": lambda: local_passwords_allowed(current_user.row["email"])}
 
 
 # ---- the provider --------------------------------------------------------------------------
