@@ -137,7 +137,7 @@ def deliver_pending(db: Database) -> int:
             continue  # another deliverer has it
         row = next(db.query("SELECT * FROM notifications WHERE id = ?", [notification_id]))
         recipient = accounts.get_user(db, row["recipient_id"])
-        if not recipient["active"]:
+        if not recipient["active"] or preference(recipient) == "none":  # switched off, or chose none since
             _mark_skipped(db, [notification_id])
             continue
         try:
