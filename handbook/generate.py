@@ -157,8 +157,14 @@ class SiteGenerator:
             quizzes=quizzes,
             tracker_link=self.tracker_link("activities", activity.id),
             reviewed=reviewed,
+            due=self._due(activity),
         )
         self.pages[path] += "\n" + self.sources_block(sources, self.sources_translated(activity))
+
+    def _due(self, activity: model.Activity) -> str:
+        """'Usually done in week 2' from the activity's or its section's `due`; '' without one."""
+        due = self.project.due_of(activity)
+        return due.describe(self._) if due else ""
 
     def sources_translated(self, activity: model.Activity) -> bool:
         section = self.project.sections[activity.section]

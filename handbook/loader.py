@@ -13,6 +13,7 @@ from typing import Iterable
 from pydantic import BaseModel, ValidationError
 
 from . import model, translations
+from .due import Due, parse_due
 from .service import Service, load_service
 from .yamlsource import ContentError, YamlDocument, parse_yaml, read_source_text, read_yaml_file
 
@@ -92,6 +93,12 @@ class Project:
 
     def case_study(self, item: model.CaseStudy | model.CaseStudyRef) -> model.CaseStudy:
         return self.case_studies[item.ref] if isinstance(item, model.CaseStudyRef) else item
+
+    def due_of(self, activity: model.Activity) -> Due | None:
+        """When an activity is usually done: its own `due`, else its section's, else no default."""
+        section = self.sections.get(activity.section)
+        text = activity.due or (section.due if section else None)
+        return parse_due(text) if text else None
 
     def quizzes_for(self, activity_id: str) -> list[model.Quiz]:
         return [q for q in self.quizzes.values() if q.activity == activity_id]

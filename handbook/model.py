@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .answers import LETTERS
+from .due import parse_due
 from .timeestimate import TimeEstimate, parse_time_estimate
 from .words import N_
 
@@ -66,6 +67,12 @@ def _time_estimate(value: str) -> str:
     return value
 
 
+def _due(value: str | None) -> str | None:
+    if value is not None:
+        parse_due(value)  # raises ValueError with a readable message
+    return value
+
+
 class Source(Strict):
     title: Text
     url: str | None = None
@@ -103,6 +110,9 @@ class Section(Strict):
     summary: str = ""
     aims: list[Text] = Field(min_length=1)
     elements: list[Element] = Field(min_length=1)
+    due: str | None = None  # when its activities are usually done, unless they say (handbook/due.py)
+
+    _check_due = field_validator("due")(_due)
 
     @model_validator(mode="after")
     def _elements_belong(self) -> "Section":
@@ -183,8 +193,10 @@ class Activity(Strict):
     sign_off: bool = True
     tags: list[Text] = Field(default_factory=list)
     links: list[Source] = Field(default_factory=list)
+    due: str | None = None  # when it is usually done, e.g. 'week 2' (planning, not part of its version)
 
     _check_time = field_validator("time")(_time_estimate)
+    _check_due = field_validator("due")(_due)
 
     @field_validator("id")
     @classmethod

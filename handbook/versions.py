@@ -4,8 +4,8 @@ the tracker can be pinned to the text it was started, submitted and signed off a
 The version is the SHA-256 (first 16 hex digits) of the item's canonical form: its fields as
 plain data with referenced case studies written out, as sorted JSON. Anything a reader sees
 changes it (a prompt, an evidence item, the sign-off rule, a case study's story); re-ordering the
-keys of a YAML file, its comments, its tags and its further-reading links do not. It is computed
-from the English source (the source of truth); a translation never changes a version.
+keys of a YAML file, its comments, its tags, its further-reading links and its usual timing (`due`)
+do not. It is computed from the English source (the source of truth); a translation never changes a version.
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import json
 from . import model
 
 VERSION_LENGTH = 16
-METADATA = {"tags", "links"}  # how an item is found and what else to read, not what it asks
+# How an item is found, what else to read and when it is usually done: not what it asks.
+METADATA = {"tags", "links", "due"}
 
 
 def canonical_activity(activity: model.Activity, project) -> dict:
