@@ -21,3 +21,75 @@ def test_not_required_needs_a_reason_and_only_a_manager_can_set_it(tracker_app, 
     assert item["not_required"] == 1 and item["reason"] == "Did this in her last post"
     page = inductee.get("/my-induction").get_data(as_text=True)
     assert "of 5 complete" in page  # six activities, one not required
+
+
+# ---- plans that fill themselves: target dates from the start date and each activity's usual timing ----
+
+def _plan_form(app, inductee_id: int, **changes) -> dict:
+    """The plan form as the page submits it: every activity's target date and priority as saved, then `changes`."""
+    plan = query(app, "SELECT start_date FROM plans WHERE inductee_id = ?", [inductee_id])
+    form = {"start_date": plan[0]["start_date"] or "" if plan else ""}
+    for item in query(app, "SELECT * FROM plan_items WHERE inductee_id = ?", [inductee_id]):
+        field = item["activity_id"].replace(".", "-")
+        form[f"target-{field}"] = item["target_date"] or ""
+        if item["priority"]:
+            form[f"priority-{field}"] = "yes"
+        if item["not_required"]:
+            form[f"not-required-{field}"], form[f"reason-{field}"] = "yes", item["reason"]
+    return {**form, **changes}
+
+
+def _targets(app, inductee_id: int) -> dict[str, str]:
+    return {r["activity_id"]: r["target_date"] for r in query(
+        app, "SELECT activity_id, target_date FROM plan_items WHERE inductee_id = ?", [inductee_id])}
+
+
+def test_setting_a_start_date_fills_the_target_dates_and_keeps_those_typed_by_hand(tracker_app, people, signed_in):
+    ceri = people["ceri"]
+    manager = signed_in("manager@example.org")
+    # The demo typed Ceri's dates by hand: cleared, they are filled from the start date.
+    cleared = {f"target-{a.replace('.', '-')}": "" for a in _targets(tracker_app, ceri)}
+    assert post(manager, f"/plan/{ceri}", _plan_form(tracker_app, ceri, **cleared)).status_code == 302
+    assert post(manager, f"/plan/{ceri}", _plan_form(tracker_app, ceri, start_date="2026-01-05")).status_code == 302
+    targets = _targets(tracker_app, ceri)
+    # 1.1 'week 1' (its own), 1.2 'weeks 1-2' (section 1's), 3.1 'weeks 5-6' ends on a Sunday: the Friday before.
+    assert (targets["1.1"], targets["1.2"], targets["3.1"]) == ("2026-01-09", "2026-01-16", "2026-02-13")
+    filled = query(tracker_app, "SELECT * FROM audit_log WHERE action = 'plan.dates_filled' AND subject_id = ?", [ceri])
+    assert filled and "target dates from the start date" in filled[-1]["detail"]
+
+    # The manager moves 1.2 by hand, then the start date a week later: 1.2 stays, the rest move with it.
+    moved = _plan_form(tracker_app, ceri, **{"target-1-2": "2026-01-30"})
+    assert post(manager, f"/plan/{ceri}", moved).status_code == 302
+    assert post(manager, f"/plan/{ceri}", _plan_form(tracker_app, ceri, start_date="2026-01-12")).status_code == 302
+    targets = _targets(tracker_app, ceri)
+    assert (targets["1.1"], targets["1.2"], targets["3.1"]) == ("2026-01-16", "2026-01-30", "2026-02-20")
+
+    # Cleared by hand, a date is filled again from the start date; the page says when each is usually done.
+    assert post(manager, f"/plan/{ceri}", _plan_form(tracker_app, ceri, **{"target-1-2": ""})).status_code == 302
+    assert _targets(tracker_app, ceri)["1.2"] == "2026-01-23"
+    page = manager.get(f"/plan/{ceri}").get_data(as_text=True)
+    assert "Usually done in week 1" in page and "Usually done in weeks 5 to 6" in page
+    assert "Fel arfer yn wythnos 1" in manager.get(f"/plan/{ceri}?lang=cy").get_data(as_text=True)
+
+
+def test_an_activity_not_required_gets_no_target_date(tracker_app, people, signed_in):
+    ceri = people["ceri"]
+    manager = signed_in("manager@example.org")
+    form = _plan_form(tracker_app, ceri, start_date="2026-03-02", **{"not-required-1-6": "yes",
+                                                                      "reason-1-6": "Done in her last post",
+                                                                      "target-1-6": ""})
+    assert post(manager, f"/plan/{ceri}", form).status_code == 302
+    assert _targets(tracker_app, ceri)["1.6"] is None
+
+
+def test_a_plan_never_saved_starts_with_the_first_six_weeks_as_priorities(tracker_app, people, signed_in):
+    ceri = people["ceri"]
+    from tracker.db import get_db, writing
+    with tracker_app.app_context():
+        db = get_db()
+        with writing(db):  # as for someone new: no plan saved yet
+            db.conn.execute("DELETE FROM plan_items WHERE inductee_id = ?", [ceri])
+            db.conn.execute("DELETE FROM plans WHERE inductee_id = ?", [ceri])
+    page = signed_in("manager@example.org").get(f"/plan/{ceri}").get_data(as_text=True)
+    assert 'id="priority-1-1" name="priority-1-1" value="yes" checked' in page
+    assert 'id="priority-3-1" name="priority-3-1" value="yes" checked' in page  # weeks 5-6: within six

@@ -437,6 +437,37 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (user_id, kind, item, due)
     );
     """,
+    # plans that fill themselves (tracker/plans.py): whether a target date was typed by hand (kept when
+    # the start date changes) or filled from the activity's usual timing. Calendar feeds
+    # (tracker/calendar_feed.py): one secret link per person, only the SHA-256 of its token kept.
+    """
+    ALTER TABLE plan_items ADD COLUMN target_by_hand INTEGER NOT NULL DEFAULT 0;
+    UPDATE plan_items SET target_by_hand = 1 WHERE target_date IS NOT NULL;
+    CREATE TABLE calendar_feeds (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    """,    # invitations and password reset by emailed link (tracker/account_links.py): only the SHA-256 of a
+    # token is kept; reset requests counted per keyed hash of the address and of the client, never in clear.
+    """
+    CREATE TABLE account_tokens (
+        id INTEGER PRIMARY KEY,
+        purpose TEXT NOT NULL CHECK (purpose IN ('invite', 'reset')),
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        expires_at TEXT NOT NULL,
+        used_at TEXT,
+        replaced_at TEXT
+    );
+    CREATE INDEX account_tokens_user ON account_tokens(user_id, purpose);
+    CREATE TABLE reset_requests (
+        key TEXT NOT NULL,
+        requested_at TEXT NOT NULL
+    );
+    CREATE INDEX reset_requests_key ON reset_requests(key, requested_at);
+    """,
 ]
 
 

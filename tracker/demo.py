@@ -38,7 +38,8 @@ def create_demo_data(db) -> dict[str, int]:
         current = plans.load_plan(db, inductee)
         submitted = plans.PlanInput(start.isoformat(), "Agreed at our first supervision.", {})
         for index, activity in enumerate(content.activities()):
-            row = plans.PlanRow(activity.id, (start + dt.timedelta(days=3 * index + 2)).isoformat(), index < 4)
+            target = (start + dt.timedelta(days=3 * index + 2)).isoformat()
+            row = plans.PlanRow(activity.id, target, index < 4, by_hand=True)  # as if typed: not filled
             submitted.rows[activity.id] = row
         plans.save_plan(db, inductee, submitted, current, manager)
 

@@ -9,12 +9,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
+from handbook.due import Due
+
 from . import audit, content
 from .access import can_manage_induction, inductee_or_404, role_required
 from .db import get_db, writing
 
 bp = Blueprint("plans", __name__)
 REASON_LIMIT = 500
+PRIORITY_WEEKS = 6  # the pack: plan the priority areas for the first four to six weeks
 
 
 @dataclass
@@ -24,6 +27,7 @@ class PlanRow:
     priority: bool = False
     not_required: bool = False
     reason: str = ""
+    by_hand: bool = False  # the target date was typed, not filled from the start date (kept when it changes)
 
     @property
     def field_id(self) -> str:
@@ -41,14 +45,39 @@ class PlanInput:
         return next((message for fid, message in self.errors if fid == field_id), None)
 
 
+def usual_due(activity) -> Due | None:
+    return content.project().due_of(activity)
+
+
+def usual_timing(due: Due) -> str:
+    """'Usually done in week 2', as the handbook's activity page says it."""
+    if due.unit == "week":
+        if due.first == due.last:
+            return gettext("Usually done in week %(first)s", first=due.first)
+        return gettext("Usually done in weeks %(first)s to %(last)s", first=due.first, last=due.last)
+    if due.first == due.last:
+        return gettext("Usually done on day %(first)s", first=due.first)
+    return gettext("Usually done on days %(first)s to %(last)s", first=due.first, last=due.last)
+
+
+def _priority_by_default(activity) -> bool:
+    due = usual_due(activity)
+    return due is not None and due.days_after_start < PRIORITY_WEEKS * 7
+
+
 def load_plan(db, inductee_id: int) -> PlanInput:
-    plan = next(db.query("SELECT * FROM plans WHERE inductee_id = ?", [inductee_id]), None) or {}
+    """The saved plan; a plan never saved shows the pack's priorities (usually done in the first six weeks)."""
+    plan = next(db.query("SELECT * FROM plans WHERE inductee_id = ?", [inductee_id]), None)
     items = {r["activity_id"]: r for r in db.query("SELECT * FROM plan_items WHERE inductee_id = ?", [inductee_id])}
     rows = {}
     for activity in content.activities():
-        item = items.get(activity.id, {})
-        rows[activity.id] = PlanRow(activity.id, item.get("target_date") or "", bool(item.get("priority")),
-                                    bool(item.get("not_required")), item.get("reason") or "")
+        item = items.get(activity.id)
+        if item is None:
+            rows[activity.id] = PlanRow(activity.id, priority=plan is None and _priority_by_default(activity))
+            continue
+        rows[activity.id] = PlanRow(activity.id, item["target_date"] or "", bool(item["priority"]),
+                                    bool(item["not_required"]), item["reason"] or "", bool(item["target_by_hand"]))
+    plan = plan or {}
     return PlanInput(plan.get("start_date") or "", plan.get("notes") or "", rows)
 
 
@@ -70,6 +99,7 @@ def read_form(form, current: PlanInput, may_exempt: bool) -> PlanInput:
     for activity_id, old in current.rows.items():
         row = PlanRow(activity_id)
         row.target_date = form.get(f"target-{row.field_id}", "").strip()
+        row.by_hand = old.by_hand if row.target_date == old.target_date else bool(row.target_date)
         row.priority = form.get(f"priority-{row.field_id}") == "yes"
         if may_exempt:
             row.not_required = form.get(f"not-required-{row.field_id}") == "yes"
@@ -91,7 +121,28 @@ def read_form(form, current: PlanInput, may_exempt: bool) -> PlanInput:
     return plan
 
 
+def fill_target_dates(plan: PlanInput, previous: PlanInput) -> int:
+    """Target dates from the start date and each activity's usual timing, for the rows whose date was not
+    typed by hand: all of them when the start date is new or changed, else only the empty ones. How many."""
+    if not plan.start_date:
+        return 0
+    start = dt.date.fromisoformat(plan.start_date)
+    start_changed = plan.start_date != previous.start_date
+    filled = 0
+    for activity in content.activities():
+        row = plan.rows.get(activity.id)
+        due = usual_due(activity)
+        if row is None or due is None or row.by_hand or row.not_required or (row.target_date and not start_changed):
+            continue
+        target = due.target_date(start).isoformat()
+        if target != row.target_date:
+            row.target_date = target
+            filled += 1
+    return filled
+
+
 def save_plan(db, inductee_id: int, plan: PlanInput, previous: PlanInput, actor_id: int) -> None:
+    filled = fill_target_dates(plan, previous)
     with writing(db):
         db.conn.execute(
             "INSERT INTO plans (inductee_id, start_date, notes, updated_at, updated_by)"
@@ -105,15 +156,19 @@ def save_plan(db, inductee_id: int, plan: PlanInput, previous: PlanInput, actor_
                 continue
             changed.append(activity_id)
             db.conn.execute(
-                "INSERT INTO plan_items (inductee_id, activity_id, target_date, priority, not_required, reason)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (inductee_id, activity_id) DO UPDATE SET"
+                "INSERT INTO plan_items (inductee_id, activity_id, target_date, priority, not_required, reason,"
+                " target_by_hand) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (inductee_id, activity_id) DO UPDATE SET"
                 " target_date = excluded.target_date, priority = excluded.priority,"
-                " not_required = excluded.not_required, reason = excluded.reason",
+                " not_required = excluded.not_required, reason = excluded.reason,"
+                " target_by_hand = excluded.target_by_hand",
                 (inductee_id, activity_id, row.target_date or None, int(row.priority), int(row.not_required),
-                 row.reason))
+                 row.reason, int(row.by_hand)))
             if row.not_required != previous.rows[activity_id].not_required:
                 audit.log(db, actor_id, "plan.not_required" if row.not_required else "plan.required",
                           subject_id=inductee_id, activity_id=activity_id)
+        if filled:
+            audit.log(db, actor_id, "plan.dates_filled", subject_id=inductee_id,
+                      detail=f"{filled} target dates from the start date")
         audit.log(db, actor_id, "plan.updated", subject_id=inductee_id, detail=f"{len(changed)} activities changed")
 
 
@@ -134,5 +189,6 @@ def plan(inductee_id: int):
             flash(gettext("The induction plan has been saved."), "success")
             return redirect(url_for(".plan", inductee_id=inductee_id))
     sections = [(s, [a for a in content.activities() if a.section == s.id]) for s in content.sections()]
+    timings = {a.id: usual_timing(due) for a in content.activities() if (due := usual_due(a))}
     return render_template("plans/plan.html", inductee=inductee, plan=shown, sections=sections,
-                           may_exempt=may_exempt), status
+                           may_exempt=may_exempt, timings=timings), status

@@ -11,6 +11,12 @@ CREATE TABLE audit_log (
         detail TEXT NOT NULL DEFAULT ''
     , key_id TEXT, prev_hash TEXT, hash TEXT);
 
+CREATE TABLE calendar_feeds (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+
 CREATE TABLE comments (
         id INTEGER PRIMARY KEY,
         record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
@@ -104,7 +110,7 @@ CREATE TABLE plan_items (
         target_date TEXT,
         priority INTEGER NOT NULL DEFAULT 0,
         not_required INTEGER NOT NULL DEFAULT 0,
-        reason TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL DEFAULT '', target_by_hand INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (inductee_id, activity_id)
     );
 
