@@ -70,7 +70,7 @@ def snapshot(app) -> dict:
         tables = ["users", "team_members", "plans", "plan_items", "records", "evidence", "comments", "reflections",
                   "reflection_reads", "reflection_comments", "quiz_attempts", "pdp_versions", "pdp_comments",
                   "supervision_agreements", "supervision_sessions", "supervision_actions", "induction_signoffs",
-                  "notifications", "reminders_sent"]
+                  "notifications", "reminders_sent", "calendar_feeds"]
         return {t: list(db.query(f"SELECT * FROM {t} ORDER BY rowid")) for t in tables}
 
 
@@ -135,6 +135,11 @@ ROUTES = [
     # each person's choice of emails (tracker/notifications.py): inductees and managers, for themselves
     ("GET", "/account/notifications", None, {"inductee", "other_inductee", "manager", "other_manager"}),
     ("POST", "/account/notifications", {"notify": "none"}, {"inductee", "other_inductee", "manager", "other_manager"}),
+    # each person's calendar link (tracker/calendar_feed.py): inductees and managers, for themselves; one session
+    # as an .ics file for whoever may see the session. The feed itself is in PUBLIC_ENDPOINTS.
+    ("GET", "/account/calendar", None, {"inductee", "other_inductee", "manager", "other_manager"}),
+    ("POST", "/account/calendar", {}, {"inductee", "other_inductee", "manager", "other_manager"}),
+    ("GET", "/supervision/sessions/{session}/calendar.ics", None, {"inductee", "manager"}),
     # reflective log
     ("GET", "/reflections", None, {"inductee", "other_inductee", "manager", "other_manager"}),
     ("GET", "/reflections/new", None, {"inductee", "other_inductee"}),
@@ -258,7 +263,9 @@ def test_login_without_csrf_token_is_refused(tracker_app):
 
 # Routes open to everyone by design, so not in the matrix: static files, the sign-in page, the home redirect.
 # The witness's page is open to anyone holding its link (a capability: tests/test_witness.py).
-PUBLIC_ENDPOINTS = {"static", "govuk.govuk", "auth.login", "home", "witness.give"}
+# A calendar feed is open to anyone holding its secret address, as calendar apps cannot sign in (a capability:
+# tests/test_calendar_feed.py checks unknown and reset addresses answer 404).
+PUBLIC_ENDPOINTS = {"static", "govuk.govuk", "auth.login", "home", "witness.give", "calendar_feed.feed"}
 
 
 def _pattern(rule) -> re.Pattern:

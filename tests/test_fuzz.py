@@ -120,6 +120,7 @@ ENDPOINTS = [
     ("admin@example.org", "/admin/users/{d}/erase", ["confirm_email"]),
     ("inductee@example.org", "/language", ["lang", "next"]),  # the language switch (tracker/i18n.py)
     ("manager@example.org", "/account/notifications", ["notify"]),  # email choice (tracker/notifications.py)
+    ("inductee@example.org", "/account/calendar", []),  # make or reset the calendar link (tracker/calendar_feed.py)
 ]
 
 
@@ -175,7 +176,8 @@ def test_number_fields_take_any_characters(fuzz_app, email, url, valid, fields):
 @FUZZ
 @given(number=numberish, template=st.sampled_from(["/records/{n}/1.4", "/reflections/{n}", "/evidence/{n}/file",
                                                     "/supervision/sessions/{n}", "/plan/{n}", "/portfolio/{n}",
-                                                    "/witness/{n}", "/witness-requests/{n}"]))
+                                                    "/witness/{n}", "/witness-requests/{n}", "/calendar/{n}.ics",
+                                                    "/supervision/sessions/{n}/calendar.ics"]))
 def test_ids_in_addresses_take_any_characters(fuzz_app, number, template):
     from urllib.parse import quote
     client = fuzz_app.test_client()

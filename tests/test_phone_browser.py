@@ -31,6 +31,8 @@ NOT_PAGES = {
     "portfolio.signed_export": "a signed JSON download of the portfolio's manifest",
     "subject_access.export_mine": "a JSON download of the person's data",
     "subject_access.export_for": "a JSON download of a person's data, for the administrator",
+    "calendar_feed.feed": "an iCalendar feed for calendar apps (text/calendar), not a page",
+    "calendar_feed.session_file": "one supervision session as an .ics file to open in a calendar app",
 }
 # GET routes that only ever redirect to another page (which is checked in its own right).
 REDIRECTS = {

@@ -19,7 +19,7 @@ DEFAULT_LOGIN_FAILURE_DELAY = 0.2  # seconds added to every failed sign-in, the 
 # Every feature's module has a blueprint `bp`; registered in this order (README: "Layout").
 FEATURES = ("i18n", "auth", "oidc", "admin", "dashboards", "plans", "records.routes", "witness", "quizzes",
             "reflections", "pdp", "supervision", "portfolio", "induction_sign_off", "subject_access", "erasure",
-            "outbox", "notifications", "static")
+            "outbox", "notifications", "calendar_feed", "static")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -25,5 +25,7 @@ def security_headers(response):
     if request.endpoint not in SHARED_ENDPOINTS:
         # Pages and downloads (portfolio PDF, JSON exports, evidence files) hold personal data:
         # no browser or proxy may keep a copy. send_file's own "no-cache" is replaced.
-        response.headers["Cache-Control"] = "no-store"
+        # A response that already forbids storing (a calendar feed's "private, no-store") keeps its own.
+        if "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
     return response
