@@ -27,7 +27,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from icalendar import Calendar, Event
 
-from . import accounts, audit, content
+from . import accounts, audit, content, mail
 from .access import role_required
 from .db import get_db, writing
 from .i18n import language_for
@@ -213,7 +213,7 @@ def page():
               else gettext("Your calendar link is ready."), "success")
         return redirect(url_for(".page"))
     token = session.pop(LINK_KEY, None)
-    link = url_for(".feed", token=token, _external=True) if token else None
+    link = mail.external_url("calendar_feed.feed", token=token) if token else None  # PUBLIC_URL when set
     return render_template("calendar_feed/page.html", form=form, link=link, has_link=has_link(db, current_user.id))
 
 
