@@ -206,3 +206,29 @@ class Inbox:
             time.sleep(0.05)
         assert len(self.messages) >= count, f"{len(self.messages)} messages arrived, expected {count}"
         return self.messages
+
+
+# ---- invitation and reset links (tracker/account_links.py) ------------------------------------
+
+SET_PASSWORD_LINK = re.compile(r"https?://[^/\s]+(/account/set-password/[A-Za-z0-9_-]+)")
+
+
+def set_password_path(message) -> str:
+    """The path of the set-password link in an email (its text part), as a person would click it."""
+    text = message.get_body(("plain",)).get_content()
+    links = set(SET_PASSWORD_LINK.findall(text))
+    assert len(links) == 1, text
+    return links.pop()
+
+
+def use_smtp(app, controller) -> None:
+    """Send the app's email through a test SMTP server (the smtp_server fixture's controller)."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_SECURITY="none")
+
+
+def choose_password(client, path: str, password: str):
+    """Open a set-password link and choose a password through its form."""
+    page = client.get(path)
+    assert page.status_code == 200, page.status_code
+    token = csrf_token(page.get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token, "new_password": password, "confirm_password": password})

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DEMO_PASSWORD, PNG, csrf_token
-from tracker import accounts, mail, records, witness
+from tracker import account_links, accounts, mail, records, witness
 from tracker.db import get_db
 
 VISITORS = ["anonymous", "inductee", "other_inductee", "manager", "other_manager", "admin"]
@@ -59,9 +59,12 @@ def world(tracker_app):
         [message] = mail.outbox_names()
         witness_request, _ = witness.create(db, dafydd, "1.4", "The reasons behind absence", witness_name="W",
                                             witness_email="w@example.org", purpose="That I ran it.", days=14)
+        invited = accounts.create_user(db, email="invited@example.org", name="Ina Invited", role="inductee",
+                                       password=None)
+        account_links.invite(db, invited, None)
     return {"dafydd": dafydd, "file": file_id, "text": text_id, "private": private, "shared": shared,
             "attempt": attempt, "session": session, "message": message,
-            "witness_request": witness_request}
+            "witness_request": witness_request, "invited": invited}
 
 
 def snapshot(app) -> dict:
@@ -70,7 +73,7 @@ def snapshot(app) -> dict:
         tables = ["users", "team_members", "plans", "plan_items", "records", "evidence", "comments", "reflections",
                   "reflection_reads", "reflection_comments", "quiz_attempts", "pdp_versions", "pdp_comments",
                   "supervision_agreements", "supervision_sessions", "supervision_actions", "induction_signoffs",
-                  "notifications", "reminders_sent", "calendar_feeds"]
+                  "notifications", "reminders_sent", "calendar_feeds", "account_tokens"]
         return {t: list(db.query(f"SELECT * FROM {t} ORDER BY rowid")) for t in tables}
 
 
@@ -122,8 +125,9 @@ ROUTES = [
     ("POST", "/records/{dafydd}/1.1/reopen", {"comment": "Redo it"}, {"manager"}),
     ("GET", "/admin/users", None, {"admin"}),
     ("GET", "/admin/users/new", None, {"admin"}),
-    ("POST", "/admin/users/new", {"name": "New Person", "email": "new@example.org", "role": "inductee",
-                                  "password": "a-long-password-1"}, {"admin"}),
+    ("POST", "/admin/users/new", {"name": "New Person", "email": "new@example.org", "role": "inductee"}, {"admin"}),
+    # sends a new invitation to someone who has not chosen a password yet (tracker/account_links.py)
+    ("POST", "/admin/users/{invited}/invitation", {}, {"admin"}),
     ("GET", "/admin/users/import", None, {"admin"}),
     ("POST", "/admin/users/import", "csv", {"admin"}),
     ("GET", "/admin/users/{dafydd}/managers", None, {"admin"}),
@@ -265,7 +269,11 @@ def test_login_without_csrf_token_is_refused(tracker_app):
 # The witness's page is open to anyone holding its link (a capability: tests/test_witness.py).
 # A calendar feed is open to anyone holding its secret address, as calendar apps cannot sign in (a capability:
 # tests/test_calendar_feed.py checks unknown and reset addresses answer 404).
-PUBLIC_ENDPOINTS = {"static", "govuk.govuk", "auth.login", "home", "witness.give", "calendar_feed.feed"}
+# Asking for a password-reset link is open to everyone (it says the same whatever the address), and choosing
+# a password is open to anyone holding an invitation or reset link (a capability): tests/test_invitations.py
+# and tests/test_password_reset.py.
+PUBLIC_ENDPOINTS = {"static", "govuk.govuk", "auth.login", "home", "witness.give", "calendar_feed.feed",
+                    "account_links.forgotten", "account_links.choose_password"}
 
 
 def _pattern(rule) -> re.Pattern:

@@ -10,29 +10,28 @@ from tracker.db import get_db
 
 
 def test_admin_creates_a_user_with_managers(tracker_app):
+    """The form asks for no password: the person is invited to choose one (tests/test_invitations.py)."""
     client = tracker_app.test_client()
     login(client, "admin@example.org")
     manager_id = tracker_app.config["DEMO_IDS"]["manager@example.org"]
     response = post(client, "/admin/users/new", {"name": "Nia New", "email": "nia@example.org", "role": "inductee",
-                                                  "managers": str(manager_id), "password": "temporary-pass-1"})
+                                                  "managers": str(manager_id)})
     assert response.status_code == 302
     with tracker_app.app_context():
         nia = accounts.find_by_email(get_db(), "nia@example.org")
         assert [m["id"] for m in accounts.managers_of(get_db(), nia["id"])] == [manager_id]
-    assert login(tracker_app.test_client(), "nia@example.org", "temporary-pass-1").status_code == 302
+        assert nia["password_hash"] == accounts.NO_PASSWORD
 
 
 def test_admin_form_errors_keep_what_was_typed(tracker_app):
     client = tracker_app.test_client()
     login(client, "admin@example.org")
-    response = post(client, "/admin/users/new", {"name": "Kept Name", "email": "not-an-email", "role": "inductee",
-                                                  "password": "short"})
+    response = post(client, "/admin/users/new", {"name": "Kept Name", "email": "not-an-email", "role": "inductee"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Enter an email address in the correct format" in html and "Password must be at least 10 characters" in html
+    assert "Enter an email address in the correct format" in html and 'type="password"' not in html
     assert 'value="Kept Name"' in html and 'value="not-an-email"' in html
-    duplicate = post(client, "/admin/users/new", {"name": "Again", "email": "inductee@example.org", "role": "inductee",
-                                                   "password": "long-enough-1"})
+    duplicate = post(client, "/admin/users/new", {"name": "Again", "email": "inductee@example.org", "role": "inductee"})
     assert "An account with this email address already exists" in duplicate.get_data(as_text=True)
 
 
@@ -104,8 +103,7 @@ def test_csv_import_checks_addresses_exactly_as_the_form_does(tracker_app):
     login(admin, "admin@example.org")
     by_form = {}
     for n, address in enumerate(addresses):
-        response = post(admin, "/admin/users/new", {"name": f"Form {n}", "email": address, "role": "inductee",
-                                                     "password": "long-enough-pw"})
+        response = post(admin, "/admin/users/new", {"name": f"Form {n}", "email": address, "role": "inductee"})
         by_form[address] = "Enter an email address in the correct format" not in response.get_data(as_text=True)
     csv_text = "email,name,role,password\n" + "".join(
         f"csv.{address},Csv {n},inductee,long-enough-pw\n" if not address.startswith(".") else

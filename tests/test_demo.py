@@ -12,7 +12,9 @@ def test_demo_data_command_is_safe_to_run_twice(tracker_app):
     runner = tracker_app.test_cli_runner()
     assert runner.invoke(args=["demo-data"]).exit_code == 0
     with tracker_app.app_context():
-        assert get_db().execute("SELECT count(*) FROM users").fetchone()[0] == 5
+        # the five demo people and the one invited, not yet active (tracker/demo.py INVITED)
+        assert get_db().execute("SELECT count(*) FROM users").fetchone()[0] == 6
+        assert get_db().execute("SELECT count(*) FROM account_tokens").fetchone()[0] == 2  # not made twice
 
 
 def test_the_demo_has_a_welsh_speaking_inductee_whose_tracker_opens_in_welsh(tracker_app):

@@ -1,6 +1,7 @@
 """Property-based tests (Hypothesis): odd input never crashes the loader or gets a 500 from a form."""
 from __future__ import annotations
 
+import datetime as dt
 import string
 
 import pytest
@@ -76,7 +77,8 @@ def snapshot(app):
         db = get_db()
         return {t: db.execute(f"SELECT count(*), total(length(quote(t.rowid))) FROM {t} AS t").fetchone()
                 for t in ("records", "evidence", "comments", "plan_items", "reflections", "pdp_versions",
-                          "supervision_sessions", "supervision_actions", "users", "quiz_attempts")}
+                          "supervision_sessions", "supervision_actions", "users", "quiz_attempts", "account_tokens",
+                          "reset_requests")}
 
 
 # Digits that are not ASCII (str.isdigit() is true for all of them; int() refuses "²" and reads
@@ -116,7 +118,8 @@ ENDPOINTS = [
     ("manager@example.org", "/supervision/{d}/sessions/new",
      ["session_date", "agenda", "next_date", "done", "action-0-description", "action-0-owner", "action-0-due"]),
     ("manager@example.org", "/supervision/{d}/agreement", ["purpose", "timing", "recording"]),
-    ("admin@example.org", "/admin/users/new", ["name", "email", "role", "password", "managers"]),
+    ("admin@example.org", "/admin/users/new", ["name", "email", "role", "managers"]),
+    ("admin@example.org", "/admin/users/{d}/invitation", []),  # re-send an invitation (tracker/account_links.py)
     ("admin@example.org", "/admin/users/{d}/erase", ["confirm_email"]),
     ("inductee@example.org", "/language", ["lang", "next"]),  # the language switch (tracker/i18n.py)
     ("manager@example.org", "/account/notifications", ["notify"]),  # email choice (tracker/notifications.py)
@@ -153,8 +156,8 @@ NUMBER_FIELDS = [
                                                   "now_what": "n"}, ["supervision_id"]),
     ("inductee@example.org", "/pdp/{d}", {"strengths": "Listening"}, ["supervision_id"]),
     ("admin@example.org", "/admin/users/{d}/managers", {}, ["managers"]),
-    ("admin@example.org", "/admin/users/new", {"name": "N", "email": "n@example.org", "role": "inductee",
-                                               "password": "long-enough-pw"}, ["managers"]),
+    ("admin@example.org", "/admin/users/new", {"name": "N", "email": "n@example.org", "role": "inductee"},
+     ["managers"]),
 ]
 
 
@@ -177,7 +180,8 @@ def test_number_fields_take_any_characters(fuzz_app, email, url, valid, fields):
 @given(number=numberish, template=st.sampled_from(["/records/{n}/1.4", "/reflections/{n}", "/evidence/{n}/file",
                                                     "/supervision/sessions/{n}", "/plan/{n}", "/portfolio/{n}",
                                                     "/witness/{n}", "/witness-requests/{n}", "/calendar/{n}.ics",
-                                                    "/supervision/sessions/{n}/calendar.ics"]))
+                                                    "/supervision/sessions/{n}/calendar.ics",
+                                                    "/account/set-password/{n}"]))
 def test_ids_in_addresses_take_any_characters(fuzz_app, number, template):
     from urllib.parse import quote
     client = fuzz_app.test_client()
@@ -211,6 +215,35 @@ def test_the_witness_form_never_answers_500_and_refusals_write_nothing(fuzz_app)
         assert response.status_code < 500, form
         if response.status_code >= 400:
             assert snapshot(fuzz_app) == before, "a refused statement changed the database"
+
+    run()
+
+
+@pytest.mark.parametrize("form_path", ["/account/forgotten-password", "choose"])
+def test_the_password_link_forms_never_answer_500_and_refusals_write_nothing(fuzz_app, form_path):
+    """The forms anyone may send without signing in (tracker/account_links.py): asking for a reset link,
+    and choosing a password with an invitation's link."""
+    from tracker import account_links, accounts
+    from tracker.db import get_db
+    fuzz_app.config.update(RESET_MIN_SECONDS=0, RESET_MAX_PER_CLIENT=10_000)
+    path, fields = form_path, ["email"]
+    if form_path == "choose":
+        with fuzz_app.app_context():
+            person = accounts.create_user(get_db(), email=f"fuzz.invited.{len(form_path)}@example.org", name="F",
+                                          role="inductee", password=None)
+            token, _ = account_links.issue(get_db(), person, "invite", dt.timedelta(hours=1), None)
+        path, fields = f"/account/set-password/{token}", ["new_password", "confirm_password"]
+    client = fuzz_app.test_client()
+    csrf = csrf_token(client.get(path).get_data(as_text=True))
+
+    @FUZZ
+    @given(form=st.dictionaries(st.sampled_from(fields + ["unexpected"]), field_text))
+    def run(form):
+        before = snapshot(fuzz_app)
+        response = client.post(path, data={"csrf_token": csrf, **form})
+        assert response.status_code < 500, form
+        if response.status_code >= 400:
+            assert snapshot(fuzz_app) == before, "a refused form changed the database"
 
     run()
 

@@ -17,9 +17,9 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 DEFAULT_LOGIN_FAILURE_DELAY = 0.2  # seconds added to every failed sign-in, the same for each
 # Every feature's module has a blueprint `bp`; registered in this order (README: "Layout").
-FEATURES = ("i18n", "auth", "oidc", "admin", "dashboards", "plans", "records.routes", "witness", "quizzes",
-            "reflections", "pdp", "supervision", "portfolio", "induction_sign_off", "subject_access", "erasure",
-            "outbox", "notifications", "calendar_feed", "static")
+FEATURES = ("i18n", "auth", "oidc", "account_links", "admin", "dashboards", "plans", "records.routes", "witness",
+            "quizzes", "reflections", "pdp", "supervision", "portfolio", "induction_sign_off", "subject_access",
+            "erasure", "outbox", "notifications", "calendar_feed", "static")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -69,6 +69,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         OIDC_CREATE_ACCOUNTS_DOMAIN="",  # empty: signing in never makes an account
         LOCAL_PASSWORDS=True,  # false: only BREAK_GLASS_ADMIN may still sign in with a password
         BREAK_GLASS_ADMIN="",  # the email address of that one administrator
+        # Invitations and password reset by emailed link (tracker/account_links.py)
+        INVITATION_HOURS=72,  # how long an invitation's link works
+        RESET_MINUTES=60,  # how long a password-reset link works
+        RESET_MAX_PER_ADDRESS=3,  # reset requests for one address in an hour before nothing more is sent
+        RESET_MAX_PER_CLIENT=10,  # reset requests from one client (IP address) in an hour
+        RESET_MIN_SECONDS=1.0,  # every reset request takes at least this long, whether or not the address exists
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("TRACKER")

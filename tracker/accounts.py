@@ -24,6 +24,9 @@ from .db import writing
 ROLES = ("inductee", "manager", "admin")
 ROLE_LABELS = {"inductee": _l("Inductee"), "manager": _l("Manager"), "admin": _l("Administrator")}
 MIN_PASSWORD_LENGTH = 10
+# The password hash of an account whose person has not chosen a password yet (invited): no password
+# matches it (argon2 refuses it as a hash), so no one can sign in with it.
+NO_PASSWORD = "!"
 _hasher = PasswordHasher()
 
 
@@ -93,14 +96,15 @@ def find_by_email(db: Database, email: str) -> dict | None:
     return next(db.query("SELECT * FROM users WHERE email = ? COLLATE NOCASE", [email.strip()]), None)
 
 
-def create_user(db: Database, *, email: str, name: str, role: str, password: str,
+def create_user(db: Database, *, email: str, name: str, role: str, password: str | None,
                 manager_ids: list[int] = (), actor_id: int | None = None, language: str | None = None) -> int:
     """Create one account inside its own transaction; the caller has validated the input.
-    language: 'cy' or 'en' if the person's choice is known (tracker/i18n.py), else None."""
+    language: 'cy' or 'en' if the person's choice is known (tracker/i18n.py), else None.
+    password None: the person chooses one through an invitation (tracker/account_links.py)."""
     with writing(db):
         cursor = db.conn.execute(
             "INSERT INTO users (email, name, role, password_hash, language) VALUES (?, ?, ?, ?, ?)",
-            (email.strip(), name.strip(), role, hash_password(password), language))
+            (email.strip(), name.strip(), role, hash_password(password) if password else NO_PASSWORD, language))
         user_id = cursor.lastrowid
         for manager_id in manager_ids:
             db.conn.execute("INSERT INTO team_members (manager_id, inductee_id) VALUES (?, ?)", (manager_id, user_id))
@@ -110,10 +114,15 @@ def create_user(db: Database, *, email: str, name: str, role: str, password: str
 
 def set_password(db: Database, user_id: int, password: str, actor_id: int | None) -> None:
     with writing(db):
-        db.conn.execute(
-            "UPDATE users SET password_hash = ?, session_version = session_version + 1,"
-            " failed_logins = 0, locked_until = NULL WHERE id = ?", (hash_password(password), user_id))
+        store_password(db, user_id, password)
         audit.log(db, actor_id, "user.password_changed", subject_id=user_id)
+
+
+def store_password(db: Database, user_id: int, password: str) -> None:
+    """Inside the caller's transaction: the new hash, and every session of the person ended."""
+    db.conn.execute(
+        "UPDATE users SET password_hash = ?, session_version = session_version + 1,"
+        " failed_logins = 0, locked_until = NULL WHERE id = ?", (hash_password(password), user_id))
 
 
 def end_sessions(db: Database, user_id: int) -> None:
@@ -230,11 +239,12 @@ class ImportResult:
 CSV_COLUMNS = ("email", "name", "role", "password", "managers")
 
 
-def import_csv(db: Database, text: str, actor_id: int | None) -> ImportResult:
-    """Import users from CSV (email,name,role,password,managers). Good rows are imported,
-    each bad row is reported by its line number and reason."""
+def import_csv(db: Database, text: str, actor_id: int | None, invite=None) -> ImportResult:
+    """Import users from CSV (email,name,role[,password][,managers]). Good rows are imported,
+    each bad row is reported by its line number and reason. A row with no password makes an invited
+    account: invite(user_id) sends the invitation and returns a problem to report, or None."""
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_COLUMNS[:4] if c not in (reader.fieldnames or [])]
+    missing = [c for c in CSV_COLUMNS[:3] if c not in (reader.fieldnames or [])]
     if missing:
         return ImportResult([], [gettext("row 1: the header must include %(columns)s", columns=", ".join(missing))])
     created, problems, seen = [], [], set()
@@ -252,10 +262,14 @@ def import_csv(db: Database, text: str, actor_id: int | None) -> ImportResult:
         if problem:
             problems.append(gettext("row %(line)s: %(problem)s", line=line, problem=problem))
             continue
-        create_user(db, email=row["email"], name=row["name"], role=row["role"], password=row["password"],
-                    manager_ids=manager_ids, actor_id=actor_id)
+        user_id = create_user(db, email=row["email"], name=row["name"], role=row["role"],
+                              password=row.get("password") or None, manager_ids=manager_ids, actor_id=actor_id)
         seen.add(row["email"].lower())
         created.append(row["email"])
+        if not row.get("password") and invite is not None:
+            problem = invite(user_id)
+            if problem:
+                problems.append(gettext("row %(line)s: %(problem)s", line=line, problem=problem))
     return ImportResult(created, problems)
 
 
@@ -268,4 +282,6 @@ def row_problem(db: Database, row: dict, seen: set[str]) -> str | None:
         return gettext("name is missing")
     if row.get("role") not in ROLES:
         return gettext("role must be one of %(roles)s", roles=", ".join(ROLES))
-    return password_problem(row.get("password", ""))
+    if not row.get("password"):
+        return None  # an invitation lets the person choose their own
+    return password_problem(row["password"])

@@ -2,21 +2,21 @@
 from __future__ import annotations
 
 import click
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField
+from wtforms import EmailField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from . import accounts
+from . import account_links, accounts
 from .access import role_required
-from .accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS
+from .accounts import ROLE_LABELS
 from .db import get_db
-from .forms import ascii_id, email_address, strong_password
+from .forms import ascii_id, email_address
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,10 +29,6 @@ class UserForm(FlaskForm):
                       validators=[DataRequired(_l("Select a role"))])
     managers = SelectMultipleField(_l("Managers"), coerce=ascii_id,
                                    description=_l("For inductees: who supervises and signs off their induction"))
-    password = PasswordField(_l("Temporary password"),
-                             description=_l("At least %(count)s characters. Give it to the person securely.",
-                                            count=MIN_PASSWORD_LENGTH),
-                             validators=[DataRequired(_l("Enter a temporary password")), strong_password])
 
 
 class ManagersForm(FlaskForm):
@@ -41,8 +37,8 @@ class ManagersForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     csv_file = FileField(_l("CSV file"),
-                         description=_l("Columns: email, name, role, password, managers"
-                                        " (manager emails separated by ;)"))
+                         description=_l("Columns: email, name, role, managers (manager emails separated by ;)."
+                                        " Each person is emailed an invitation to choose their own password."))
 
 
 @bp.route("/users")
@@ -51,8 +47,10 @@ def users():
     from .portfolio import signing_key
     from .signing import key_id, public_key_text
     public = public_key_text(signing_key())
-    return render_template("admin/users.html", users=accounts.all_users(get_db()), public_key=public,
-                           public_key_id=key_id(public))
+    db = get_db()
+    return render_template("admin/users.html", users=accounts.all_users(db), public_key=public,
+                           public_key_id=key_id(public), invitations=account_links.invitation_states(db),
+                           no_password=accounts.NO_PASSWORD)
 
 
 def _manager_choices(form) -> None:
@@ -71,9 +69,15 @@ def new_user():
         elif form.role.data != "inductee" and form.managers.data:
             form.managers.errors.append(gettext("Only inductees have managers"))
         else:
-            accounts.create_user(db, email=form.email.data, name=form.name.data, role=form.role.data,
-                                 password=form.password.data, manager_ids=form.managers.data, actor_id=current_user.id)
-            flash(gettext("Account created for %(name)s.", name=form.name.data), "success")
+            user_id = accounts.create_user(db, email=form.email.data, name=form.name.data, role=form.role.data,
+                                           password=None, manager_ids=form.managers.data, actor_id=current_user.id)
+            problem = account_links.invite_or_problem(db, user_id, current_user.id)
+            if problem:
+                flash(gettext("Account created for %(name)s, but %(problem)s.", name=form.name.data, problem=problem),
+                      "info")
+            else:
+                flash(gettext("Account created for %(name)s. They have been emailed an invitation to choose"
+                              " their password.", name=form.name.data), "success")
             return redirect(url_for(".users"))
     return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
 
@@ -109,7 +113,10 @@ def import_users():
             except UnicodeDecodeError:
                 form.csv_file.errors = [gettext("The file must be a CSV file saved as UTF-8 text")]
             else:
-                result = accounts.import_csv(get_db(), text, current_user.id)
+                db = get_db()
+                result = accounts.import_csv(
+                    db, text, current_user.id, invite=lambda user_id: account_links.invite_or_problem(
+                        db, user_id, current_user.id))
     status = 400 if form.errors else 200
     return render_template("admin/import.html", form=form, result=result), status
 
@@ -120,9 +127,12 @@ def init_cli(app) -> None:
     @click.option("--name", required=True)
     @click.option("--role", type=click.Choice(accounts.ROLES), required=True)
     @click.option("--manager", "manager_emails", multiple=True, help="email of a manager (inductees only)")
-    @click.password_option()
+    @click.option("--password", prompt=True, prompt_required=False, hide_input=True, confirmation_prompt=True,
+                  default=None, help="set a password now (asked for when no value follows) instead of inviting:"
+                  " the first administrator on a machine that cannot send email yet")
     def create_user_command(email, name, role, manager_emails, password):
-        """Create an account."""
+        """Create an account. Without --password, the person is emailed an invitation to choose one
+        (with no MAIL_SERVER it goes to the outbox; its link is printed here too)."""
         db = get_db()
         problem = accounts.row_problem(db, {"email": email, "name": name, "role": role, "password": password}, set())
         manager_ids = []
@@ -134,14 +144,26 @@ def init_cli(app) -> None:
                 manager_ids.append(manager["id"])
         if problem:
             raise click.ClickException(problem)
-        accounts.create_user(db, email=email, name=name, role=role, password=password, manager_ids=manager_ids)
+        user_id = accounts.create_user(db, email=email, name=name, role=role, password=password,
+                                       manager_ids=manager_ids)
         click.echo(f"Created {role} {email}")
+        if not password:
+            try:
+                link = account_links.invite(db, user_id, None)
+            except account_links.mail.MailError as error:
+                raise click.ClickException("the invitation could not be sent (re-send it from the Users page)"
+                                           f" ({error})") from error
+            # Only here, for the operator with shell access (who could read the outbox anyway).
+            click.echo(f"Invitation sent; its link (valid {current_app.config['INVITATION_HOURS']} hours): {link}")
 
     @app.cli.command("import-users")
     @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
     def import_users_command(csv_file):
-        """Import accounts from a CSV file (email,name,role,password,managers)."""
-        result = accounts.import_csv(get_db(), csv_file.read(), None)
+        """Import accounts from a CSV file (email,name,role[,password][,managers]); rows with no password
+        are invited by email."""
+        db = get_db()
+        result = accounts.import_csv(db, csv_file.read(), None,
+                                     invite=lambda user_id: account_links.invite_or_problem(db, user_id, None))
         for email in result.created:
             click.echo(f"created {email}")
         for problem in result.problems:

@@ -5,7 +5,7 @@ import datetime as dt
 
 import click
 
-from . import accounts, content, notifications, plans, records
+from . import account_links, accounts, content, notifications, plans, records
 from .db import get_db
 
 DEMO_PASSWORD = "induction-demo-2026"
@@ -16,6 +16,8 @@ PEOPLE = [
     ("inductee2@example.org", "Ceri Williams", "inductee"),
     ("cymraeg@example.org", "Gwenllian Hughes", "inductee"),  # Welsh-speaking: her tracker opens in Welsh
 ]
+# Invited by the administrator, not signed in yet: her invitation waits in the outbox (tracker/account_links.py).
+INVITED = ("newstarter@example.org", "Siân Jones", "inductee")
 LANGUAGES = {"cymraeg@example.org": "cy"}  # the stored choice (tracker/i18n.py); the others have not chosen
 # The activities the demo records are about. The demo invents no activity: any of these the loaded
 # content lacks is left out (tests/test_demo.py checks this against the real pack and the test pack).
@@ -88,7 +90,19 @@ def create_demo_data(db) -> dict[str, int]:
     # everyone's daily summary (Rhian's lists what her team submitted). Nothing new the second time.
     notifications.deliver_pending(db)
     notifications.send_reminders(db)
+    demo_invitation_and_reset(db, ids)
     return ids
+
+
+def demo_invitation_and_reset(db, ids: dict[str, int]) -> None:
+    """An invitation and a password reset in the outbox, made the first time only."""
+    email, name, role = INVITED
+    if accounts.find_by_email(db, email):
+        return
+    invited = accounts.create_user(db, email=email, name=name, role=role, password=None,
+                                   actor_id=ids["admin@example.org"])
+    account_links.invite(db, invited, ids["admin@example.org"])
+    account_links.send_reset(db, accounts.get_user(db, ids["inductee2@example.org"]))
 
 
 def demo_supervision_and_reflection(db, inductee: int, manager: int, start: dt.date) -> None:
@@ -131,3 +145,5 @@ def init_app(app) -> None:
         click.echo("Demo accounts (password: %s):" % DEMO_PASSWORD)
         for email, name, role in PEOPLE:
             click.echo(f"  {role:9} {email:24} {name}")
+        email, name, role = INVITED
+        click.echo(f"  {role:9} {email:24} {name} (invited: her invitation is on the Outbox page)")

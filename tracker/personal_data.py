@@ -25,6 +25,8 @@ ABOUT_PERSON = {
     "reminders_sent": Holds(("user_id",), erase_by=("user_id",)),
     # The fingerprint of the person's secret calendar address (tracker/calendar_feed.py).
     "calendar_feeds": Holds(("user_id",), erase_by=("user_id",)),
+    # Invitation and password-reset links: only the hash of each token (tracker/account_links.py).
+    "account_tokens": Holds(("user_id",), erase_by=("user_id",)),
     "records": Holds(("inductee_id",), erase_by=("inductee_id",), names_actor=("signed_off_by",)),
     "evidence": Holds((), names_actor=("created_by",), with_parent="records"),
     # The inductee's requests for testimony (the witness's name and email are part of their record).

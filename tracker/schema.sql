@@ -1,3 +1,14 @@
+CREATE TABLE account_tokens (
+        id INTEGER PRIMARY KEY,
+        purpose TEXT NOT NULL CHECK (purpose IN ('invite', 'reset')),
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        expires_at TEXT NOT NULL,
+        used_at TEXT,
+        replaced_at TEXT
+    );
+
 CREATE TABLE audit_log (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
@@ -188,6 +199,11 @@ CREATE TABLE reminders_sent (
         PRIMARY KEY (user_id, kind, item, due)
     );
 
+CREATE TABLE reset_requests (
+        key TEXT NOT NULL,
+        requested_at TEXT NOT NULL
+    );
+
 CREATE TABLE supervision_actions (
         id INTEGER PRIMARY KEY,
         session_id INTEGER NOT NULL REFERENCES supervision_sessions(id) ON DELETE CASCADE,
@@ -257,6 +273,8 @@ CREATE TABLE witness_requests (
         failed_posts INTEGER NOT NULL DEFAULT 0
     );
 
+CREATE INDEX account_tokens_user ON account_tokens(user_id, purpose);
+
 CREATE INDEX audit_record ON audit_log(record_id);
 
 CREATE INDEX audit_subject ON audit_log(subject_id, at);
@@ -276,6 +294,8 @@ CREATE INDEX quiz_attempts_inductee ON quiz_attempts(inductee_id, quiz_id);
 CREATE INDEX records_state ON records(state, submitted_at);
 
 CREATE INDEX reflections_author ON reflections(author_id, entry_date);
+
+CREATE INDEX reset_requests_key ON reset_requests(key, requested_at);
 
 CREATE INDEX supervision_actions_inductee ON supervision_actions(inductee_id, done_at);
 
