@@ -6,6 +6,7 @@ being listed here. Also: printing drops the dark header band.
 Set TRACKER_SCREENSHOTS=/some/folder to keep a full-page screenshot of every page checked."""
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import os
@@ -55,7 +56,7 @@ LONG_EMAIL = "education.welfare.officer.trainee@denbighshire-county-council.educ
 def add_phone_test_data(app, ids) -> None:
     """Demo data does not include a development plan, a quiz attempt or very long words: add them here
     (the demo data is also the starting point of tests that expect Dafydd to have no plan or attempts yet)."""
-    from tracker import content, mail, quizzes, records, witness
+    from tracker import account_links, content, mail, quizzes, records, witness
     from tracker.db import get_db
 
     dafydd = ids["inductee@example.org"]
@@ -90,6 +91,10 @@ def add_phone_test_data(app, ids) -> None:
         _, app.config["PHONE_WITNESS_TOKEN"] = witness.create(
             db, dafydd, "1.4", title, witness_name=LONG_WORD, witness_email=LONG_EMAIL,
             purpose=f"That I chaired the meeting. {LONG_URL}", days=14)
+        # an invitation's set-password link for the person with the long name and address (tracker/account_links.py)
+        invited = db.execute("SELECT id FROM users WHERE email = ?", [LONG_EMAIL]).fetchone()[0]
+        app.config["PHONE_INVITATION_TOKEN"], _ = account_links.issue(db, invited, "invite",
+                                                                      dt.timedelta(hours=1), None)
 
 
 class _NoAnswers:
@@ -129,7 +134,8 @@ def parameter_values(app) -> tuple[dict[frozenset, list[dict]], dict[str, list]]
             "session_id": [r["id"] for r in rows("SELECT id FROM supervision_sessions ORDER BY id")],
             "name": mail.outbox_names(),  # the outbox's messages
             "request_id": [r["id"] for r in rows("SELECT id FROM witness_requests ORDER BY id")],
-            "token": [app.config["PHONE_WITNESS_TOKEN"]] if "PHONE_WITNESS_TOKEN" in app.config else [],
+            "token": [app.config[key] for key in ("PHONE_WITNESS_TOKEN", "PHONE_INVITATION_TOKEN")
+                      if key in app.config],
         }
     return joint, single
 
