@@ -9,9 +9,10 @@ import logging
 import re
 
 import pytest
+from conftest import demo_app
 
 from helpers import csrf_token, post, query
-from tracker import audit, log_redaction, witness
+from tracker import audit, log_redaction
 from tracker.db import get_db
 
 ASK = {"ask-witness_name": "Siân Head", "ask-witness_email": "sian.head@ysgol.example.org",
@@ -166,13 +167,22 @@ def test_too_many_refused_statements_stop_the_link(tracker_app, people, signed_i
 
 def test_links_that_do_not_work_are_limited_per_client(tracker_app):
     tracker_app.config["WITNESS_CLIENT_LIMIT"] = 5
-    witness.client_limit.seen.clear()
     client = tracker_app.test_client()
-    try:
-        statuses = [client.get(f"/witness/guess{n:040d}").status_code for n in range(6)]
-    finally:
-        witness.client_limit.seen.clear()
+    statuses = [client.get(f"/witness/guess{n:040d}").status_code for n in range(6)]
     assert statuses == [404] * 5 + [429]
+
+
+def test_one_apps_limit_does_not_stop_another(tmp_path, demo_database):
+    """The count lives with the app: a run of misses against one tracker (a test, or another instance in the
+    same process) must not turn a real witness away from another."""
+    folders = [tmp_path / "first", tmp_path / "second"]
+    for folder in folders:
+        folder.mkdir()
+    first, second = (demo_app(folder, demo_database) for folder in folders)
+    first.config["WITNESS_CLIENT_LIMIT"] = 2
+    statuses = [first.test_client().get(f"/witness/guess{n:040d}").status_code for n in range(3)]
+    assert statuses == [404, 404, 429]
+    assert second.test_client().get(f"/witness/guess{0:040d}").status_code == 404
 
 
 def test_the_token_never_reaches_the_request_log(tracker_app, people, signed_in, caplog):

@@ -195,7 +195,9 @@ class ClientLimit:
             self.seen[client].append(time.monotonic())
 
 
-client_limit = ClientLimit()
+def client_limit() -> ClientLimit:
+    """This app's limit: kept per app, so one app's (or one test's) misses do not count against another's."""
+    return current_app.extensions.setdefault("witness_client_limit", ClientLimit())
 
 
 def _client() -> str:
@@ -294,11 +296,11 @@ def give(token: str):
     db = get_db()
     config = current_app.config
     client = _client()
-    if client_limit.exceeded(client, int(config["WITNESS_CLIENT_LIMIT"])):
+    if client_limit().exceeded(client, int(config["WITNESS_CLIENT_LIMIT"])):
         return _private(render_template("witness/closed.html", reason="busy"), 429)
     row = by_token(db, token) if len(token) <= 100 else None
     if row is None or row["status"] != "waiting" or row["failed_posts"] >= int(config["WITNESS_MAX_FAILED_POSTS"]):
-        client_limit.note(client)
+        client_limit().note(client)
         return _closed(row)
     record = records.get_by_id(db, row["record_id"])
     if record["state"] not in OPEN_STATES:
