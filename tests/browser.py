@@ -1,6 +1,7 @@
 """Headless Chromium for browser tests: Debian's chromium driven by Playwright (no browser download)."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -23,6 +24,23 @@ def chromium_path() -> str:
     if not path:
         pytest.fail("Debian's chromium is not installed: run ./scripts/setup.sh")
     return path
+
+
+def screenshot(page, name: str, widths: tuple[int, ...] = ()) -> None:
+    """With TRACKER_SCREENSHOTS=/some/folder, keep a full-page screenshot of the page as `name`.png, or one per
+    width in `widths` as `name`-WIDTH.png (the viewport goes back to what it was). Without it, nothing."""
+    folder = os.environ.get("TRACKER_SCREENSHOTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    if not widths:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        return
+    viewport = page.viewport_size
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size(viewport)
 
 
 def launch(playwright):

@@ -1,21 +1,19 @@
 """Browser journeys (tracker/account_links.py), in headless Chromium with axe-core: an administrator invites
 a person, who opens the link from the email and chooses a password; a person who forgot their password resets
-it from the sign-in page, in English and in Welsh. With no MAIL_SERVER the email is read from the outbox."""
+it from the sign-in page, in English and in Welsh. With no MAIL_SERVER the email is read from the outbox.
+Set TRACKER_SCREENSHOTS=/some/folder to keep screenshots of each page at 1280 and 360 px."""
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from browser import assert_accessible, new_page, sign_in
+from browser import assert_accessible, new_page, screenshot, sign_in
 from helpers import set_password_path
 
 pytestmark = pytest.mark.browser
 NEW_PASSWORD = "chosen-in-the-browser-9"
-SHOTS = Path(os.environ.get("TRACKER_SCREENSHOTS") or "/tmp/shots-account-links")
 
 
 def newest_email_path(app) -> str:
@@ -25,11 +23,7 @@ def newest_email_path(app) -> str:
 
 
 def shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 360):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, name, widths=(1280, 360))
 
 
 def test_invite_then_choose_a_password_then_sign_in(browser, live_tracker):

@@ -4,14 +4,11 @@ GOV.UK radios, its error shown, clean under axe-core, fitting a 360 px phone, in
 Set TRACKER_SCREENSHOTS=/some/folder to keep screenshots of the page at 1280 and 360 px in both languages."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 from test_phone_browser import PHONE, assert_fits
 
-from browser import assert_accessible, new_page, sign_in
+from browser import assert_accessible, new_page, screenshot, sign_in
 from helpers import query
 
 pytestmark = pytest.mark.browser
@@ -23,10 +20,7 @@ WORDS = {"en": {"menu": "Email notifications", "daily": "Once a day: one summary
 
 
 def shoot(page, name: str) -> None:
-    folder = os.environ.get("TRACKER_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"notifications-{name}.png"), full_page=True)
+    screenshot(page, f"notifications-{name}")
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])

@@ -5,16 +5,14 @@ tracker page clean under axe-core; a refusal page and the break-glass page fit a
 Set TRACKER_SCREENSHOTS=/some/folder to keep screenshots of the new pages at 1280 and 360 px in both languages."""
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from test_oidc import council_sign_in, person_at, running_mock_provider
 from test_phone_browser import PHONE, assert_fits
 
-from browser import assert_accessible, new_page
+from browser import assert_accessible, new_page, screenshot
 
 pytestmark = pytest.mark.browser
 DEADLINE = 30_000  # ms: generous, the machine is shared; every wait is on a condition
@@ -43,10 +41,7 @@ def through_the_provider(page, sub: str) -> None:
 
 
 def shoot(page, name: str) -> None:
-    folder = os.environ.get("TRACKER_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"oidc-{name}.png"), full_page=True)
+    screenshot(page, f"oidc-{name}")
 
 
 @pytest.mark.parametrize("language,dashboard", [("en", "My induction"), ("cy", "Fy nghyfnod sefydlu")])

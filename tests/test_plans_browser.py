@@ -5,14 +5,11 @@ axe-core, fitting a 360 px phone, in English and in Welsh.
 Set TRACKER_SCREENSHOTS=/some/folder to keep screenshots of the page at 1280 and 360 px in both languages."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 from test_phone_browser import PHONE, assert_fits
 
-from browser import assert_accessible, new_page, sign_in
+from browser import assert_accessible, new_page, screenshot, sign_in
 from helpers import query
 
 pytestmark = pytest.mark.browser
@@ -22,10 +19,7 @@ WORDS = {"en": {"save": "Save plan", "saved": "The induction plan has been saved
 
 
 def shoot(page, name: str) -> None:
-    folder = os.environ.get("TRACKER_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"plan-{name}.png"), full_page=True)
+    screenshot(page, f"plan-{name}")
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
