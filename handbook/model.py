@@ -275,6 +275,9 @@ class Quiz(Strict):
     activity: str | None = None
     intro: str = ""
     pass_mark: int = Field(ge=1, le=100, description="percentage needed to pass")
+    # strict: YAML's `yes` or "3" is a typo to report, not a number of attempts
+    attempts: int | None = Field(default=None, ge=1, strict=True,
+                                 description="how many times a person may take the quiz; absent: no limit")
     questions: list[Question] = Field(min_length=1)
     tags: list[Text] = Field(default_factory=list)
 

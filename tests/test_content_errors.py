@@ -63,6 +63,14 @@ CASES = [
      "input tag 'essay' found using 'kind' does not match any of the expected tags"),
     ("pass mark above 100", "quizzes/values.yml", replace(QUIZ, "pass_mark: 70", "pass_mark: 170"),
      "quizzes/values.yml:4 pass_mark: input should be less than or equal to 100"),
+    ("quiz with no attempts", "quizzes/values.yml", replace(QUIZ, "questions:", "attempts: 0\nquestions:"),
+     "quizzes/values.yml:5 attempts: input should be greater than or equal to 1"),
+    ("quiz attempts in words", "quizzes/values.yml", replace(QUIZ, "questions:", "attempts: three\nquestions:"),
+     "quizzes/values.yml:5 attempts: expected a whole number"),
+    ("quiz attempts true", "quizzes/values.yml", replace(QUIZ, "questions:", "attempts: true\nquestions:"),
+     "quizzes/values.yml:5 attempts: expected a whole number"),
+    ("quiz attempts in quotes", "quizzes/values.yml", replace(QUIZ, "questions:", 'attempts: "3"\nquestions:'),
+     "quizzes/values.yml:5 attempts: expected a whole number"),
     ("section page missing", "sections/1.yml",
      replace(SECTION, "page: section-1/1a-intro.md", "page: section-1/1a-missing.md"),
      "sections/1.yml:9 elements[0].page: page content/section-1/1a-missing.md does not exist"),
@@ -88,6 +96,33 @@ def test_malformed_input_names_file_line_and_field(project, label, path, text, e
     write(project, path, text)
     errors = format_errors(load_project(project).errors)
     assert any(line.startswith(expected) for line in errors), f"{label}: expected {expected!r} in {errors}"
+
+
+# The Welsh text of QUIZ (also used by test_quizzes.py)
+WELSH_QUIZ = """\
+translation: {status: draft, source: "000000000000"}
+title: Cwis gwerthoedd
+questions:
+  - prompt: Pwy sy'n gyfrifol?
+    options: [Yr ysgol, Y rhiant, Y swyddog]
+    explanation: Y rhieni.
+    source: Deddf Addysg 1996 a7
+  - prompt: Rhaid i bob awdurdod gael GLlA.
+    explanation: Nid oes gofyniad statudol.
+    source: Pecyn sefydlu 1.a
+"""
+
+
+def test_a_welsh_quiz_takes_the_english_attempt_limit_and_cannot_set_its_own(project):
+    write(project, "quizzes/values.yml", replace(QUIZ, "pass_mark: 70\n", "pass_mark: 70\nattempts: 3\n"))
+    write(project, "quizzes/values.cy.yml", WELSH_QUIZ)
+    loaded = load_project(project)
+    assert loaded.errors == []
+    assert loaded.quizzes["values"].attempts == loaded.in_language("cy").quizzes["values"].attempts == 3
+    write(project, "quizzes/values.cy.yml", WELSH_QUIZ.replace("title: Cwis", "attempts: 5\ntitle: Cwis"))
+    errors = format_errors(load_project(project).errors)
+    assert any(e.startswith("quizzes/values.cy.yml:2 attempts: is structure, defined in the English file only")
+               for e in errors), errors
 
 
 def test_valid_fixture_has_no_errors(project):

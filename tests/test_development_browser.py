@@ -71,14 +71,23 @@ def test_inductee_takes_quiz_3_1_and_sees_feedback(browser, live_tracker):
     html = page.content()
     assert all(q.explanation[:60] not in html for q in quiz.questions), "answers reached the browser"
     assert_accessible(page, "quiz 3.1")
-    first = page.locator("fieldset").first  # question 1: choose an answer as a person would
+    first = page.locator("fieldset").first  # question 1: choose an answer as a person would, leave the rest
     first.get_by_role("radio").first.check()
+    page.get_by_role("button", name="Submit answers").click()
+    summary = page.locator(".govuk-error-summary")  # refused: every question needs an answer
+    expect(summary.get_by_role("link")).to_have_count(len(quiz.questions) - 1)
+    expect(first.get_by_role("radio").first).to_be_checked()  # what was answered is kept
+    assert all(q.explanation[:60] not in page.content() for q in quiz.questions), "a refused attempt showed answers"
+    assert_accessible(page, "quiz 3.1 with questions unanswered")
+    for fieldset in page.locator("fieldset").all()[1:]:
+        fieldset.get_by_role("radio").first.check()
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Passed|Not passed yet"))
     expect(page.get_by_text(re.compile(rf"\d+ of {len(quiz.questions)} \(\d+%\)"))).to_be_visible()
+    expect(page.get_by_text(f"Attempt 1 of {quiz.attempts}")).to_be_visible()
     for q in quiz.questions:
         expect(page.get_by_text(q.source, exact=True).first).to_be_visible()
-    expect(page.get_by_text("Question 2: Wrong")).to_be_visible()  # left blank
+    expect(page.get_by_text(re.compile("Question 2: (Right|Wrong)"))).to_be_visible()
     assert_accessible(page, "the quiz results")
 
 

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from handbook import model
-from tracker.quizzes import mark_question, percent, score
+from tracker.quizzes import NO_ANSWER, NOT_VALID, mark_question, percent, read_answer, score
 
 QUIZ = model.Quiz.model_validate({
     "id": "sample", "title": "Sample", "pass_mark": 75, "questions": [
@@ -50,6 +50,22 @@ SINGLE, MULTIPLE, TRUE_FALSE, SHORT = QUIZ.questions
 ])
 def test_marking(question, values, right, given):
     assert mark_question(question, values) == (right, given)
+
+
+@pytest.mark.parametrize("question,values,problem", [
+    (SINGLE, ["0"], None),
+    (SINGLE, [" "], NO_ANSWER),
+    (SINGLE, ["7"], NOT_VALID),                             # a tampered choice is no answer at all
+    (MULTIPLE, ["2"], None),
+    (MULTIPLE, [], NO_ANSWER),
+    (TRUE_FALSE, ["false"], None),
+    (TRUE_FALSE, ["maybe"], NOT_VALID),
+    (SHORT, ["No answer"], None),                           # typed words are an answer, whatever they say
+    (SHORT, ["", "15 days"], NO_ANSWER),                    # the first box is the one on the page
+])
+def test_what_counts_as_an_answer(question, values, problem):
+    """An attempt is stored only when every question has an answer (tracker/quizzes.py, unanswered)."""
+    assert read_answer(question, values)[1] == problem
 
 
 def test_whole_quiz_score_ignores_unknown_fields():
