@@ -2,6 +2,10 @@
 the printable record, form errors, and an agreement both must agree to again after a change."""
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from helpers import post, query
 
 
@@ -61,3 +65,31 @@ def test_changing_the_agreement_needs_both_to_agree_again(tracker_app, people, s
     post(manager, f"/supervision/{d}/agreement/agree")
     row = query(tracker_app, "SELECT * FROM supervision_agreements WHERE inductee_id = ?", [d])[0]
     assert row["inductee_agreed_at"] and row["manager_agreed_at"] and row["manager_agreed_by"] == people["rhian"]
+
+
+SESSION_DATE_ERROR = "Enter the date of the session, like 2026-11-24"
+NEXT_DATE_ERROR = "Enter the date of the next session as a real date, like 2026-12-15"
+DUE_DATE_ERROR = "Due date for action 1 must be a real date, like 2026-12-01"
+
+
+@pytest.mark.parametrize("field,typed,message", [
+    ("session_date", "2026-11-1", SESSION_DATE_ERROR),  # WTForms' own date field took a one-digit day
+    ("session_date", "9999-12-31", SESSION_DATE_ERROR),  # the next session worked out from it passes year 9999
+    ("next_date", "20261215", NEXT_DATE_ERROR),  # once WTForms' English "Not a valid date value." as well
+    ("action-0-due", "20261205", DUE_DATE_ERROR),  # ISO 8601's basic form, which date.fromisoformat reads
+    ("action-0-due", "2026-W50-1", DUE_DATE_ERROR),  # a week date: so does fromisoformat
+])
+def test_a_session_date_not_written_yyyy_mm_dd_gets_one_message_keeps_what_was_typed_and_saves_nothing(
+        tracker_app, people, signed_in, field, typed, message):
+    d = people["dafydd"]
+    count = "SELECT (SELECT count(*) FROM supervision_sessions) AS sessions, (SELECT count(*) FROM supervision_actions)"
+    before = query(tracker_app, count)
+    form = {"session_date": "2026-11-24", "agenda": "Kept agenda", "action-0-description": "Shadow a home visit",
+            field: typed}
+    response = post(signed_in("manager@example.org"), f"/supervision/{d}/sessions/new", form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    summary = html.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    assert re.findall(r'<a href="#([^"]+)">([^<]*)</a>', summary) == [(field, message)]  # one message, for this field
+    assert f'id="{field}-error"' in html and f'value="{typed}"' in html and "Kept agenda" in html
+    assert query(tracker_app, count) == before

@@ -29,9 +29,10 @@ from icalendar import Calendar, Event
 
 from . import accounts, audit, content, mail
 from .access import role_required
+from .dates import as_date
 from .db import get_db, writing
 from .i18n import language_for
-from .supervision import as_date, session_or_404
+from .supervision import session_or_404
 
 bp = Blueprint("calendar_feed", __name__)
 LINK_KEY = "calendar_link"  # the session holds a new feed address just long enough to show it once

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from . import accounts, charts, content, pagecache, pinned, progress, reflections, supervision
 from .access import inductee_or_404, role_required
+from .dates import as_date
 from .db import get_db
 
 bp = Blueprint("dashboards", __name__)
@@ -88,7 +89,7 @@ def render_team():
     today = dt.date.today()
     overdue = [
         {"inductee_id": i, "name": names[i], "activity_id": a, "title": titles[a],
-         "target_date": dt.date.fromisoformat(t)}
+         "target_date": as_date(t)}
         for i, a, t, state in db.conn.execute(
             "SELECT p.inductee_id, p.activity_id, p.target_date, r.state FROM team_members m CROSS JOIN plan_items p"
             " ON p.inductee_id = m.inductee_id LEFT JOIN records r ON r.inductee_id = p.inductee_id"

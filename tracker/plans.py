@@ -2,7 +2,6 @@
 four to six weeks, and activities marked not required (with a reason) by a manager."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -13,6 +12,7 @@ from handbook.due import Due
 
 from . import audit, content
 from .access import can_manage_induction, inductee_or_404, role_required
+from .dates import is_date, parse_date
 from .db import get_db, writing
 
 bp = Blueprint("plans", __name__)
@@ -81,18 +81,10 @@ def load_plan(db, inductee_id: int) -> PlanInput:
     return PlanInput(plan.get("start_date") or "", plan.get("notes") or "", rows)
 
 
-def _valid_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-        return True
-    except ValueError:
-        return False
-
-
 def read_form(form, current: PlanInput, may_exempt: bool) -> PlanInput:
     """Read and check the submitted plan. Inductees cannot change 'not required'."""
     plan = PlanInput(form.get("start_date", "").strip(), form.get("notes", "").strip())
-    if plan.start_date and not _valid_date(plan.start_date):
+    if plan.start_date and not is_date(plan.start_date):
         plan.errors.append(("start_date", gettext("Start date must be a real date, like 2026-11-30")))
     if len(plan.notes) > 5000:
         plan.errors.append(("notes", gettext("Notes must be %(limit)s characters or fewer", limit="5,000")))
@@ -106,7 +98,7 @@ def read_form(form, current: PlanInput, may_exempt: bool) -> PlanInput:
             row.reason = form.get(f"reason-{row.field_id}", "").strip()
         else:
             row.not_required, row.reason = old.not_required, old.reason
-        if row.target_date and not _valid_date(row.target_date):
+        if row.target_date and not is_date(row.target_date):
             plan.errors.append((f"target-{row.field_id}",
                                 gettext("Target date for activity %(id)s must be a real date, like 2026-11-30",
                                         id=activity_id)))
@@ -126,7 +118,7 @@ def fill_target_dates(plan: PlanInput, previous: PlanInput) -> int:
     typed by hand: all of them when the start date is new or changed, else only the empty ones. How many."""
     if not plan.start_date:
         return 0
-    start = dt.date.fromisoformat(plan.start_date)
+    start = parse_date(plan.start_date)
     start_changed = plan.start_date != previous.start_date
     filled = 0
     for activity in content.activities():

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from handbook.timeestimate import describe_range
 
 from . import content
+from .dates import as_date
 from .records import is_complete
 
 
@@ -32,11 +33,12 @@ class SectionProgress:
 
 def is_overdue(target_date: str | dt.date | None, state: str, needs_sign_off: bool, today: dt.date) -> bool:
     """The one overdue rule: the target date has passed and the work is neither complete nor
-    waiting for the manager (submitted work waits on them, not on the inductee)."""
+    waiting for the manager (submitted work waits on them, not on the inductee). A stored target that is
+    not a date (dates.as_date) counts as no target date, here and on every page."""
+    if isinstance(target_date, str):
+        target_date = as_date(target_date)
     if not target_date:
         return False
-    if isinstance(target_date, str):
-        target_date = dt.date.fromisoformat(target_date)
     return target_date < today and state != "submitted" and not is_complete(state, needs_sign_off)
 
 
@@ -189,9 +191,8 @@ def summarise(inductee: dict, states: dict[str, tuple], plan: dict[str, tuple]) 
         estimate = activity.estimate
         induction.remaining_min += estimate.min_minutes
         induction.remaining_max += estimate.max_minutes
-        if target_date:
-            induction.due.append(DueItem(activity.id, activity.title, dt.date.fromisoformat(target_date), state,
-                                         bool(priority), activity.sign_off))
+        if due := as_date(target_date):
+            induction.due.append(DueItem(activity.id, activity.title, due, state, bool(priority), activity.sign_off))
     induction.sections = [s for s in by_section.values() if s.required]
     induction.due.sort(key=lambda d: (d.target_date, d.activity_id))
     induction.orphaned = [{"activity_id": a, "state": state, "activity_title": title}

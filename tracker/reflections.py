@@ -9,22 +9,24 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from . import accounts, audit, content, notifications
 from .access import role_required
+from .dates import IsoDateField, as_date
 from .db import get_db, writing
 from .pdp import optional_id
 from .privacy import identifying_details
 
 bp = Blueprint("reflections", __name__)
 TEXT_LIMIT = 10_000
+ENTRY_DATE = _l("Enter the date as a real date, like 2026-11-24")  # none typed, or not a date
 
 
 class ReflectionForm(FlaskForm):
-    entry_date = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date as a real date, like 2026-11-24"))])
+    entry_date = IsoDateField(_l("Date"), validators=[DataRequired(ENTRY_DATE)], invalid=ENTRY_DATE)
     title = StringField(_l("Title"), description=_l("A few words to help you find this entry again"),
                         validators=[DataRequired(_l("Enter a title")), Length(max=200)])
     what = TextAreaField(_l("What?"), description=_l("What happened? What did you do, see and feel?"),
@@ -141,7 +143,8 @@ def new():
 @role_required("inductee")
 def edit(reflection_id: int):
     row = reflection_or_404(reflection_id, for_editing=True)
-    form = ReflectionForm(data={**row, "entry_date": dt.date.fromisoformat(row["entry_date"]),
+    # A stored date that is not one (kept by the date migration: the column needs a value) shows empty, to fill in.
+    form = ReflectionForm(data={**row, "entry_date": as_date(row["entry_date"]),
                                 "supervision_id": str(row["supervision_id"] or ""),
                                 "activity_id": row["activity_id"] or ""})
     return _form_page(form, row, gettext("Reflection saved."))

@@ -10,12 +10,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from . import accounts, audit, notifications
 from .access import can_manage_induction, inductee_or_404, role_required
 from .accounts import get_user
+from .dates import IsoDateField, as_date, is_date
 from .db import get_db, writing
 from .forms import Rows, ascii_int, read_rows
 
@@ -55,13 +56,17 @@ for _name, (_label, _hint) in AGREEMENT_FIELDS.items():
     setattr(AgreementForm, _name, TextAreaField(_label, description=_hint, validators=[Length(max=TEXT_LIMIT)]))
 
 
+SESSION_DATE = _l("Enter the date of the session, like 2026-11-24")  # none typed, or not a date
+
+
 class SessionForm(FlaskForm):
-    session_date = DateField(_l("Date of the session"),
-                             validators=[DataRequired(_l("Enter the date of the session, like 2026-11-24"))])
+    session_date = IsoDateField(_l("Date of the session"), validators=[DataRequired(SESSION_DATE)],
+                                invalid=SESSION_DATE)
     agenda = TextAreaField(_l("Agenda"), validators=[DataRequired(_l("Enter the agenda")), Length(max=TEXT_LIMIT)])
     discussion = TextAreaField(_l("Discussion"), validators=[Length(max=TEXT_LIMIT)])
     decisions = TextAreaField(_l("Decisions"), validators=[Length(max=TEXT_LIMIT)])
-    next_date = DateField(_l("Date of the next session (optional)"), validators=[Optional()])
+    next_date = IsoDateField(_l("Date of the next session (optional)"), validators=[Optional()],
+                             invalid=_l("Enter the date of the next session as a real date, like 2026-12-15"))
 
 
 def agreement_of(db, inductee_id: int) -> dict:
@@ -89,13 +94,6 @@ def actions_by_session(db, inductee_id: int) -> dict[int, list[dict]]:
 
 def actions_of_session(db, session_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM supervision_actions WHERE session_id = ? ORDER BY id", [session_id]))
-
-
-def as_date(value) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 def interval_days(timing: str | None) -> int | None:
@@ -237,18 +235,10 @@ def _action_rows(form_data) -> Rows:
                      too_long=gettext("Action %(n)s must be %(limit)s characters or fewer"),
                      choices={"owner": list(ACTION_OWNERS)})
     for n, row in enumerate(rows.typed):
-        if row["due"] and not _is_date(row["due"]):
+        if row["due"] and not is_date(row["due"]):
             rows.errors.append((f"action-{n}-due",
                                 gettext("Due date for action %(n)s must be a real date, like 2026-12-01", n=n + 1)))
     return rows
-
-
-def _is_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 @bp.route("/supervision/<int:inductee_id>/sessions/new", methods=["GET", "POST"])

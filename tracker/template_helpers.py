@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from handbook.timeestimate import TimeEstimateError, describe_range
 from handbook.timeestimate import in_language as estimate_in_language
 
+from .dates import parse_date
 from .i18n import current_language
 
 
@@ -59,8 +60,8 @@ def _format_date(value) -> str:
     if isinstance(value, str):
         try:
             value = (dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value
-                     else dt.date.fromisoformat(value))
-        except ValueError:
+                     else parse_date(value))
+        except ValueError:  # shown as stored (a date the date migration could not put right)
             return value
     # Month names in the page's language (Babel's CLDR data): "5 March 2026", "5 Mawrth 2026".
     day = format_date(value, "d MMMM y", locale=current_language())
