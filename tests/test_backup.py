@@ -74,3 +74,44 @@ def test_backup_is_consistent_while_the_database_is_written(tracker_app, tmp_pat
     assert copy.execute("SELECT count(*) FROM audit_log WHERE action = 'uncommitted'").fetchone()[0] == 0
     with tracker_app.app_context():
         assert accounts.find_by_email(get_db(), "inductee@example.org")
+
+
+# ---- orphaned uploads: files no evidence row names ----------------------------------------
+
+def test_check_db_lists_orphaned_uploads_and_removes_only_old_ones_when_asked(tracker_app):
+    import io
+    import os
+    import time
+
+    from helpers import PNG, post, signed_in_client
+
+    uploads = Path(tracker_app.config["UPLOAD_FOLDER"])
+    inductee = signed_in_client(tracker_app, "inductee@example.org")
+    d = tracker_app.config["DEMO_IDS"]["inductee@example.org"]
+    assert post(inductee, f"/records/{d}/1.4/evidence/file", {"upload": (io.BytesIO(PNG), "lists.png"),
+                "description": "Lists"}, content_type="multipart/form-data").status_code == 302
+    [named] = os.listdir(uploads)  # the upload: its evidence row names it
+    two_hours_ago = time.time() - 2 * 3600
+    orphan, in_flight, not_ours = uploads / ("ab" * 16), uploads / ("cd" * 16), uploads / "README.txt"
+    for path in (orphan, in_flight, not_ours):
+        path.write_bytes(b"left over")
+    for path in (orphan, not_ours, uploads / named):
+        os.utime(path, (two_hours_ago, two_hours_ago))  # the in-flight one is new: it may be being saved
+
+    found = cli(tracker_app, "check-db")
+    assert found.exit_code == 1 and f"orphaned upload {orphan.name}" in found.output
+    assert in_flight.name not in found.output and "younger than 60 minutes left alone" in found.output
+    assert named not in found.output and "README" not in found.output
+    assert orphan.exists(), "nothing is removed unless asked"
+
+    removed = cli(tracker_app, "check-db", "--remove-orphans")
+    assert removed.exit_code == 0 and f"removed orphaned upload {orphan.name}" in removed.output
+    assert sorted(os.listdir(uploads)) == sorted([named, in_flight.name, not_ours.name])
+    file_id = count(tracker_app, "SELECT id FROM evidence WHERE kind = 'file'")
+    assert inductee.get(f"/evidence/{file_id}/file").data == PNG  # the named file is untouched
+    assert cli(tracker_app, "check-db").exit_code == 0
+
+
+def test_check_db_with_no_orphans_says_so(tracker_app):
+    result = cli(tracker_app, "check-db")
+    assert result.exit_code == 0 and "uploads OK" in result.output and "database OK" in result.output

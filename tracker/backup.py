@@ -2,12 +2,13 @@
 
     flask --app tracker backup [--to DIR]       # writes DIR/tracker-YYYYmmdd-HHMMSS/{tracker.sqlite,uploads/}
     flask --app tracker restore BACKUP_DIR      # checks the backup first, then replaces database and uploads
-    flask --app tracker check-db                # integrity and foreign-key checks
+    flask --app tracker check-db [--remove-orphans]  # integrity and foreign-key checks; orphaned uploads
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -41,29 +42,90 @@ def check_database(path: Path) -> list[str]:
 
 
 def backup(database: Path, uploads: Path, target_root: Path, now: dt.datetime | None = None) -> Path:
-    """Copy the live database with the online backup API (safe while the tracker runs)."""
+    """Copy the live database with the online backup API (safe while the tracker runs). Made in a
+    .partial folder, renamed when complete: a backup that fails (a full disk) leaves nothing behind."""
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = target_root / f"tracker-{stamp}"
     partial = target_root / f".tracker-{stamp}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
+    try:
+        _copy(database, uploads, partial)
+        problems = check_database(partial / "tracker.sqlite")
+        if problems:
+            raise BackupError("; ".join(problems))
+        partial.rename(target)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return target
+
+
+def _copy(database: Path, uploads: Path, folder: Path) -> None:
     source = sqlite3.connect(str(database))
-    destination = sqlite3.connect(str(partial / "tracker.sqlite"))
+    destination = sqlite3.connect(str(folder / "tracker.sqlite"))
     try:
         source.backup(destination)
     finally:
         destination.close()
         source.close()
     if uploads.is_dir():
-        shutil.copytree(uploads, partial / "uploads")
+        shutil.copytree(uploads, folder / "uploads")
     else:
-        (partial / "uploads").mkdir()
-    problems = check_database(partial / "tracker.sqlite")
-    if problems:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise BackupError("; ".join(problems))
-    partial.rename(target)
-    return target
+        (folder / "uploads").mkdir()
+
+
+# An upload's file is written just before its evidence row is saved: an unnamed file younger than
+# this may be one being saved now, so it is never called an orphan.
+ORPHAN_MARGIN = dt.timedelta(hours=1)
+STORED_NAME = re.compile(r"[0-9a-f]{32}")  # how tracker/files.py names what it stores
+
+
+def unnamed_uploads(database: Path, uploads: Path) -> tuple[list[Path], list[Path]]:
+    """Files in the upload folder that no evidence row names, as (orphans, recent): orphans are older
+    than ORPHAN_MARGIN (left by a save that was cut off, such as a server killed mid-upload); recent
+    ones may still be being saved. Only files named as the tracker names uploads are considered:
+    anything else in the folder is not the tracker's. Raises sqlite3.DatabaseError if the
+    database cannot be read."""
+    if not uploads.is_dir():
+        return [], []
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        named = {row[0] for row in conn.execute("SELECT stored_name FROM evidence WHERE stored_name IS NOT NULL")}
+    finally:
+        conn.close()
+    cutoff = (dt.datetime.now() - ORPHAN_MARGIN).timestamp()
+    orphans, recent = [], []
+    for path in sorted(uploads.iterdir()):
+        if STORED_NAME.fullmatch(path.name) and path.name not in named and path.is_file():
+            (orphans if path.stat().st_mtime < cutoff else recent).append(path)
+    return orphans, recent
+
+
+def check_uploads(database: Path, uploads: Path, remove: bool) -> int:
+    """Report orphaned uploads, removing them if asked; the number found and left in place."""
+    try:
+        orphans, recent = unnamed_uploads(database, uploads)
+    except sqlite3.DatabaseError as error:
+        click.echo(f"uploads not checked: the database cannot be read ({error})", err=True)
+        return 0
+    for path in orphans:
+        changed = dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(" ", "seconds")
+        if remove:
+            path.unlink(missing_ok=True)
+            click.echo(f"removed orphaned upload {path.name} (no evidence row names it; last changed {changed})")
+        else:
+            click.echo(f"orphaned upload {path.name}: no evidence row names it (last changed {changed})", err=True)
+    if orphans and not remove:
+        click.echo(f"{len(orphans)} orphaned uploads in {uploads}: run 'flask check-db --remove-orphans'"
+                   " to remove them", err=True)
+    if recent:
+        minutes = ORPHAN_MARGIN.total_seconds() / 60
+        click.echo(f"{len(recent)} unnamed uploads younger than {minutes:.0f} minutes left alone:"
+                   " they may be uploads being saved now")
+    if not orphans and not recent:
+        click.echo("uploads OK: every stored file is named by an evidence row")
+    return 0 if remove else len(orphans)
 
 
 def write_anchor(folder: Path, anchors: Path):
@@ -139,12 +201,20 @@ def init_app(app) -> None:
         click.echo(f"restored {backup_dir}")
 
     @app.cli.command("check-db")
-    def check_db_command():
-        """Run SQLite's integrity and foreign-key checks."""
-        database, _ = paths()
+    @click.option("--remove-orphans", is_flag=True,
+                  help="remove orphaned uploads (files older than an hour that no evidence row names)")
+    def check_db_command(remove_orphans):
+        """Run SQLite's integrity and foreign-key checks, and look for orphaned uploads: files in the
+        upload folder that no evidence row names, older than an hour (younger ones may be uploads
+        being saved, and are left alone). Each orphan is listed, and removed with --remove-orphans.
+
+        Exit status 1 if the database has a problem, or orphans were found and not removed."""
+        database, uploads = paths()
         problems = check_database(database)
         for problem in problems:
             click.echo(problem, err=True)
-        if problems:
+        if not problems:
+            click.echo("database OK: integrity and foreign keys checked")
+        orphans_left = check_uploads(database, uploads, remove_orphans)
+        if problems or orphans_left:
             raise SystemExit(1)
-        click.echo("database OK: integrity and foreign keys checked")

@@ -26,8 +26,8 @@ def gather(db, inductee: dict) -> dict:
         if records.is_complete(r["state"], _needs_sign_off(r["activity_id"]))]
     signed.sort(key=lambda r: tuple(ascii_int(p) or 0 for p in r["activity_id"].split(".")))
     evidence: dict[int, list[dict]] = {}
-    for item in db.query("SELECT e.* FROM evidence e JOIN records r ON r.id = e.record_id"
-                         " WHERE r.inductee_id = ? ORDER BY e.id", [inductee_id]):
+    for item in files.with_safe_names(list(db.query("SELECT e.* FROM evidence e JOIN records r ON r.id = e.record_id"
+                                                    " WHERE r.inductee_id = ? ORDER BY e.id", [inductee_id]))):
         evidence.setdefault(item["record_id"], []).append(item)
     passes: dict[str, list[dict]] = {}
     for attempt in db.query("SELECT * FROM quiz_attempts WHERE inductee_id = ? AND passed ORDER BY id", [inductee_id]):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlite_utils import Database
 
-from .. import audit, notifications, pinned
+from .. import audit, files, notifications, pinned
 from ..db import writing
 
 STATE_LABELS = {
@@ -202,7 +202,7 @@ def has_content(db: Database, record: dict) -> bool:
 
 
 def evidence_of(db: Database, record_id: int) -> list[dict]:
-    return list(db.query("SELECT * FROM evidence WHERE record_id = ? ORDER BY id", [record_id]))
+    return files.with_safe_names(list(db.query("SELECT * FROM evidence WHERE record_id = ? ORDER BY id", [record_id])))
 
 
 def evidence_item(db: Database, evidence_id: int) -> dict | None:

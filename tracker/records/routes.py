@@ -145,11 +145,10 @@ def _save_page(inductee_id: int, activity_id: str, *, required: str | None = Non
     before = ctx["record"]["notes"] if ctx["record"] else ""
     notes = (notes_form.notes.data or "") if notes_form else None
     try:
-        records.save_page(get_db(), inductee_id, activity_id, content.kept_title(activity_id), current_user.id,
-                          notes=notes, evidence=evidence, remove=remove, then=then)
+        with files.removed_unless_saved(stored_names):
+            records.save_page(get_db(), inductee_id, activity_id, content.kept_title(activity_id), current_user.id,
+                              notes=notes, evidence=evidence, remove=remove, then=then)
     except records.TransitionError as error:
-        for name in stored_names:
-            files.remove(name)
         if str(error) == "empty":
             notes_form = notes_form or NotesForm(formdata=None, notes=before)
             notes_form.notes.errors = list(notes_form.notes.errors) + [
@@ -232,7 +231,8 @@ def download(evidence_id: int):
         abort(404)
     if not path.exists():
         abort(404)
-    return send_file(path, mimetype=item["content_type"], as_attachment=True, download_name=item["file_name"])
+    return send_file(path, mimetype=item["content_type"], as_attachment=True,
+                     download_name=files.safe_name(item["file_name"], item["content_type"]))
 
 
 @bp.route("/records/<int:inductee_id>/<activity_id>/done", methods=["POST"])
