@@ -149,8 +149,21 @@ def tracker_config(folder: Path, **overrides) -> dict:
         "CONTENT_ROOT": str(TEST_PACK),
         "LOGIN_FAILURE_DELAY": 0,
         "SITE_URL": "/",
+        # links in emails: the test client's host; the live server's browser tests use 127.0.0.1
+        "PUBLIC_URL": "http://localhost",
+        "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
+        # email is sent by deliver_mail(app) when a test wants it, not by a thread racing the test
+        "MAIL_WORKER": "off",
         **overrides,
     }
+
+
+def deliver_mail(app) -> tuple[int, int]:
+    """Send the email waiting in the app's queue, as the mail worker would: (sent, failed)."""
+    from tracker import mail_worker
+    from tracker.db import get_db
+    with app.app_context():
+        return mail_worker.work(get_db())
 
 
 def csrf_token(html: str) -> str:
@@ -194,6 +207,8 @@ class Inbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes = []
+        self.app = None  # set by use_smtp: wait_for then sends the app's queue, as its mail worker would
+
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
@@ -202,6 +217,8 @@ class Inbox:
 
     def wait_for(self, count: int, deadline: float = 30.0):
         end = time.monotonic() + deadline
+        if self.app is not None:
+            deliver_mail(self.app)
         while len(self.messages) < count and time.monotonic() < end:
             time.sleep(0.05)
         assert len(self.messages) >= count, f"{len(self.messages)} messages arrived, expected {count}"
@@ -222,8 +239,10 @@ def set_password_path(message) -> str:
 
 
 def use_smtp(app, controller) -> None:
-    """Send the app's email through a test SMTP server (the smtp_server fixture's controller)."""
+    """Send the app's email through a test SMTP server (the smtp_server fixture's controller); the server's
+    Inbox.wait_for sends what the app has queued first."""
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_SECURITY="none")
+    controller.handler.app = app
 
 
 def choose_password(client, path: str, password: str):

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser import assert_accessible, new_page, screenshot, sign_in
-from helpers import set_password_path
+from helpers import deliver_mail, set_password_path
 
 pytestmark = pytest.mark.browser
 NEW_PASSWORD = "chosen-in-the-browser-9"
@@ -18,6 +18,7 @@ NEW_PASSWORD = "chosen-in-the-browser-9"
 
 def newest_email_path(app) -> str:
     from tracker import mail
+    deliver_mail(app)  # what the mail worker does after the request
     with app.app_context():
         return set_password_path(mail.read_outbox(mail.outbox_names()[0]))
 

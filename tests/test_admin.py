@@ -115,3 +115,43 @@ def test_csv_import_checks_addresses_exactly_as_the_form_does(tracker_app):
         by_csv = f"row {n}: email is not a valid email address" not in page
         assert by_csv == by_form[address], (address, by_form[address])
     assert by_form["plain@example.org"] and not by_form["a..b@example.org"]
+
+
+def test_changing_who_manages_an_inductee_is_audited_and_emailed_to_everyone_it_concerns(tracker_app, people,
+                                                                                         signed_in):
+    """An administrator could once give an inductee to a manager account whose address they control, and sign
+    off their records, unseen. Now the inductee and every manager before and after are told, each in their
+    own language, and the inductee's dashboard names their managers and since when."""
+    from helpers import deliver_mail, query
+    from tracker import mail
+
+    admin = signed_in("admin@example.org")
+    made = post(admin, "/admin/users/new", {"name": "Mallory Manager", "email": "mallory@example.org",
+                                            "role": "manager"})
+    assert made.status_code == 302
+    mallory = query(tracker_app, "SELECT id FROM users WHERE email = 'mallory@example.org'")[0]["id"]
+    deliver_mail(tracker_app)
+    with tracker_app.app_context():
+        before = set(mail.outbox_names())
+    gwen = query(tracker_app, "SELECT id FROM users WHERE email = 'cymraeg@example.org'")[0]["id"]
+    assert post(admin, f"/admin/users/{gwen}/managers", {"managers": str(mallory)}).status_code == 302
+    assert query(tracker_app, "SELECT * FROM audit_log WHERE action = 'user.managers_set' AND subject_id = ?"
+                              " AND detail = ?", [gwen, f"managers={mallory}"])
+    deliver_mail(tracker_app)
+    with tracker_app.app_context():
+        sent = {mail.read_outbox(n)["To"]: mail.read_outbox(n) for n in set(mail.outbox_names()) - before}
+    assert set(sent) == {"cymraeg@example.org", "manager@example.org", "mallory@example.org"}
+    welsh = sent["cymraeg@example.org"]
+    assert welsh["Content-Language"] == "cy" and "Mallory Manager" in welsh.get_body(("plain",)).get_content()
+    rhian = sent["manager@example.org"].get_body(("plain",)).get_content()
+    assert "Gwenllian Hughes" in rhian and "Removed:" in rhian and "Rhian Evans" in rhian
+    dashboard = signed_in("cymraeg@example.org").get("/my-induction").get_data(as_text=True)
+    assert "Eich rheolwr" in dashboard and "Mallory Manager, ers" in dashboard and "Rhian Evans" not in dashboard
+    # the same managers again: nothing changes, nobody is emailed
+    assert post(admin, f"/admin/users/{gwen}/managers", {"managers": str(mallory)}).status_code == 302
+    assert query(tracker_app, "SELECT count(*) AS n FROM mail_queue")[0]["n"] == 0
+
+
+def test_the_inductees_dashboard_names_their_managers(tracker_app, signed_in):
+    page = signed_in("inductee@example.org").get("/my-induction").get_data(as_text=True)
+    assert "Your manager" in page and "Rhian Evans, since" in page

@@ -1,9 +1,10 @@
-"""The tamper-evident audit chain (issue 12, items 5 to 8): every entry is chained by an HMAC,
-and verify-audit finds each kind of tampering done directly on the SQLite file."""
+"""The tamper-evident audit chain: every entry is chained by an HMAC, verify-audit finds each kind of
+tampering done directly on the SQLite file, and nothing the tracker runs signs what it did not write."""
 from __future__ import annotations
 
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -118,6 +119,7 @@ def test_a_rewritten_history_contradicts_an_anchor(tracker_app):
 
 def test_backups_record_anchors_that_verify_audit_checks(tracker_app, tmp_path):
     add_entries(tracker_app, 2)
+    Path(tracker_app.config["AUDIT_ANCHORS_FILE"]).unlink()  # only the backup's anchor is left to catch the cut
     result = cli(tracker_app, "backup", "--to", str(tmp_path / "backups"))
     assert result.exit_code == 0 and "audit chain head" in result.output
     saved = next((tmp_path / "backups").glob("tracker-*/audit_anchor.txt")).read_text().strip()
@@ -178,8 +180,10 @@ def test_an_upgraded_database_is_chained_from_the_upgrade_on(tmp_path):
     conn.commit()
     conn.close()
     app = create_app(tracker_config(tmp_path))
-    rows = query(app, "SELECT action, hash FROM audit_log ORDER BY id")
-    assert [r["action"] for r in rows] == ["old.0", "old.1", "old.2"] and all(r["hash"] for r in rows)
+    rows = query(app, "SELECT action, hash, detail FROM audit_log ORDER BY id")
+    assert [r["action"] for r in rows] == ["old.0", "old.1", "old.2", "audit.chain_started"]
+    assert all(r["hash"] for r in rows)
+    assert rows[-1]["detail"] == "chained=1-3 count=3"  # the upgrade records what it chained
     add_entries(app, 1, "new")
     assert verified(app)[0] == 0
     record = query(app, "SELECT * FROM records")[0]  # kept, with no pinned version (it was made before pinning)
@@ -199,3 +203,78 @@ def test_old_keys_still_verify_after_rotation(tracker_app, tmp_path):
     assert verified(rotated)[0] == 0
     code, output = verified(create_app({**tracker_app.config, "AUDIT_KEY": "the-new-key"}))
     assert code == 1 and "not configured" in output
+
+
+# ---- nothing the tracker runs signs what it did not write --------------------------------------
+
+def file_bytes(*paths) -> list[bytes]:
+    return [Path(p).read_bytes() if Path(p).exists() else b"" for p in paths]
+
+
+def test_an_inserted_unchained_entry_is_reported_and_never_signed(tracker_app, people):
+    """An intruder who can write the file but has no key inserts a sign-off with no hash. Restarting the
+    tracker, writing through it and running verify-audit must not chain it."""
+    add_entries(tracker_app, 1)
+    last = query(tracker_app, "SELECT max(id) AS id FROM audit_log")[0]["id"]
+    conn = sqlite3.connect(tracker_app.config["DATABASE"])
+    conn.execute("INSERT INTO audit_log (id, actor_id, action, subject_id, from_state, to_state)"
+                 " VALUES (?, ?, 'record.sign_off', ?, 'submitted', 'signed_off')",
+                 (last + 1, people["rhian"], people["ceri"]))
+    conn.commit()
+    conn.close()
+    restarted = create_app({**tracker_app.config})
+    add_entries(restarted, 2, "after.intrusion")
+    code, output = verified(restarted)
+    assert code == 1 and f"entry {last + 1} (record.sign_off" in output and "has no hash" in output
+    assert query(restarted, "SELECT hash FROM audit_log WHERE id = ?", [last + 1])[0]["hash"] is None
+
+
+def test_a_rewritten_row_with_its_hashes_nulled_is_caught(tracker_app):
+    """Drop the trigger, rewrite a row and NULL the hashes from there on: the old tracker chained them
+    again at the next start and verify-audit said OK."""
+    add_entries(tracker_app, 4)
+    target = query(tracker_app, "SELECT max(id) AS id FROM audit_log")[0]["id"] - 2
+    tamper(tracker_app, f"UPDATE audit_log SET detail = 'forged', hash = NULL, prev_hash = NULL, key_id = NULL"
+                        f" WHERE id >= {target}")
+    restarted = create_app({**tracker_app.config})
+    add_entries(restarted, 1, "after.rewrite")
+    code, output = verified(restarted)
+    assert code == 1 and f"entry {target} " in output and "has no hash" in output
+    assert query(restarted, "SELECT count(*) AS n FROM audit_log WHERE hash IS NULL")[0]["n"] == 3
+
+
+def test_verify_audit_only_reads(tracker_app):
+    add_entries(tracker_app, 2)
+    tamper(tracker_app, "UPDATE audit_log SET hash = NULL WHERE id = (SELECT max(id) FROM audit_log)")
+    database, anchors = tracker_app.config["DATABASE"], tracker_app.config["AUDIT_ANCHORS_FILE"]
+    with sqlite3.connect(database) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = file_bytes(database, database + "-wal", anchors)
+    fresh = create_app({**tracker_app.config})
+    assert verified(fresh)[0] == 1
+    assert verified(fresh)[0] == 1  # twice: the first run signed nothing that the second would accept
+    assert file_bytes(database, database + "-wal", anchors) == before
+
+
+def test_anchors_are_written_outside_the_database_as_the_chain_grows(tracker_app, caplog):
+    """With no backup since, an edit or a cut tail after the newest anchor's entry is caught by
+    verify-audit with no --anchor: the tracker wrote the head to the anchors file (and the log)."""
+    app = create_app({**tracker_app.config, "AUDIT_ANCHOR_SECONDS": 0})
+    with caplog.at_level("INFO", logger="tracker.audit"):
+        add_entries(app, 3)
+    head = query(app, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")[0]
+    lines = Path(app.config["AUDIT_ANCHORS_FILE"]).read_text().splitlines()
+    assert lines[-1].startswith(f"{head['id']}:{head['hash']} ")
+    assert f"audit anchor {head['id']}:{head['hash']}" in caplog.text
+    tamper(app, f"DELETE FROM audit_log WHERE id = {head['id']}")
+    code, output = verified(app)
+    assert code == 1 and f"anchor {head['id']}: the chain ends at entry {head['id'] - 1}" in output
+
+
+def test_anchors_are_written_at_most_every_interval_per_process(tracker_app):
+    app = create_app({**tracker_app.config, "AUDIT_ANCHOR_SECONDS": 3600})
+    anchors = Path(app.config["AUDIT_ANCHORS_FILE"])
+    add_entries(app, 1)
+    written = len(anchors.read_text().splitlines())
+    add_entries(app, 5)
+    assert len(anchors.read_text().splitlines()) == written

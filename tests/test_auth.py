@@ -241,6 +241,8 @@ def test_unknown_address_wrong_password_and_locked_take_the_same_time(tracker_ap
         "unknown": lambda n: ("192.0.2.1", f"nobody{n}@example.org", "wrong-password"),
         "wrong": lambda n: (f"192.0.2.{20 + n}", "inductee@example.org", "wrong-password"),  # a new client each time
         "locked": lambda n: ("192.0.2.99", "inductee2@example.org", DEMO_PASSWORD),
+        # invited, no password chosen yet: once answered in half the time, so an address could be found
+        "invited": lambda n: (f"192.0.2.{40 + n}", "newstarter@example.org", "any-password-1"),
     }
     times = {name: [] for name in cases}
     for n in range(5):
@@ -255,3 +257,4 @@ def test_unknown_address_wrong_password_and_locked_take_the_same_time(tracker_ap
     medians = {name: statistics.median(values) for name, values in times.items()}
     for name in ("unknown", "locked"):
         assert 0.5 <= medians[name] / medians["wrong"] <= 2, medians
+    assert 0.75 <= medians["invited"] / medians["wrong"] <= 1.5, medians  # the same argon2 check and delay

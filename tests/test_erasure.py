@@ -9,7 +9,7 @@ from pathlib import Path
 
 from helpers import DEMO_PASSWORD, PNG, csrf_token, login, post, query
 from tracker import accounts
-from tracker.db import get_db
+from tracker.db import get_db, writing
 
 
 def test_erasure_removes_the_persons_data_and_files_and_is_audited(tracker_app, people, signed_in):
@@ -93,3 +93,33 @@ def test_erasure_leaves_nothing_in_the_database_file_its_log_or_uploads(tracker_
     assert len(on_disk.get("tracker.sqlite-wal", b"")) == 0  # the log was emptied
     with tracker_app.app_context():
         assert get_db().execute("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def test_erasure_removes_the_persons_email_from_the_outbox_and_the_queue(tracker_app, people, signed_in):
+    """The outbox kept "Dear …" and the person's address after erasure, and the Outbox page listed them."""
+    from helpers import deliver_mail
+    from tracker import mail
+
+    c = people["ceri"]
+    admin = signed_in("admin@example.org")
+    ceri, rhian = signed_in("inductee2@example.org"), signed_in("manager@example.org")
+    assert post(ceri, f"/records/{c}/1.1/submit", {"confirm": "y"}).status_code == 302
+    assert post(rhian, f"/records/{c}/1.1/return", {"comment": "Please add the date."}).status_code == 302
+    assert post(admin, "/admin/users/%d/reset-password" % c).status_code == 302  # a reset link, to Ceri
+    deliver_mail(tracker_app)  # sends the reset, and the return's notification to Ceri
+    with tracker_app.app_context():
+        def about_ceri():
+            return [name for name in mail.outbox_names()
+                    if "Ceri" in mail.read_outbox(name).get_body(("plain",)).get_content()
+                    or "inductee2@example.org" in mail.read_outbox(name)["To"]]
+        assert len(about_ceri()) == 2
+        db = get_db()
+        with writing(db):  # and one still waiting in the queue
+            mail.queue_to_user(db, accounts.get_user(db, c), "test_message")
+    assert query(tracker_app, "SELECT * FROM mail_queue WHERE recipient_id = ? OR about_id = ?", [c, c])
+    assert post(admin, f"/admin/users/{c}/erase", {"confirm_email": "inductee2@example.org"}).status_code == 302
+    assert query(tracker_app, "SELECT * FROM mail_queue WHERE recipient_id = ? OR about_id = ?", [c, c]) == []
+    with tracker_app.app_context():
+        assert about_ceri() == []
+    listing = admin.get("/admin/outbox/").get_data(as_text=True)
+    assert "inductee2@example.org" not in listing and "Ceri" not in listing

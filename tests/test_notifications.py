@@ -1,7 +1,12 @@
 """Notifications and reminders (tracker/notifications.py) against a real SMTP server on 127.0.0.1: each event
 reaches the right people only (never the person who acted), in their language, at once, in the daily summary
 or not at all as each chose, never twice; `flask send-reminders` sends each reminder once; emails never hold
-what anyone wrote; erasure and subject access cover the new tables."""
+what anyone wrote; erasure and subject access cover the new tables.
+
+Email is never sent on the request's thread: the change queues it and the mail worker sends it. The tests
+run with the worker off (helpers.tracker_config), so after a change that emails, `sent()` runs one round
+of the worker, as the worker thread would just after the change (tests/test_mail_queue.py runs the real
+thread)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +14,7 @@ import threading
 
 import pytest
 
-from helpers import csrf_token, free_port, post, query
+from helpers import csrf_token, deliver_mail, free_port, post, query
 from tracker import notifications, records
 from tracker.db import get_db, writing
 
@@ -22,6 +27,20 @@ def inbox(tracker_app, smtp_server):
     tracker_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_SECURITY="none",
                               PUBLIC_URL="https://tracker.example.org")
     return box
+
+
+def sent(app, inbox, count: int) -> list:
+    """Run the mail worker once (as it runs just after a change) and wait for `count` messages in all."""
+    deliver_mail(app)
+    return inbox.wait_for(count)
+
+
+def time_passes(app) -> None:
+    """Move every waiting message's next try into the past, as if its retry delay had gone by."""
+    with app.app_context():
+        db = get_db()
+        with writing(db):
+            db.conn.execute("UPDATE mail_queue SET next_attempt_at = '2000-01-01T00:00:00Z'")
 
 
 def to(inbox, address: str) -> list:
@@ -61,7 +80,8 @@ def test_a_submitted_record_tells_the_manager_at_once_if_chosen_and_never_the_in
                                     "password_hash": "-", "notify": "now"}).last_pk
         db["team_members"].insert({"manager_id": other, "inductee_id": people["dafydd"]})
     submitted(tracker_app, signed_in("inductee2@example.org"), people["ceri"])
-    [message] = inbox.wait_for(1)
+    assert inbox.messages == [] and query(tracker_app, "SELECT * FROM mail_queue") == []  # nothing on the request
+    [message] = sent(tracker_app, inbox, 1)
     assert message["To"] == "manager@example.org"
     # Rhian has not chosen a language: both, Welsh first
     assert message["Subject"].startswith("Mae Ceri Williams wedi cyflwyno cofnod gweithgaredd 1.1")
@@ -73,7 +93,7 @@ def test_a_submitted_record_tells_the_manager_at_once_if_chosen_and_never_the_in
                 {"confirm": "y"}).status_code in (302, 303)  # submitted already: refused, and nobody told again
     assert len(query(tracker_app, "SELECT * FROM notifications WHERE kind = 'record_submitted'"
                                   " AND inductee_id = ?", [people["ceri"]])) == 1
-    assert len(inbox.messages) == 1
+    assert deliver_mail(tracker_app) == (0, 0) and len(inbox.messages) == 1
     assert_no_secret(inbox)
 
 
@@ -81,7 +101,7 @@ def test_a_manager_by_default_waits_for_the_daily_summary(tracker_app, people, s
     submitted(tracker_app, signed_in("inductee2@example.org"), people["ceri"])
     [row] = query(tracker_app, "SELECT * FROM notifications WHERE kind = 'record_submitted' AND sent_at IS NULL")
     assert row["recipient_id"] == people["rhian"] and row["delivery"] == "daily"
-    assert inbox.messages == []
+    assert deliver_mail(tracker_app) == (0, 0) and inbox.messages == []  # the worker leaves it for the summary
     result = tracker_app.test_cli_runner().invoke(args=["send-reminders"])
     assert result.exit_code == 0, result.output
     assert "1 notifications" in result.output and "@" not in result.output and "Rhian" not in result.output
@@ -96,10 +116,10 @@ def test_sign_off_return_and_comments_tell_the_inductee_in_their_language_and_no
     gwen = query(tracker_app, "SELECT id FROM users WHERE email = 'cymraeg@example.org'")[0]["id"]
     choose(tracker_app, people["rhian"], "now")  # she would be told of nothing here anyway: she acts
     submitted(tracker_app, signed_in("cymraeg@example.org"), gwen)
-    inbox.wait_for(1)  # Rhian: submitted
+    sent(tracker_app, inbox, 1)  # Rhian: submitted
     manager = signed_in("manager@example.org")
     assert post(manager, f"/records/{gwen}/1.1/return", {"comment": f"Add more {SECRET}"}).status_code == 302
-    [returned] = inbox.wait_for(2)[1:]
+    [returned] = sent(tracker_app, inbox, 2)[1:]
     assert returned["To"] == "cymraeg@example.org"
     assert returned["Subject"] == ("Mae Rhian Evans wedi dychwelyd eich cofnod ar gyfer gweithgaredd 1.1"
                                    f" “{activity_title_cy(tracker_app)}” i chi wneud newidiadau.")
@@ -107,7 +127,8 @@ def test_sign_off_return_and_comments_tell_the_inductee_in_their_language_and_no
     submitted(tracker_app, signed_in("cymraeg@example.org"), gwen)
     assert post(manager, f"/records/{gwen}/1.1/sign-off", {"comment": SECRET}).status_code == 302
     assert post(manager, f"/records/{gwen}/1.1/reopen", {"comment": SECRET}).status_code == 302
-    messages = inbox.wait_for(5)
+    messages = sent(tracker_app, inbox, 5)  # one round of the worker: each in the order it happened
+    assert len(messages) == 5
     assert [m["To"] for m in messages] == ["manager@example.org", "cymraeg@example.org", "manager@example.org",
                                            "cymraeg@example.org", "cymraeg@example.org"]
     assert "wedi cymeradwyo eich cofnod" in messages[3]["Subject"]
@@ -129,20 +150,21 @@ def test_reflection_shared_and_commented_on(tracker_app, people, signed_in, inbo
     response = post(dafydd, "/reflections/new", {"entry_date": "2026-11-20", "title": f"Title {SECRET}",
                                                  "what": SECRET, "so_what": SECRET, "now_what": SECRET})
     reflection_id = int(response.location.rsplit("/", 1)[-1])
-    assert inbox.messages == []  # saved, not shared: nobody is told
+    assert deliver_mail(tracker_app) == (0, 0) and inbox.messages == []  # saved, not shared: nobody is told
     assert post(dafydd, f"/reflections/{reflection_id}/share", {"share": "yes"}).status_code == 302
-    [shared] = inbox.wait_for(1)
+    [shared] = sent(tracker_app, inbox, 1)
     assert shared["To"] == "manager@example.org"
     assert "Dafydd Morgan shared a reflection from their reflective log with you." in text_of(shared)
     assert f"/reflections/{reflection_id}" in text_of(shared)
     assert post(signed_in("manager@example.org"), f"/reflections/{reflection_id}/comments",
                 {"body": f"Comment {SECRET}"}).status_code == 302
-    [commented] = inbox.wait_for(2)[1:]
+    [commented] = sent(tracker_app, inbox, 2)[1:]
     assert commented["To"] == "inductee@example.org"
     assert "Rhian Evans commented on a reflection you shared." in text_of(commented)
     assert post(dafydd, f"/reflections/{reflection_id}/comments", {"body": SECRET}).status_code == 302
     assert post(dafydd, f"/reflections/{reflection_id}/share", {"share": "no"}).status_code == 302
     # his own comment tells nobody; unsharing tells nobody
+    assert deliver_mail(tracker_app) == (0, 0)
     assert len(inbox.messages) == 2 and not query(
         tracker_app, "SELECT 1 FROM notifications WHERE recipient_id = ? AND kind = 'reflection_comment'"
         " AND actor_id = ?", [people["dafydd"], people["dafydd"]])
@@ -155,7 +177,7 @@ def test_development_plan_comment(tracker_app, people, signed_in, inbox):
                                          "created_by": people["dafydd"]})
     assert post(signed_in("manager@example.org"), f"/pdp/{people['dafydd']}/comments",
                 {"body": SECRET}).status_code == 302
-    [message] = inbox.wait_for(1)
+    [message] = sent(tracker_app, inbox, 1)
     assert message["To"] == "inductee@example.org"
     assert "Rhian Evans commented on your personal development plan." in text_of(message)
     assert f"/pdp/{people['dafydd']}#comments" in text_of(message)
@@ -169,19 +191,19 @@ def test_a_session_recorded_tells_the_inductee_and_confirming_it_tells_the_manag
         "session_date": "2026-11-24", "agenda": SECRET, "discussion": SECRET, "decisions": SECRET,
         "action-0-description": SECRET, "action-0-owner": "inductee", "action-0-due": "2026-12-05"})
     session_id = int(response.location.rsplit("/", 1)[-1])
-    [recorded] = inbox.wait_for(1)
+    [recorded] = sent(tracker_app, inbox, 1)
     assert recorded["To"] == "inductee2@example.org"
     assert "Rhian Evans recorded your supervision session of 24 November 2026. Check it and confirm it." \
         in text_of(recorded)
     ceri = signed_in("inductee2@example.org")
     assert post(ceri, f"/supervision/sessions/{session_id}/confirm").status_code == 302
     assert post(ceri, f"/supervision/sessions/{session_id}/confirm").status_code == 302  # again: nothing new
-    [confirmed] = inbox.wait_for(2)[1:]
+    [confirmed] = sent(tracker_app, inbox, 2)[1:]
     assert confirmed["To"] == "manager@example.org"
     assert "Ceri Williams confirmed the record of their supervision session of 24 November 2026." \
         in text_of(confirmed)
     assert f"/supervision/sessions/{session_id}" in text_of(confirmed)
-    assert len(inbox.messages) == 2
+    assert deliver_mail(tracker_app) == (0, 0) and len(inbox.messages) == 2
     assert_no_secret(inbox)
 
 
@@ -192,6 +214,7 @@ def test_none_means_no_email_and_the_row_is_marked_skipped(tracker_app, people, 
                 {"comment": "More"}).status_code == 302
     [row] = query(tracker_app, "SELECT * FROM notifications WHERE recipient_id = ?", [people["ceri"]])
     assert row["outcome"] == "skipped" and row["sent_at"]
+    assert deliver_mail(tracker_app) == (0, 0)  # Rhian waits for her summary; Ceri chose none
     assert tracker_app.test_cli_runner().invoke(args=["send-reminders"]).exit_code == 0
     assert to(inbox, "inductee2@example.org") == []
 
@@ -208,13 +231,13 @@ def test_the_same_event_is_queued_once_and_concurrent_deliveries_send_it_once(tr
             actor = notifications.queue(db, "record_returned", [people["rhian"]], people["rhian"], "event-2",
                                         inductee_id=people["ceri"], record_id=record["id"])
         assert (first, again, actor) == (1, 0, 0)
-    sent, start = [], threading.Barrier(2)
+    made, start = [], threading.Barrier(2)
 
     def deliver():
         from tracker.db import forget_connection
         with tracker_app.app_context():
             start.wait()
-            sent.append(notifications.deliver_pending(get_db()))
+            made.append(notifications.deliver_pending(get_db()))
         forget_connection()  # this thread's own connection
 
     threads = [threading.Thread(target=deliver) for _ in range(2)]
@@ -222,37 +245,77 @@ def test_the_same_event_is_queued_once_and_concurrent_deliveries_send_it_once(tr
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(sent) == [0, 1]
-    inbox.wait_for(1)
+    assert sorted(made) == [0, 1]  # one of them made it into an email, the other found it taken
+    assert len(query(tracker_app, "SELECT * FROM mail_queue WHERE template = 'notification'")) == 1
+    assert sent(tracker_app, inbox, 1) and deliver_mail(tracker_app) == (0, 0)
     assert len(inbox.messages) == 1
 
 
-def test_an_email_server_that_is_down_never_fails_the_request_and_the_notification_waits(
+def server_down(app) -> None:
+    """Point the app at a port nothing listens on: the email server refuses every connection."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_SECURITY="none", MAIL_TIMEOUT=5)
+
+
+def test_an_email_server_that_is_down_never_fails_the_request_and_the_notification_waits_in_the_queue(
         tracker_app, people, signed_in, smtp_server):
     controller, box = smtp_server
-    tracker_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_SECURITY="none", MAIL_TIMEOUT=5)
+    server_down(tracker_app)
     submitted(tracker_app, signed_in("inductee2@example.org"), people["ceri"])
     response = post(signed_in("manager@example.org"), f"/records/{people['ceri']}/1.1/return", {"comment": "More"})
     assert response.status_code == 302
+    assert deliver_mail(tracker_app) == (0, 1)  # the worker tried, and the server refused
     [row] = query(tracker_app, "SELECT * FROM notifications WHERE recipient_id = ?", [people["ceri"]])
-    assert row["sent_at"] is None
-    tracker_app.config["MAIL_PORT"] = controller.port
+    assert row["sent_at"]  # made into its email, once: the email waits, never the notification
+    [waiting] = query(tracker_app, "SELECT * FROM mail_queue")
+    assert (waiting["template"], waiting["recipient_id"]) == ("notification", people["ceri"])
+    assert waiting["last_error"] == "ConnectionRefusedError" and waiting["failed_at"] is None
+    assert deliver_mail(tracker_app) == (0, 0)  # not due again yet: the server is not asked after every change
+    tracker_app.config["MAIL_PORT"] = controller.port  # the server is back
+    assert deliver_mail(tracker_app) == (0, 0) and box.messages == []  # and waits for its retry time
+    time_passes(tracker_app)
+    assert deliver_mail(tracker_app) == (1, 0)
+    [message] = box.wait_for(1)
+    assert message["To"] == "inductee2@example.org" and "returned your record" in message["Subject"]
+    time_passes(tracker_app)
+    assert deliver_mail(tracker_app) == (0, 0) and len(box.messages) == 1  # sent once: no duplicate
+    assert query(tracker_app, "SELECT * FROM mail_queue") == []
+
+
+def test_send_reminders_also_sends_the_notifications_no_worker_has_sent(tracker_app, people, signed_in, inbox):
+    """With no worker running (MAIL_WORKER=off and no send-mail timer), the daily run still sends them."""
+    submitted(tracker_app, signed_in("inductee2@example.org"), people["ceri"])
+    assert post(signed_in("manager@example.org"), f"/records/{people['ceri']}/1.1/return",
+                {"comment": "More"}).status_code == 302
     result = tracker_app.test_cli_runner().invoke(args=["send-reminders"])
-    assert "1 waiting notifications sent" in result.output
-    box.wait_for(1)
-    assert "returned your record" in to(box, "inductee2@example.org")[0]["Subject"]
+    assert result.exit_code == 0 and "1 waiting notifications sent" in result.output
+    [returned] = to(inbox, "inductee2@example.org")
+    assert "returned your record" in returned["Subject"]
+    assert deliver_mail(tracker_app) == (0, 0) and len(to(inbox, "inductee2@example.org")) == 1
 
 
-def test_a_summary_the_server_refuses_is_reported_and_sent_next_time(tracker_app, people, signed_in, smtp_server):
+def test_a_summary_the_server_refuses_is_reported_and_sent_later_once(tracker_app, people, signed_in, smtp_server):
     controller, box = smtp_server
     submitted(tracker_app, signed_in("inductee2@example.org"), people["ceri"])  # for Rhian's summary
-    tracker_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_SECURITY="none", MAIL_TIMEOUT=5)
-    result = tracker_app.test_cli_runner().invoke(args=["send-reminders"])
-    assert result.exit_code == 1 and "1 summaries not sent" in result.output
-    tracker_app.config["MAIL_PORT"] = controller.port
-    result = tracker_app.test_cli_runner().invoke(args=["send-reminders"])
-    assert result.exit_code == 0 and "1 daily summaries (1 notifications" in result.output
-    assert [m["To"] for m in box.wait_for(1)] == ["manager@example.org"]
+    server_down(tracker_app)
+    runner = tracker_app.test_cli_runner()
+    result = runner.invoke(args=["send-reminders"])
+    assert result.exit_code == 1, result.output
+    assert "1 daily summaries (1 notifications" in result.output and "the email server refused" in result.output
+    [waiting] = query(tracker_app, "SELECT * FROM mail_queue")
+    assert (waiting["template"], waiting["recipient_id"]) == ("digest", people["rhian"])
+    assert waiting["last_error"] == "ConnectionRefusedError" and waiting["failed_at"] is None
+    tracker_app.config["MAIL_PORT"] = controller.port  # the server is back
+    result = runner.invoke(args=["send-reminders"])  # the summary is made once; it waits for its retry time
+    assert result.exit_code == 0 and "0 daily summaries" in result.output and box.messages == []
+    time_passes(tracker_app)
+    result = runner.invoke(args=["send-reminders"])  # the next run (or the worker) sends what waits
+    assert result.exit_code == 0 and "0 daily summaries" in result.output
+    [summary] = box.wait_for(1)
+    assert summary["To"] == "manager@example.org"
+    assert "Ceri Williams submitted their record for activity 1.1" in text_of(summary)
+    time_passes(tracker_app)
+    assert runner.invoke(args=["send-reminders"]).exit_code == 0
+    assert deliver_mail(tracker_app) == (0, 0) and len(box.messages) == 1  # sent once: no duplicate
 
 
 def test_reminders_targets_actions_and_sessions_once_each(tracker_app, people, inbox):

@@ -26,3 +26,12 @@ def test_every_column_referring_to_a_person_is_covered_by_subject_access_and_era
         if not holds.about:
             assert holds.with_parent in ABOUT_PERSON, f"{table} has no columns of its own and no parent"
     assert set(ABOUT_PERSON) <= set(tables)
+
+
+def test_every_folder_the_tracker_writes_is_covered_by_erasure(tracker_app):
+    """A new folder setting (…_FOLDER) for files that can be about a person must say how erasure finds
+    that person's files there."""
+    from tracker.personal_data import FILES_ABOUT_PERSON
+    folders = {key for key in tracker_app.config if key.endswith("_FOLDER")}
+    missing = sorted(folders - set(FILES_ABOUT_PERSON))
+    assert folders == set(FILES_ABOUT_PERSON), f"folders unknown to erasure: {missing}"

@@ -42,6 +42,7 @@ def test_personal_downloads_are_never_stored_by_the_browser(tracker_app):
 def combined_app(site: Path, instance: Path, monkeypatch):
     from tracker.wsgi import combined
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(instance))
+    monkeypatch.setenv("TRACKER_PUBLIC_URL", "http://localhost/tracker")  # the test client's host
     return combined(str(site))
 
 

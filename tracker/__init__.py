@@ -6,6 +6,7 @@ import importlib
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, redirect, url_for
 from flask_babel import lazy_gettext
@@ -28,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         DATABASE=str(Path(app.instance_path) / "tracker.sqlite"),
         UPLOAD_FOLDER=str(Path(app.instance_path) / "uploads"),
+        DATABASE_BUSY_TIMEOUT=10,  # seconds a change waits for another's write lock before "The tracker is busy"
         CONTENT_ROOT=str(PROJECT_ROOT),
         GOVUK_FRONTEND=str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
         SITE_URL="",  # where the built handbook is served, e.g. "/" or "https://handbook.example.org"
@@ -56,7 +58,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAIL_TIMEOUT=30,
         MAIL_FROM="EWS induction tracker <tracker@localhost>",
         OUTBOX_FOLDER=str(Path(app.instance_path) / "outbox"),
-        PUBLIC_URL="",  # the tracker's address for links in messages, e.g. https://tracker.example.org
+        MAIL_WORKER="thread",  # thread: each process sends queued email itself; off: a timer runs `flask send-mail`
+        MAIL_POLL_SECONDS=30,  # how often the worker looks for email left waiting (it also wakes on each change)
+        MAIL_MAX_ATTEMPTS=10,  # tries before a message is given up on (shown on the Outbox page), about 6 hours
+        # The tracker's address, e.g. https://tracker.example.org: the only source of links in emails (never
+        # the request's Host). Required by the production entry points (tracker/wsgi.py).
+        PUBLIC_URL="",
+        # Host names the tracker answers to, besides PUBLIC_URL's (a list, or names separated by commas);
+        # a request for any other Host is refused with 400. Without PUBLIC_URL: localhost only.
+        TRUSTED_HOSTS=[],
+        AUDIT_ANCHOR_SECONDS=60,  # write the audit chain's head outside the database at most this often
         # Witness testimony by one-time link (tracker/witness.py)
         WITNESS_LINK_DAYS=14,
         WITNESS_MAX_FAILED_POSTS=10,  # statements refused (a field left empty) before a link stops working
@@ -81,6 +92,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or instance_secret_key(Path(app.instance_path))
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    if not app.config["PUBLIC_URL"]:
+        app.logger.warning("TRACKER_PUBLIC_URL is not set: no email will carry a link (invitations, password"
+                           " resets and witness requests are not sent); the administrators' pages say so")
     if app.config["TRUSTED_PROXIES"]:  # the client's address and scheme come from the proxy's X-Forwarded-* headers
         from werkzeug.middleware.proxy_fix import ProxyFix
         hops = int(app.config["TRUSTED_PROXIES"])
@@ -88,11 +103,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .forms import AsciiIntConverter
     app.url_map.converters["int"] = AsciiIntConverter  # before any route is added
 
-    from . import audit, content, db, i18n, log_redaction
+    from . import audit, content, db, i18n, log_redaction, mail_worker
     log_redaction.install()
     i18n.init_app(app)
     db.init_app(app)
-    audit.init_app(app)  # after the migrations: chains entries an upgrade left unchained
+    audit.init_app(app)
+    mail_worker.init_app(app)
     content.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -110,6 +126,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register_error_pages(app)
     template_helpers.register_template_helpers(app)
     app.after_request(security.security_headers)
+    from werkzeug.exceptions import SecurityError
+    app.register_error_handler(SecurityError, security.unknown_host)
 
     @app.route("/")
     def home():
@@ -118,6 +136,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         return redirect(url_for(dashboards.home_endpoint(current_user)))
 
     return app
+
+
+LOCAL_HOSTS = ["localhost", "127.0.0.1"]  # werkzeug cannot match an IPv6 literal Host
+
+
+def trusted_hosts(config) -> list[str]:
+    """The Host names requests may carry (Flask refuses any other with 400): PUBLIC_URL's host and
+    TRUSTED_HOSTS; with neither, only this machine's own names."""
+    extra = config.get("TRUSTED_HOSTS") or []
+    names = [n.strip() for n in (extra.split(",") if isinstance(extra, str) else extra) if n.strip()]
+    public = urlsplit(config.get("PUBLIC_URL") or "").hostname
+    names = ([public] if public else []) + names
+    return list(dict.fromkeys(names or LOCAL_HOSTS))
 
 
 def instance_secret_key(instance: Path) -> str:

@@ -71,16 +71,15 @@ def stamp(moment: dt.datetime) -> str:
 
 
 def issue(db: Database, user_id: int, purpose: str, lifetime: dt.timedelta, actor_id: int | None) -> tuple[str, str]:
-    """A new link for this person and purpose, replacing the older ones, audited (no token, no address).
-    Returns the token (never stored) and when it expires."""
+    """Inside the caller's transaction: a new link for this person and purpose, replacing the older ones,
+    audited (no token, no address). Returns the token (never stored) and when it expires."""
     token, current = secrets.token_urlsafe(32), now()
     expires = stamp(current + lifetime)
-    with writing(db):
-        db.conn.execute("UPDATE account_tokens SET replaced_at = ? WHERE user_id = ? AND purpose = ?"
-                        " AND used_at IS NULL AND replaced_at IS NULL", (stamp(current), user_id, purpose))
-        db.conn.execute("INSERT INTO account_tokens (purpose, user_id, token_hash, expires_at) VALUES (?, ?, ?, ?)",
-                        (purpose, user_id, token_hash(token), expires))
-        audit.log(db, actor_id, "user.invited" if purpose == "invite" else "user.reset_requested", subject_id=user_id)
+    db.conn.execute("UPDATE account_tokens SET replaced_at = ? WHERE user_id = ? AND purpose = ?"
+                    " AND used_at IS NULL AND replaced_at IS NULL", (stamp(current), user_id, purpose))
+    db.conn.execute("INSERT INTO account_tokens (purpose, user_id, token_hash, expires_at) VALUES (?, ?, ?, ?)",
+                    (purpose, user_id, token_hash(token), expires))
+    audit.log(db, actor_id, "user.invited" if purpose == "invite" else "user.reset_requested", subject_id=user_id)
     return token, expires
 
 
@@ -109,25 +108,24 @@ def use(db: Database, token: str, password: str) -> int | None:
         row = find(db, token)  # read again under the write lock
         if state(row) != "open":
             return None
-        current = stamp(now())
-        accounts.store_password(db, row["user_id"], password)
-        db.conn.execute("UPDATE account_tokens SET used_at = ? WHERE id = ?", (current, row["id"]))
-        db.conn.execute("UPDATE account_tokens SET replaced_at = ? WHERE user_id = ? AND id != ?"
-                        " AND used_at IS NULL AND replaced_at IS NULL", (current, row["user_id"], row["id"]))
+        db.conn.execute("UPDATE account_tokens SET used_at = ? WHERE id = ?", (stamp(now()), row["id"]))
+        accounts.store_password(db, row["user_id"], password)  # ends the person's other links and sessions
         audit.log(db, None, "user.password_set_by_link", subject_id=row["user_id"], detail=f"purpose={row['purpose']}")
     return row["user_id"]
 
 
 def invitation_states(db: Database) -> dict[int, dict]:
-    """For the Users page: {user_id: {"state": "invited" | "expired", "expires_at": ...}} for each person
-    who has not chosen a password yet and was invited."""
-    rows = db.query("SELECT t.user_id, max(t.expires_at) AS expires_at,"
-                    " max(t.used_at IS NULL AND t.replaced_at IS NULL AND t.expires_at > ?) AS open"
+    """For the Users page: {user_id: {"state": "invited" | "reset" | "expired", "expires_at": ...}} for each
+    person who has no password now (not chosen yet, or reset by an administrator) and was sent a link."""
+    rows = db.query("SELECT t.user_id, t.purpose, t.expires_at,"
+                    " (t.used_at IS NULL AND t.replaced_at IS NULL AND t.expires_at > ?) AS open"
                     " FROM account_tokens t JOIN users u ON u.id = t.user_id"
-                    " WHERE t.purpose = 'invite' AND u.password_hash = ? GROUP BY t.user_id",
-                    [stamp(now()), accounts.NO_PASSWORD])
-    return {r["user_id"]: {"state": "invited" if r["open"] else "expired", "expires_at": r["expires_at"]}
-            for r in rows}
+                    " WHERE u.password_hash = ? ORDER BY t.id", [stamp(now()), accounts.NO_PASSWORD])
+    states = {}
+    for r in rows:  # the newest link decides
+        state = ("invited" if r["purpose"] == "invite" else "reset") if r["open"] else "expired"
+        states[r["user_id"]] = {"state": state, "expires_at": r["expires_at"]}
+    return states
 
 
 # ---- the emails ---------------------------------------------------------------------------------
@@ -138,33 +136,41 @@ def local_time(expires_at: str) -> dt.datetime:
 
 
 def invite(db: Database, user_id: int, actor_id: int | None) -> str:
-    """Send (or send again) the person's invitation. Returns the link, for the command line only."""
-    user = accounts.get_user(db, user_id)
-    token, expires = issue(db, user_id, "invite", dt.timedelta(hours=int(current_app.config["INVITATION_HOURS"])),
-                           actor_id)
-    link = mail.external_url("account_links.choose_password", token=token)
-    mail.send_to_user(user, "invitation", link=link, expires_at=local_time(expires))
+    """Queue (or queue again) the person's invitation, with its link, in one transaction. Returns the link,
+    for the command line only. Raises mail.NoPublicAddress (nothing written) when PUBLIC_URL is not set."""
+    hours = int(current_app.config["INVITATION_HOURS"])
+    with writing(db):
+        user = accounts.get_user(db, user_id)
+        token, expires = issue(db, user_id, "invite", dt.timedelta(hours=hours), actor_id)
+        link = mail.external_url("account_links.choose_password", token=token)
+        mail.queue_to_user(db, user, "invitation", link=link, expires_at=local_time(expires))
     return link
 
 
 def invite_or_problem(db: Database, user_id: int, actor_id: int | None) -> str | None:
-    """Invite, or say why no invitation went: council sign-in only, or the email server refused."""
+    """Invite, or say why no invitation went: council sign-in only, or no public address for its link."""
     user = accounts.get_user(db, user_id)
     if not oidc.local_passwords_allowed(user["email"]):
         return gettext("%(name)s signs in through the council, so no invitation was sent", name=user["name"])
     try:
         invite(db, user_id, actor_id)
-    except mail.MailError:
-        return gettext("the invitation to %(name)s could not be sent: re-send it from the Users page later",
-                       name=user["name"])
+    except mail.NoPublicAddress:
+        return no_public_address_problem()
     return None
 
 
-def send_reset(db: Database, user: dict) -> None:
+def no_public_address_problem() -> str:
+    log.warning("account links: PUBLIC_URL is not set, so no link was emailed")
+    return gettext("the tracker's web address (TRACKER_PUBLIC_URL) is not set, so no link can be emailed:"
+                   " ask the person who runs the server to set it")
+
+
+def send_reset(db: Database, user: dict, actor_id: int | None = None) -> None:
+    """Inside the caller's transaction: a new reset link, queued by email. Raises mail.NoPublicAddress."""
     minutes = int(current_app.config["RESET_MINUTES"])
-    token, expires = issue(db, user["id"], "reset", dt.timedelta(minutes=minutes), None)
-    mail.send_to_user(user, "password_reset", link=mail.external_url("account_links.choose_password", token=token),
-                      expires_at=local_time(expires), minutes=minutes)
+    token, expires = issue(db, user["id"], "reset", dt.timedelta(minutes=minutes), actor_id)
+    mail.queue_to_user(db, user, "password_reset", link=mail.external_url("account_links.choose_password", token=token),
+                       expires_at=local_time(expires), minutes=minutes)
 
 
 # ---- reset throttling ----------------------------------------------------------------------------
@@ -223,9 +229,10 @@ def request_reset(email: str) -> None:
     if user is None or not user["active"] or not oidc.local_passwords_allowed(user["email"]):
         return
     try:
-        send_reset(db, user)
-    except mail.MailError:
-        pass  # mail.deliver has logged it (no address); the page says the same either way
+        with writing(db):
+            send_reset(db, user)
+    except mail.NoPublicAddress:
+        no_public_address_problem()  # logged; the page says the same either way
 
 
 @bp.route("/account/set-password/<token>", methods=["GET", "POST"])
@@ -263,6 +270,40 @@ def sign_in(user: dict) -> None:
         i18n.choose_for_session(language)
     login_user(accounts.User(user))
     session.permanent = True
+
+
+def reset_by_admin(db: Database, user_id: int, actor_id: int) -> None:
+    """An administrator resets an account: the password stops working, every session and open link ends,
+    and a new reset link is emailed to the person, all in one transaction (nothing at all without
+    PUBLIC_URL: mail.NoPublicAddress). The administrator never sees the link."""
+    with writing(db):
+        user = accounts.get_user(db, user_id)
+        db.conn.execute("UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
+                        (accounts.NO_PASSWORD, user_id))
+        accounts.end_links(db, user_id)
+        audit.log(db, actor_id, "user.password_reset_by_admin", subject_id=user_id)
+        send_reset(db, user, actor_id)
+
+
+@bp.route("/admin/users/<int:user_id>/reset-password", methods=["GET", "POST"])
+@role_required("admin")
+def admin_reset(user_id: int):
+    db = get_db()
+    user = accounts.get_user(db, user_id)
+    if (user is None or not user["active"] or user["email"].endswith("@erased.invalid") or user_id == current_user.id
+            or not oidc.local_passwords_allowed(user["email"])):
+        abort(404)  # council sign-in accounts have no password to reset; your own is changed, not reset
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            reset_by_admin(db, user_id, current_user.id)
+        except mail.NoPublicAddress:
+            flash(gettext("Nothing was changed: %(problem)s.", problem=no_public_address_problem()), "error")
+        else:
+            flash(gettext("%(name)s's password has been reset and a link to choose a new one emailed to them.",
+                          name=user["name"]), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("account_links/admin_reset.html", person=user, form=form)
 
 
 @bp.route("/admin/users/<int:user_id>/invitation", methods=["POST"])

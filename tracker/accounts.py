@@ -64,8 +64,15 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
+    """Whether the password matches. An account with no usable hash (invited, or reset by an administrator)
+    still costs one argon2 check, against the dummy hash: how long the answer takes never tells anyone
+    that an address has an account waiting for its password."""
+    if not stored_hash.startswith("$argon2"):
+        stored_hash, usable = dummy_hash(), False
+    else:
+        usable = True
     try:
-        return _hasher.verify(stored_hash, password)
+        return _hasher.verify(stored_hash, password) and usable
     except (VerificationError, InvalidHashError):
         return False
 
@@ -107,7 +114,8 @@ def create_user(db: Database, *, email: str, name: str, role: str, password: str
             (email.strip(), name.strip(), role, hash_password(password) if password else NO_PASSWORD, language))
         user_id = cursor.lastrowid
         for manager_id in manager_ids:
-            db.conn.execute("INSERT INTO team_members (manager_id, inductee_id) VALUES (?, ?)", (manager_id, user_id))
+            db.conn.execute("INSERT INTO team_members (manager_id, inductee_id, since) VALUES (?, ?, ?)",
+                            (manager_id, user_id, _stamp()))
         audit.log(db, actor_id, "user.created", subject_id=user_id, detail=f"role={role}")
     return user_id
 
@@ -119,10 +127,23 @@ def set_password(db: Database, user_id: int, password: str, actor_id: int | None
 
 
 def store_password(db: Database, user_id: int, password: str) -> None:
-    """Inside the caller's transaction: the new hash, and every session of the person ended."""
+    """Inside the caller's transaction: the new hash, every session of the person ended, and every
+    invitation or reset link of theirs still open ended (a link asked for before the change is not a way
+    back in after it)."""
     db.conn.execute(
         "UPDATE users SET password_hash = ?, session_version = session_version + 1,"
         " failed_logins = 0, locked_until = NULL WHERE id = ?", (hash_password(password), user_id))
+    end_links(db, user_id)
+
+
+def end_links(db: Database, user_id: int) -> int:
+    """Inside the caller's transaction: end the person's open invitation and reset links."""
+    return db.conn.execute("UPDATE account_tokens SET replaced_at = ? WHERE user_id = ? AND used_at IS NULL"
+                           " AND replaced_at IS NULL", (_stamp(), user_id)).rowcount
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def end_sessions(db: Database, user_id: int) -> None:
@@ -132,14 +153,36 @@ def end_sessions(db: Database, user_id: int) -> None:
         db.conn.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", (user_id,))
 
 
-def set_managers(db: Database, inductee_id: int, manager_ids: list[int], actor_id: int) -> None:
+def set_managers(db: Database, inductee_id: int, manager_ids: list[int], actor_id: int) -> bool:
+    """Who manages an inductee (and so may read and sign off their records). A change is audited and
+    emailed, in each person's language, to the inductee and to every manager before and after it: nobody
+    gains or loses a manager unseen. Managers kept keep their `since`. Returns whether anything changed."""
+    from . import mail
+
     with writing(db):
-        db.conn.execute("DELETE FROM team_members WHERE inductee_id = ?", (inductee_id,))
-        for manager_id in manager_ids:
-            db.conn.execute("INSERT INTO team_members (manager_id, inductee_id) VALUES (?, ?)",
-                            (manager_id, inductee_id))
+        before = [m["id"] for m in managers_of(db, inductee_id)]
+        wanted = list(dict.fromkeys(manager_ids))
+        if set(before) == set(wanted):
+            return False
+        db.conn.execute(f"DELETE FROM team_members WHERE inductee_id = ? AND manager_id NOT IN"
+                        f" ({','.join('?' * len(wanted))})", (inductee_id, *wanted))
+        for manager_id in wanted:
+            db.conn.execute("INSERT OR IGNORE INTO team_members (manager_id, inductee_id, since) VALUES (?, ?, ?)",
+                            (manager_id, inductee_id, _stamp()))
         audit.log(db, actor_id, "user.managers_set", subject_id=inductee_id,
-                  detail="managers=" + ",".join(map(str, manager_ids)))
+                  detail="managers=" + ",".join(map(str, wanted)))
+        inductee = get_user(db, inductee_id)
+        context = {"inductee": inductee, "removed": _people(db, set(before) - set(wanted)),
+                   "added": _people(db, set(wanted) - set(before)), "now": managers_of(db, inductee_id)}
+        for person_id in dict.fromkeys([inductee_id, *before, *wanted]):
+            person = get_user(db, person_id)
+            if person is not None and person["active"]:
+                mail.queue_to_user(db, person, "managers_changed", about_id=inductee_id, **context)
+    return True
+
+
+def _people(db: Database, ids) -> list[dict]:
+    return sorted((get_user(db, i) for i in ids), key=lambda person: person["name"])
 
 
 def managers(db: Database) -> list[dict]:
@@ -153,8 +196,9 @@ def team_of(db: Database, manager_id: int) -> list[dict]:
 
 
 def managers_of(db: Database, inductee_id: int) -> list[dict]:
+    """The inductee's managers, each with `since` (NULL: from before the tracker kept it)."""
     return list(db.query(
-        "SELECT u.id, u.name, u.email FROM users u JOIN team_members t ON t.manager_id = u.id"
+        "SELECT u.id, u.name, u.email, t.since FROM users u JOIN team_members t ON t.manager_id = u.id"
         " WHERE t.inductee_id = ? ORDER BY u.name", [inductee_id]))
 
 

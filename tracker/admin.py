@@ -12,7 +12,7 @@ from wtforms import EmailField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from . import account_links, accounts
+from . import account_links, accounts, mail_worker, oidc
 from .access import role_required
 from .accounts import ROLE_LABELS
 from .db import get_db
@@ -50,7 +50,7 @@ def users():
     db = get_db()
     return render_template("admin/users.html", users=accounts.all_users(db), public_key=public,
                            public_key_id=key_id(public), invitations=account_links.invitation_states(db),
-                           no_password=accounts.NO_PASSWORD)
+                           no_password=accounts.NO_PASSWORD, local_passwords_allowed=oidc.local_passwords_allowed)
 
 
 def _manager_choices(form) -> None:
@@ -92,8 +92,11 @@ def user_managers(user_id: int):
     form = ManagersForm(managers=[m["id"] for m in accounts.managers_of(db, user_id)])
     _manager_choices(form)
     if form.validate_on_submit():
-        accounts.set_managers(db, user_id, form.managers.data, current_user.id)
-        flash(gettext("Managers updated for %(name)s.", name=user["name"]), "success")
+        if accounts.set_managers(db, user_id, form.managers.data, current_user.id):
+            flash(gettext("Managers updated for %(name)s. They and the managers before and after the change have"
+                          " been emailed.", name=user["name"]), "success")
+        else:
+            flash(gettext("Nothing changed: %(name)s has the same managers.", name=user["name"]), "info")
         return redirect(url_for(".users"))
     return render_template("admin/managers.html", form=form, user=user), 400 if form.errors else 200
 
@@ -150,11 +153,13 @@ def init_cli(app) -> None:
         if not password:
             try:
                 link = account_links.invite(db, user_id, None)
-            except account_links.mail.MailError as error:
-                raise click.ClickException("the invitation could not be sent (re-send it from the Users page)"
-                                           f" ({error})") from error
+            except account_links.mail.NoPublicAddress as error:
+                raise click.ClickException("no invitation was sent: set TRACKER_PUBLIC_URL, the tracker's address"
+                                           " for links in emails, then re-send it from the Users page") from error
+            sent, failed = mail_worker.work(db)
             # Only here, for the operator with shell access (who could read the outbox anyway).
-            click.echo(f"Invitation sent; its link (valid {current_app.config['INVITATION_HOURS']} hours): {link}")
+            click.echo(f"Invitation {'queued (the email server refused it for now)' if failed else 'sent'};"
+                       f" its link (valid {current_app.config['INVITATION_HOURS']} hours): {link}")
 
     @app.cli.command("import-users")
     @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
@@ -164,6 +169,7 @@ def init_cli(app) -> None:
         db = get_db()
         result = accounts.import_csv(db, csv_file.read(), None,
                                      invite=lambda user_id: account_links.invite_or_problem(db, user_id, None))
+        mail_worker.work(db)  # a command sends what it queued before it exits
         for email in result.created:
             click.echo(f"created {email}")
         for problem in result.problems:

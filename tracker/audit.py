@@ -11,6 +11,16 @@ with every backup).
 Only ids, actions, states, times and a hash of `detail` are chained, never personal text, so an
 erasure leaves the chain verifiable (and is itself an entry).
 
+Nothing the tracker runs ever signs an entry it did not write: an entry without a hash is tampering,
+which verify-audit reports. The one exception is the upgrade of a database made before the chain
+existed: the migration that adds the chain chains the entries already there, once, and records that it
+did (`audit.chain_started`, with how many). verify-audit only reads.
+
+Anchors (an entry's number and hash) are also written outside the database as the chain grows: after a
+write, at most every AUDIT_ANCHOR_SECONDS (60 by default) per process, to the anchors file and the log.
+verify-audit checks the chain against every anchor recorded since the last restore, so an edit, or a cut
+tail, after the newest anchor is the most that can go unseen, not everything since the last backup.
+
 The key: `TRACKER_AUDIT_KEY`, else `INSTANCE/audit_key` (made on first run). Rotation: move the
 old key to a line of `INSTANCE/audit_keys.old` (or `AUDIT_OLD_KEYS`), then set the new one; each
 entry names its key (`key_id`), so old entries still verify. docs/deployment.md says more.
@@ -21,14 +31,20 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlite_utils import Database
+
+from . import db as _db
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64  # the previous hash of the first chained entry
 FIELDS = ("id", "at", "actor_id", "action", "subject_id", "activity_id", "record_id", "from_state", "to_state")
@@ -68,7 +84,7 @@ def keys(config: dict, instance: Path) -> tuple[bytes, dict[str, bytes]]:
 
 
 def app_keys() -> tuple[bytes, dict[str, bytes]]:
-    """The app's keys, read once at start-up (init_app)."""
+    """The app's keys, read (and the key file made, on a new instance) on first use."""
     found = current_app.extensions.get("audit_keys")
     if found is None:
         found = current_app.extensions["audit_keys"] = keys(current_app.config, Path(current_app.instance_path))
@@ -100,8 +116,6 @@ def log(db: Database, actor_id: int | None, action: str, *, subject_id: int | No
     if not db.conn.in_transaction:
         raise RuntimeError("audit.log must be called inside the write transaction of the change it records")
     key = key or app_keys()[0]
-    if db.execute("SELECT 1 FROM audit_log WHERE hash IS NULL LIMIT 1").fetchone():
-        chain_unchained(db, key)
     last_id, prev_hash = _last(db)
     entry = {"id": last_id + 1, "at": now(), "actor_id": actor_id, "action": action, "subject_id": subject_id,
              "activity_id": activity_id, "record_id": record_id, "from_state": from_state, "to_state": to_state,
@@ -110,6 +124,9 @@ def log(db: Database, actor_id: int | None, action: str, *, subject_id: int | No
         "INSERT INTO audit_log (id, at, actor_id, action, subject_id, activity_id, record_id, from_state, to_state,"
         " detail, key_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*entry.values(), key_id(key), prev_hash, entry_hash(key, entry, prev_hash)))
+    if has_app_context():
+        config, instance = current_app.config, Path(current_app.instance_path)
+        _db.after_commit(db, lambda: anchor_after_commit(db, config, instance), key="audit anchor")
 
 
 def now() -> str:
@@ -117,21 +134,26 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def chain_unchained(db: Database, key: bytes) -> int:
-    """Chain the entries made before the chain existed (an upgraded database), in order. The
-    schema lets an entry's chain columns be set once, never its fields."""
+def chain_at_upgrade(db: Database, context: dict) -> int:
+    """Run once, by the migration that adds the chain (db.AFTER_MIGRATION): chain the entries made before
+    the chain existed, in order, and record that this was done and how many. Never run at any other time:
+    an unchained entry found later is tampering. The schema lets an entry's chain columns be set once."""
     rows = list(db.query("SELECT * FROM audit_log WHERE hash IS NULL ORDER BY id"))
     if not rows:
         return 0
-    before = db.execute("SELECT hash FROM audit_log WHERE id < ? AND hash IS NOT NULL ORDER BY id DESC LIMIT 1",
-                        [rows[0]["id"]]).fetchone()
-    prev_hash = before[0] if before else GENESIS
+    key = context["audit_key"]()
+    prev_hash = GENESIS
     for row in rows:
         digest = entry_hash(key, row, prev_hash)
         db.conn.execute("UPDATE audit_log SET key_id = ?, prev_hash = ?, hash = ? WHERE id = ?",
                         (key_id(key), prev_hash, digest, row["id"]))
         prev_hash = digest
+    log(db, None, "audit.chain_started", detail=f"chained={rows[0]['id']}-{rows[-1]['id']} count={len(rows)}",
+        key=key)
     return len(rows)
+
+
+_db.AFTER_MIGRATION[8] = chain_at_upgrade
 
 
 @dataclass(frozen=True)
@@ -164,8 +186,8 @@ def verify(db: Database, every_key: dict[str, bytes], anchors: list[Anchor] = ()
     for row in db.query("SELECT * FROM audit_log ORDER BY id"):
         where = f"entry {row['id']} ({row['action']}, {row['at']})"
         if row["hash"] is None:
-            problems.append(f"{where}: not chained (start the tracker once to chain entries made before the"
-                            " chain existed)")
+            problems.append(f"{where}: has no hash: it was added or altered outside the tracker (every entry the"
+                            " tracker writes is chained)")
             break
         key = every_key.get(row["key_id"])
         if key is None:
@@ -191,19 +213,62 @@ def verify(db: Database, every_key: dict[str, bytes], anchors: list[Anchor] = ()
 
 
 def anchors_file(config: dict, instance: Path) -> Path:
-    """One anchor per line, added by each backup: AUDIT_ANCHORS_FILE, else INSTANCE/audit_anchors.txt."""
+    """One anchor per line, added as the chain grows and by each backup: AUDIT_ANCHORS_FILE, else
+    INSTANCE/audit_anchors.txt. Put it where whoever can write the database cannot rewrite it (another
+    folder, another owner, a log host): it is only appended to."""
     return Path(config.get("AUDIT_ANCHORS_FILE") or instance / "audit_anchors.txt")
 
 
+RESTORE_MARK = "restore"  # a line "restore SEQ:HASH <when> <backup>": the chain was cut back to SEQ on purpose
+
+
 def recorded_anchors(file: Path) -> list[Anchor]:
+    """The anchors that still hold: every anchor after the newest restore, and, from before it, those the
+    restored chain still reaches (a restore cuts the chain back to the backup's head on purpose)."""
     if not file.exists():
         return []
-    return [Anchor.parse(line.split()[0]) for line in file.read_text().splitlines() if line.strip()]
+    anchors: list[Anchor] = []
+    for line in file.read_text(encoding="utf-8").splitlines():
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == RESTORE_MARK:
+            restored = Anchor.parse(words[1])
+            anchors = [a for a in anchors if a.seq <= restored.seq] + [restored]
+        else:
+            anchors.append(Anchor.parse(words[0]))
+    return anchors
 
 
-def record_anchor(file: Path, anchor: Anchor, why: str) -> None:
-    with open(file, "a", encoding="utf-8") as handle:
-        handle.write(f"{anchor} {now()} {why}\n")
+def record_anchor(file: Path, anchor: Anchor, why: str, mark: str = "") -> None:
+    """Append one line; one write of a short line in append mode, so lines from several processes never mix."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    line = f"{mark + ' ' if mark else ''}{anchor} {now()} {why}\n"
+    fd = os.open(file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+_last_anchor_at: dict[str, float] = {}  # per anchors file, in this process
+
+
+def anchor_after_commit(db: Database, config: dict, instance: Path) -> None:
+    """After a write that added entries: if this process has written no anchor for AUDIT_ANCHOR_SECONDS,
+    write the head of the (committed) chain to the anchors file and the log."""
+    file = anchors_file(config, instance)
+    interval = float(config.get("AUDIT_ANCHOR_SECONDS", 60))
+    last = _last_anchor_at.get(str(file))
+    if last is not None and time.monotonic() - last < interval:
+        return
+    _last_anchor_at[str(file)] = time.monotonic()
+    anchor = head(db)
+    try:
+        record_anchor(file, anchor, "as the chain grows")
+    except OSError as error:  # the write that made the entry has committed; say so, loudly
+        logger.error("audit anchor %s could not be written to %s: %s", anchor, file, error)
+    logger.info("audit anchor %s", anchor)
 
 
 def entries_for_record(db: Database, record_id: int) -> list[dict]:
@@ -213,22 +278,14 @@ def entries_for_record(db: Database, record_id: int) -> list[dict]:
 
 
 def init_app(app) -> None:
-    """Chain what an upgrade left unchained, and the verify-audit command."""
-    from .db import connect, writing
-
-    current, every = app.extensions["audit_keys"] = keys(app.config, Path(app.instance_path))
-    db = connect(app.config["DATABASE"])
-    try:
-        with writing(db):
-            chain_unchained(db, current)
-    finally:
-        db.conn.close()
+    """The verify-audit command."""
 
     @app.cli.command("verify-audit")
     @click.option("--anchor", "anchors", multiple=True, help="a chain head given out earlier: SEQ:HASH")
     def verify_audit_command(anchors):
-        """Check the audit chain: the first edited, deleted, inserted or reordered entry, and
-        whether the chain still reaches every anchor (given, and recorded by backups)."""
+        """Check the audit chain: the first edited, deleted, inserted, reordered or unchained entry,
+        and whether the chain still reaches every anchor (given, and recorded as it grew and by backups).
+        It only reads: it never writes the database or the anchors."""
         from .db import get_db
 
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,9 +14,51 @@ from sqlite_utils import Database
 
 BUSY_TIMEOUT_SECONDS = 10
 
+
+def put_dates_right(db: Database, context: dict | None = None) -> dict[str, dict[str, int]]:
+    """A migration: dates were once stored as typed, and Python read ISO 8601's other forms too, so SQL
+    (comparing text) and Python (comparing dates) disagreed about them. Each stored date that is not
+    YYYY-MM-DD (tracker/dates.py) is put right: another ISO form of one day (20261201, 2026W491,
+    2026-W49-1, 2026335) is rewritten YYYY-MM-DD; anything else is cleared where the column may be empty
+    (a plan target shows as no date and is filled from the start date again), and kept where it may not
+    (every page reads it as no date and shows it as typed). Returns, and logs, how many of each per
+    column: counts only, never a value."""
+    import logging
+
+    from .dates import as_date, from_other_iso_form
+
+    columns = (("plans", "start_date", "start_date = NULL"),
+               ("plan_items", "target_date", "target_date = NULL, target_by_hand = 0"),
+               ("supervision_sessions", "session_date", None),  # NOT NULL
+               ("supervision_sessions", "next_date", "next_date = NULL"),
+               ("supervision_actions", "due_date", "due_date = NULL"),
+               ("reflections", "entry_date", None))  # NOT NULL
+    counts = {}
+    for table, column, clear in columns:
+        found = {"rewritten": 0, "cleared": 0, "kept": 0}
+        rows = db.conn.execute(f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+        for rowid, value in rows:
+            day = as_date(value) or from_other_iso_form(value)
+            if day is not None and day.isoformat() == value:
+                continue
+            if day is not None:
+                db.conn.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (day.isoformat(), rowid))
+                found["rewritten"] += 1
+            elif clear:
+                db.conn.execute(f"UPDATE {table} SET {clear} WHERE rowid = ?", (rowid,))
+                found["cleared"] += 1
+            else:
+                found["kept"] += 1
+        if any(found.values()):
+            counts[f"{table}.{column}"] = found
+    if counts:
+        logging.getLogger(__name__).warning("Stored dates put right (how many of each): %s", counts)
+    return counts
+
+
 # Each migration runs once, in order, inside one transaction. Never edit a released
 # migration: add a new one.
-MIGRATIONS: list[str] = [
+MIGRATIONS: list[str | Callable] = [
     # 1: accounts, plans, activity records, evidence, comments, audit log
     """
     CREATE TABLE users (
@@ -468,13 +511,48 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX reset_requests_key ON reset_requests(key, requested_at);
     """,
+    # closing what sign-in by link, email and witness links opened (tracker/mail.py, witness.py, accounts.py):
+    # since when each manager has managed each inductee (NULL: from before this was kept); a witness
+    # request's language, when its email was sent and when the witness first opened it; and outgoing
+    # email queued in the transaction of the change that sends it, sent by a worker (encrypted: a queued
+    # message may hold a sign-in link). recipient_id and about_id say whom a message is to and about, so
+    # erasure finds it.
+    """
+    ALTER TABLE team_members ADD COLUMN since TEXT;
+    ALTER TABLE witness_requests ADD COLUMN language TEXT CHECK (language IN ('cy', 'en'));
+    ALTER TABLE witness_requests ADD COLUMN sent_at TEXT;
+    ALTER TABLE witness_requests ADD COLUMN opened_at TEXT;
+    CREATE TABLE mail_queue (
+        id INTEGER PRIMARY KEY,
+        recipient_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        about_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        template TEXT NOT NULL,
+        message BLOB NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        claimed_until TEXT,
+        last_error TEXT,
+        failed_at TEXT
+    );
+    CREATE INDEX mail_queue_due ON mail_queue(next_attempt_at) WHERE failed_at IS NULL;
+    """,
+    # every stored date YYYY-MM-DD, or cleared, or kept and read as no date (a Python step: it parses)
+    put_dates_right,
 ]
+# A migration may also be a Python function of (db, context), for changes SQL alone cannot make (a data
+# fix that needs parsing). context: {"audit_key": bytes}, for a step that writes audit entries.
+# After migration N has run, AFTER_MIGRATION[N] (if any) runs in the same transaction: only the upgrade
+# that crosses N does it, once.
+AFTER_MIGRATION: dict[int, Callable] = {}
 
 
-def connect(path: str | Path) -> Database:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+def connect(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
+    """busy_timeout: seconds a statement waits for another connection's write lock before it fails
+    with "database is locked" (the app's DATABASE_BUSY_TIMEOUT setting)."""
+    conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     # FULL: every commit is flushed to disk before it is acknowledged, so a power cut cannot lose a
     # sign-off the person was told was saved (NORMAL keeps the database consistent but may lose
     # the last commits). Cost in BENCHMARKS.md (bench/synchronous.py).
@@ -496,9 +574,19 @@ def writing(db: Database):
         yield db
     except BaseException:
         conn.rollback()
+        db.__dict__.pop("_after_commit", None)
         raise
     else:
+        callbacks = db.__dict__.pop("_after_commit", {})
         conn.commit()
+        for callback in callbacks.values():
+            callback()
+
+
+def after_commit(db: Database, callback, key=None) -> None:
+    """Run callback once the write transaction now open on db has committed (never if it rolls back);
+    once per key, however often it is asked for in one transaction."""
+    db.__dict__.setdefault("_after_commit", {}).setdefault(key if key is not None else callback, callback)
 
 
 def checkpoint(db: Database) -> bool:
@@ -512,14 +600,20 @@ def schema_version(db: Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: Database) -> int:
+def migrate(db: Database, context: dict | None = None) -> int:
     """Apply pending migrations; return the number applied."""
     applied = 0
+    context = context or {}
     with writing(db):
         version = schema_version(db)
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            for statement in _statements(script):
-                db.conn.execute(statement)
+        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+            if callable(step):
+                step(db, context)
+            else:
+                for statement in _statements(step):
+                    db.conn.execute(statement)
+            if number in AFTER_MIGRATION:
+                AFTER_MIGRATION[number](db, context)
             db.conn.execute(f"PRAGMA user_version = {number}")
             applied += 1
     return applied
@@ -546,9 +640,10 @@ def get_db() -> Database:
     opening SQLite and setting it up costs more than many of the queries a page makes."""
     if "db" not in g:
         path = current_app.config["DATABASE"]
-        if getattr(_connections, "path", None) != path:
+        timeout = current_app.config.get("DATABASE_BUSY_TIMEOUT", BUSY_TIMEOUT_SECONDS)
+        if (getattr(_connections, "path", None), getattr(_connections, "timeout", None)) != (path, timeout):
             forget_connection()
-            _connections.db, _connections.path = connect(path), path
+            _connections.db, _connections.path, _connections.timeout = connect(path, timeout), path, timeout
         g.db = _connections.db
     return g.db
 
@@ -572,7 +667,7 @@ def init_app(app) -> None:
     Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
     db = connect(app.config["DATABASE"])
     try:
-        migrate(db)
+        migrate(db, migration_context(app))
     finally:
         db.conn.close()
     app.teardown_appcontext(close_db)
@@ -580,12 +675,20 @@ def init_app(app) -> None:
     @app.cli.command("migrate")
     def migrate_command():
         """Apply database migrations (they also run at start-up)."""
-        click.echo(f"{migrate(get_db())} migrations applied; schema version {schema_version(get_db())}")
+        applied = migrate(get_db(), migration_context(app))
+        click.echo(f"{applied} migrations applied; schema version {schema_version(get_db())}")
 
     @app.cli.command("schema")
     def schema_command():
         """Print the schema the migrations make (tracker/schema.sql is this, checked in)."""
         click.echo(schema_text(get_db()), nl=False)
+
+
+def migration_context(app) -> dict:
+    """What a Python migration step may need: the audit chain's key, read (or made) only if asked for."""
+    from . import audit
+
+    return {"audit_key": lambda: audit.keys(app.config, Path(app.instance_path))[0]}
 
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")

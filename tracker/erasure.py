@@ -1,5 +1,6 @@
-"""Erasure (UK GDPR): an administrator removes everything about a person, their files and
-the copies SQLite would otherwise keep on disk. Audited; the audit log keeps ids, not text."""
+"""Erasure (UK GDPR): an administrator removes everything about a person, their files (evidence, and
+email written to the outbox to them or about them) and the copies SQLite would otherwise keep on disk.
+Audited; the audit log keeps ids, not text."""
 from __future__ import annotations
 
 import logging
@@ -10,11 +11,11 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlite_utils import Database
 
-from . import accounts, audit, files
+from . import accounts, audit
 from .access import role_required
 from .accounts import hash_password
 from .db import checkpoint, get_db, writing
-from .personal_data import delete_about
+from .personal_data import delete_about, files_about
 
 bp = Blueprint("erasure", __name__)
 
@@ -25,17 +26,15 @@ def erase_person(db: Database, person_id: int, actor_id: int) -> int:
 
     The audit log keeps its entries (it is append-only and holds ids and actions, no free text)."""
     with writing(db):
-        stored = [r["stored_name"] for r in db.query(
-            "SELECT e.stored_name FROM evidence e JOIN records r ON r.id = e.record_id"
-            " WHERE r.inductee_id = ? AND e.stored_name IS NOT NULL", [person_id])]
+        stored = files_about(db, accounts.get_user(db, person_id))  # found by the rows deleted next
         delete_about(db, person_id)
         db.conn.execute(
             "UPDATE users SET name = 'Erased user', email = ?, password_hash = ?, active = 0,"
             " session_version = session_version + 1, failed_logins = 0, locked_until = NULL WHERE id = ?",
             (f"erased-{person_id}@erased.invalid", hash_password(secrets.token_urlsafe(32)), person_id))
         audit.log(db, actor_id, "user.erased", subject_id=person_id)
-    for name in stored:
-        files.remove(name)
+    for path in stored:
+        path.unlink(missing_ok=True)
     # secure_delete (set on every connection) zeroed the deleted rows in the pages written to the
     # log; copying those pages into the database file and emptying the log leaves no old copy.
     if not checkpoint(db):

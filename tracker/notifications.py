@@ -1,14 +1,15 @@
-"""Email notifications and daily reminders (issue 13 items 7-8).
+"""Email notifications and daily reminders.
 
 An event (a record submitted, returned or signed off, a comment, a reflection shared, a supervision
 session recorded or confirmed) is queued with `queue()` inside the write transaction that makes the
 change: one row per recipient in `notifications`, holding ids only, never text, under a key unique to
 the event, so the same event can never be queued twice. The person who acted is never told.
 
-Each person chooses (users.notify; NULL is their role's default): 'now' (sent after the request that
-made the change, by `deliver_pending`), 'daily' (in the daily summary sent by `flask send-reminders`) or
-'none' (queued as skipped). A row is claimed (sent_at set where it was NULL) before it is sent, so two
-deliverers never send it twice; if the email server refuses it, the claim is undone for the next run.
+Each person chooses (users.notify; NULL is their role's default): 'now' (made into an email by the mail
+worker soon after the change, `deliver_pending`), 'daily' (in the daily summary sent by `flask
+send-reminders`) or 'none' (queued as skipped). A row is claimed (sent_at set where it was NULL) in the
+same transaction that queues its email (tracker/mail.py), so it becomes exactly one email, which waits in
+the mail queue until the email server takes it.
 
 `flask send-reminders` (daily, from cron or a systemd timer) sends each person one summary: their daily
 notifications and reminders (plan target dates in the next 7 days and overdue, supervision actions due,
@@ -23,7 +24,7 @@ import logging
 from dataclasses import dataclass, field
 
 import click
-from flask import Blueprint, flash, g, has_request_context, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -110,69 +111,54 @@ def record_changed(db: Database, record: dict, action: str, actor_id: int, with_
 
 # ---- delivery ------------------------------------------------------------------------------
 
-def _claim(db: Database, ids: list[int]) -> list[int]:
-    """Mark rows sent, each only if nobody else has: the ones this caller may now send."""
-    with writing(db):
-        return [i for i in ids if db.conn.execute(
-            "UPDATE notifications SET sent_at = ?, outcome = 'sent' WHERE id = ? AND sent_at IS NULL",
-            (_now(), i)).rowcount == 1]
-
-
-def _release(db: Database, ids: list[int]) -> None:
-    with writing(db):
-        db.conn.executemany("UPDATE notifications SET sent_at = NULL, outcome = NULL WHERE id = ?",
-                            [(i,) for i in ids])
-
-
 def deliver_pending(db: Database) -> int:
-    """Send every 'now' notification not yet sent, each once (claimed one at a time, so another deliverer
-    can take the rest). Returns how many were sent. If the email server refuses one, it and the rest stay
-    pending for the next delivery (send-reminders retries them too): a server that is down is not asked
-    again for each of them."""
+    """Turn every 'now' notification not yet sent into a queued email (the mail worker runs this, never a
+    request). Each is claimed, rendered and queued in one transaction, so it becomes exactly one email.
+    Returns how many were queued."""
     pending = [r[0] for r in db.execute(
         "SELECT id FROM notifications WHERE delivery = 'now' AND sent_at IS NULL ORDER BY id").fetchall()]
-    sent = 0
+    queued = 0
     for notification_id in pending:
-        if not _claim(db, [notification_id]):
-            continue  # another deliverer has it
+        try:
+            queued += _to_mail(db, notification_id)
+        except Exception:  # noqa: BLE001 - one that cannot be made stays pending; the others still go
+            log.exception("notifications: notification %s could not be made into an email", notification_id)
+    return queued
+
+
+def _to_mail(db: Database, notification_id: int) -> int:
+    with writing(db):
+        if not _claim_in_transaction(db, [notification_id]):
+            return 0  # another worker has it
         row = next(db.query("SELECT * FROM notifications WHERE id = ?", [notification_id]))
         recipient = accounts.get_user(db, row["recipient_id"])
         if not recipient["active"] or preference(recipient) == "none":  # switched off, or chose none since
             _mark_skipped(db, [notification_id])
-            continue
-        try:
-            mail.send_to_user(recipient, "notification", item=describe(db, row), sentence=sentence,
-                              settings_link=_settings_link())
-        except mail.MailError:
-            _release(db, [notification_id])
-            log.warning("notifications: the email server refused a notification; it and the rest wait for later")
-            break
-        except BaseException:
-            _release(db, [notification_id])
-            raise
-        sent += 1
-    return sent
+            return 0
+        mail.queue_to_user(db, recipient, "notification", about_id=row["inductee_id"], item=describe(db, row),
+                           sentence=sentence, settings_link=_settings_link())
+    return 1
 
 
 def _mark_skipped(db: Database, ids: list[int]) -> None:
-    with writing(db):
-        db.conn.executemany("UPDATE notifications SET outcome = 'skipped' WHERE id = ?", [(i,) for i in ids])
+    """Inside the caller's transaction."""
+    db.conn.executemany("UPDATE notifications SET outcome = 'skipped' WHERE id = ?", [(i,) for i in ids])
 
 
 @bp.after_app_request
 def deliver_after_change(response):
-    """After a request that queued 'now' notifications (its transaction has committed): send them.
-    Nothing here may fail the person's request."""
+    """After a request that queued 'now' notifications (its transaction has committed): wake the mail
+    worker, which makes and sends their emails. Nothing is sent on this thread."""
     if g.pop("notifications_waiting", False):
-        try:
-            deliver_pending(get_db())
-        except Exception:  # noqa: BLE001 - logged; the rows were released and wait for the next delivery
-            log.exception("notifications: delivery after a request failed")
+        from .mail_worker import worker
+        found = worker(current_app._get_current_object())
+        if found is not None:
+            found.wake()
     return response
 
 
-def _settings_link() -> str:
-    return mail.external_url("notifications.settings")
+def _settings_link() -> str | None:
+    return mail.link_or_none("notifications.settings")
 
 
 # ---- what a notification or reminder says ----------------------------------------------------
@@ -185,21 +171,22 @@ def _name(db: Database, user_id: int | None) -> str:
 def describe(db: Database, row: dict) -> dict:
     """A queued notification as the facts its sentence needs (ids, names, dates) and its link."""
     item = {"kind": row["kind"], "actor": _name(db, row["actor_id"]), "activity_id": "", "english_title": "",
-            "date": "", "link": mail.external_url("home")}
+            "date": "", "link": mail.link_or_none("home")}
     if row["record_id"]:
         record = next(db.query("SELECT inductee_id, activity_id, activity_title FROM records WHERE id = ?",
                                [row["record_id"]]))
         item.update(activity_id=record["activity_id"], english_title=record["activity_title"],
-                    link=mail.external_url("records.record", inductee_id=record["inductee_id"],
+                    link=mail.link_or_none("records.record", inductee_id=record["inductee_id"],
                                            activity_id=record["activity_id"]))
     if row["reflection_id"]:
-        item["link"] = mail.external_url("reflections.view", reflection_id=row["reflection_id"])
+        item["link"] = mail.link_or_none("reflections.view", reflection_id=row["reflection_id"])
     if row["session_id"]:
         session = db.execute("SELECT session_date FROM supervision_sessions WHERE id = ?",
                              [row["session_id"]]).fetchone()
-        item.update(date=session[0], link=mail.external_url("supervision.session", session_id=row["session_id"]))
+        item.update(date=session[0], link=mail.link_or_none("supervision.session", session_id=row["session_id"]))
     if row["kind"] == "pdp_comment":
-        item["link"] = mail.external_url("pdp.plan", inductee_id=row["inductee_id"]) + "#comments"
+        link = mail.link_or_none("pdp.plan", inductee_id=row["inductee_id"])
+        item["link"] = link and link + "#comments"
     return item
 
 
@@ -287,7 +274,7 @@ def _targets(db: Database, inductee: dict, today: dt.date, own: bool) -> list[di
         items.append({"kind": kind, "item": f"{inductee['id']}:{row['activity_id']}", "due": due.isoformat(),
                       "name": inductee["name"], "activity_id": row["activity_id"],
                       "english_title": row["activity_title"] or activity.title,
-                      "link": mail.external_url("records.record", inductee_id=inductee["id"],
+                      "link": mail.link_or_none("records.record", inductee_id=inductee["id"],
                                                 activity_id=row["activity_id"])})
     return items
 
@@ -308,7 +295,7 @@ def _actions(db: Database, inductees: list[dict], owner: str, today: dt.date, ow
                 continue
             items.append({"kind": f"{'action' if own else 'team_action'}_{when}", "item": str(action["id"]),
                           "due": due.isoformat(), "date": action["session_date"], "name": inductee["name"],
-                          "link": mail.external_url("supervision.overview", inductee_id=inductee["id"])})
+                          "link": mail.link_or_none("supervision.overview", inductee_id=inductee["id"])})
     return items
 
 
@@ -323,7 +310,7 @@ def _sessions_due(db: Database, team: list[dict], today: dt.date) -> list[dict]:
         kind = {"none": "session_to_arrange", "soon": "session_soon", "overdue": "session_overdue"}[row["status"]]
         due = row["due"].isoformat() if row["due"] else ""
         items.append({"kind": kind, "item": str(row["inductee_id"]), "due": due, "name": row["name"],
-                      "link": mail.external_url("supervision.overview", inductee_id=row["inductee_id"])})
+                      "link": mail.link_or_none("supervision.overview", inductee_id=row["inductee_id"])})
     return items
 
 
@@ -344,18 +331,20 @@ class Report:
         if self.sent_now:
             text += f"; {self.sent_now} waiting notifications sent"
         if self.failed:
-            text += f"; {self.failed} summaries not sent (the email server refused them): they are tried again next run"
+            text += "; the email server refused a message: what waits is tried again later (send-mail, or the worker)"
         return text
 
 
 def send_reminders(db: Database, today: dt.date | None = None) -> Report:
     """Each person's daily summary: their waiting daily notifications and the reminders not yet sent.
-    Nothing new to say: no email. A refused email is undone, so the next run tries it again."""
+    Nothing new to say: no email. Each summary is queued in the transaction that claims what it holds,
+    then the queue is sent (what the email server refuses waits in the queue for the next try)."""
     today = today or dt.date.today()
     report = Report(sent_now=deliver_pending(db))
     people = list(db.query("SELECT * FROM users WHERE active AND role IN ('inductee', 'manager') ORDER BY id"))
     for person in people:
         _summary_for(db, person, today, report)
+    report.failed = mail.send_waiting(db)[1]
     return report
 
 
@@ -364,8 +353,8 @@ def _summary_for(db: Database, person: dict, today: dt.date, report: Report) -> 
                                         " AND sent_at IS NULL ORDER BY id", [person["id"]]).fetchall()]
     if preference(person) == "none":  # chose no emails after these were queued
         if waiting:
-            claimed = _claim(db, waiting)
-            _mark_skipped(db, claimed)
+            with writing(db):
+                _mark_skipped(db, _claim_in_transaction(db, waiting))
         return
     due = reminders_for(db, person, today)
     with writing(db):
@@ -373,24 +362,13 @@ def _summary_for(db: Database, person: dict, today: dt.date, report: Report) -> 
         new = [item for item in due if db.conn.execute(
             "INSERT OR IGNORE INTO reminders_sent (user_id, kind, item, due, sent_on) VALUES (?, ?, ?, ?, ?)",
             (person["id"], item["kind"], item["item"], item["due"], today.isoformat())).rowcount == 1]
-    if not claimed and not new:
-        return
-    items = [describe(db, row) for row in db.query(
-        f"SELECT * FROM notifications WHERE id IN ({','.join('?' * len(claimed))}) ORDER BY id", claimed)] \
-        if claimed else []
-    try:
-        mail.send_to_user(person, "digest", items=items, reminders=new, today=today, sentence=sentence,
-                          settings_link=_settings_link())
-    except BaseException as error:
-        with writing(db):
-            db.conn.executemany("UPDATE notifications SET sent_at = NULL, outcome = NULL WHERE id = ?",
-                                [(i,) for i in claimed])
-            db.conn.executemany("DELETE FROM reminders_sent WHERE user_id = ? AND kind = ? AND item = ? AND due = ?",
-                                [(person["id"], i["kind"], i["item"], i["due"]) for i in new])
-        if not isinstance(error, mail.MailError):
-            raise
-        report.failed += 1
-        return
+        if not claimed and not new:
+            return
+        items = [describe(db, row) for row in db.query(
+            f"SELECT * FROM notifications WHERE id IN ({','.join('?' * len(claimed))}) ORDER BY id", claimed)] \
+            if claimed else []
+        mail.queue_to_user(db, person, "digest", items=items, reminders=new, today=today, sentence=sentence,
+                           settings_link=_settings_link())
     report.summaries += 1
     report.notifications += len(claimed)
     report.reminders += len(new)

@@ -166,8 +166,10 @@ def start():
     try:
         client = provider()
         check_discovered_issuer(client)
-        # the address registered with the provider: from PUBLIC_URL when set, as links in emails are
-        return client.authorize_redirect(mail.external_url("oidc.callback"), ui_locales=i18n.current_language())
+        # the address registered with the provider: from PUBLIC_URL when set, as links in emails are (the
+        # request's own host is one of TRUSTED_HOSTS otherwise, and the provider accepts only its registered one)
+        callback = mail.link_or_none("oidc.callback") or url_for("oidc.callback", _external=True)
+        return client.authorize_redirect(callback, ui_locales=i18n.current_language())
     except Refused as refused:
         return refusal_page(refused)
     except (requests.RequestException, ValueError, RuntimeError) as error:

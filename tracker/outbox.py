@@ -1,5 +1,10 @@
 """The outbox, for administrators: the messages the tracker wrote instead of sending (no SMTP server
-configured), and a test message to check the email settings (page and `flask send-test-email`)."""
+configured), the messages waiting to be sent or given up on, and a test message to check the email
+settings (page and `flask send-test-email`).
+
+The page never shows a usable link: invitation, reset, witness and calendar links are capabilities for
+the person they were sent to, so their tokens are hidden here. An administrator who could open them
+could get into any account. The .eml files on disk are for the operator who runs the server."""
 from __future__ import annotations
 
 import email.utils
@@ -10,10 +15,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
 
 from . import mail
 from .access import role_required
+from .db import get_db, writing
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
 
@@ -22,7 +27,8 @@ bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
 @role_required("admin")
 def index():
     messages = [summary(name) for name in mail.outbox_names()]
-    return render_template("outbox/index.html", messages=messages, smtp_server=current_app.config["MAIL_SERVER"])
+    return render_template("outbox/index.html", messages=messages, smtp_server=current_app.config["MAIL_SERVER"],
+                           queue=mail.waiting(get_db()))
 
 
 @bp.route("/<name>")
@@ -32,7 +38,7 @@ def message(name: str):
     if found is None:
         abort(404)
     return render_template("outbox/message.html", name=name, message=summary(name, found),
-                           text=with_links(found.get_body(("plain",)).get_content()))
+                           text=redacted(found.get_body(("plain",)).get_content()))
 
 
 @bp.route("/test", methods=["POST"])
@@ -41,13 +47,11 @@ def send_test():
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        mail.send_to_user(current_user.row, "test_message")
-    except mail.MailError:
-        flash(gettext("The email server did not take the message. Check the MAIL_ settings and the server's log."),
-              "error")
-    else:
-        flash(gettext("A test message was sent to %(email)s.", email=current_user.row["email"]), "success")
+    db = get_db()
+    with writing(db):
+        mail.queue_to_user(db, current_user.row, "test_message")
+    flash(gettext("A test message to %(email)s is on its way. If it does not arrive, this page shows why under"
+                  " “Waiting to be sent”.", email=current_user.row["email"]), "success")
     return redirect(url_for("outbox.index"))
 
 
@@ -58,17 +62,16 @@ def summary(name: str, found=None) -> dict:
 
 
 URL = re.compile(r"https?://[^\s<>\"]+")
+# A token is a long run of URL-safe characters in an address (token_urlsafe(32) gives 43); ids and words
+# in paths are much shorter.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,}")
+HIDDEN = "••••••"  # the same in both languages
 
 
-def with_links(text: str) -> Markup:
-    """The message's text, escaped, with its web addresses as links: in the demo, an invitation or a
-    reset is followed from here."""
-    parts, last = [], 0
-    for match in URL.finditer(text):
-        parts += [escape(text[last:match.start()]),
-                  Markup('<a class="govuk-link" href="{0}">{0}</a>').format(match.group(0))]
-        last = match.end()
-    return Markup("").join([*parts, escape(text[last:])])
+def redacted(text: str) -> str:
+    """The message's text with every token in its web addresses hidden: nothing here opens an account,
+    a witness statement or a calendar."""
+    return URL.sub(lambda match: TOKEN.sub(HIDDEN, match.group(0)), text)
 
 
 def init_cli(app) -> None:
@@ -77,7 +80,7 @@ def init_cli(app) -> None:
     def send_test_email_command(address):
         """Send a test message (both languages) to ADDRESS with the configured email settings."""
         try:
-            mail.send(address, ["cy", "en"], "test_message")
+            mail.deliver(mail.build(address, ["cy", "en"], "test_message"))  # at once: the operator is waiting
         except mail.MailError as error:
             raise click.ClickException(f"the email server did not take the message ({error})") from error
         where = app.config["MAIL_SERVER"] or app.config["OUTBOX_FOLDER"]

@@ -1,10 +1,12 @@
 """Where personal data lives: which tables hold rows about a person, by which columns, and what
-erasure does with them. One table of rules, read by subject access (subject_access.py) and erasure
-(erasure.py); tests/test_personal_data.py fails when a table or column referring to users(id) is
-missing from it."""
+erasure does with them; and which folders hold files about a person, and how to find them. One set of
+rules, read by subject access (subject_access.py) and erasure (erasure.py); tests/test_personal_data.py
+fails when a table or column referring to users(id), or a folder setting, is missing from them."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -15,10 +17,14 @@ class Holds:
     erase_by: tuple[str, ...] = ()  # erasure deletes the rows where one of these is the person; () keeps them
     names_actor: tuple[str, ...] = ()  # who acted on someone else's row (signed off, updated): kept as an id
     with_parent: str = ""  # rows exported and erased with their parent's (evidence goes with its record)
+    withheld: tuple[str, ...] = ()  # columns left out of a subject access copy (and why: see the rule)
 
 
 # In erasure order: rows that others refer to come after the rows that refer to them.
 ABOUT_PERSON = {
+    # Emails waiting to be sent to a person or about them (a witness's email names the inductee). The
+    # message itself is encrypted until sent, and may hold a sign-in link: never exported.
+    "mail_queue": Holds(("recipient_id", "about_id"), erase_by=("recipient_id", "about_id"), withheld=("message",)),
     # Emails about a person's induction, to them or their managers (ids only), and reminders sent to them.
     "notifications": Holds(("recipient_id", "inductee_id"), erase_by=("recipient_id", "inductee_id"),
                            names_actor=("actor_id",)),
@@ -63,3 +69,38 @@ def delete_about(db: Database, person_id: int) -> None:
         if holds.erase_by:
             db.conn.execute(f"DELETE FROM {table} WHERE {' OR '.join(f'{c} = ?' for c in holds.erase_by)}",
                             [person_id] * len(holds.erase_by))
+
+
+# ---- files --------------------------------------------------------------------------------------
+
+def _uploads(db: Database, person: dict) -> list[Path]:
+    """Evidence files on the person's records (the rows go with the records)."""
+    from . import files
+    names = [r["stored_name"] for r in db.query(
+        "SELECT e.stored_name FROM evidence e JOIN records r ON r.id = e.record_id"
+        " WHERE r.inductee_id = ? AND e.stored_name IS NOT NULL", [person["id"]])]
+    found = []
+    for name in names:
+        try:
+            found.append(files.path_of(name))
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def _outbox(db: Database, person: dict) -> list[Path]:
+    """Messages written to the outbox (no email server) to the person or about them."""
+    from . import mail
+    return mail.outbox_files_about(person)
+
+
+# Every folder setting whose files can be about a person, and how to find that person's files there.
+# Erasure deletes what these find (before the rows they are found by are deleted).
+FILES_ABOUT_PERSON: dict[str, Callable[[Database, dict], list[Path]]] = {
+    "UPLOAD_FOLDER": _uploads,
+    "OUTBOX_FOLDER": _outbox,
+}
+
+
+def files_about(db: Database, person: dict) -> list[Path]:
+    return [path for find in FILES_ABOUT_PERSON.values() for path in find(db, person)]

@@ -75,6 +75,20 @@ CREATE TABLE login_failures (
         locked_until TEXT
     );
 
+CREATE TABLE mail_queue (
+        id INTEGER PRIMARY KEY,
+        recipient_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        about_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        template TEXT NOT NULL,
+        message BLOB NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        claimed_until TEXT,
+        last_error TEXT,
+        failed_at TEXT
+    );
+
 CREATE TABLE notifications (
         id INTEGER PRIMARY KEY,
         recipient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -240,7 +254,7 @@ CREATE TABLE supervision_sessions (
 
 CREATE TABLE team_members (
         manager_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, since TEXT,
         PRIMARY KEY (manager_id, inductee_id)
     );
 
@@ -271,7 +285,7 @@ CREATE TABLE witness_requests (
         revoked_at TEXT,
         revoked_by INTEGER REFERENCES users(id),
         failed_posts INTEGER NOT NULL DEFAULT 0
-    );
+    , language TEXT CHECK (language IN ('cy', 'en')), sent_at TEXT, opened_at TEXT);
 
 CREATE INDEX account_tokens_user ON account_tokens(user_id, purpose);
 
@@ -286,6 +300,8 @@ CREATE INDEX comments_record ON comments(record_id);
 CREATE INDEX evidence_record ON evidence(record_id);
 
 CREATE INDEX login_failures_last_at ON login_failures(last_at);
+
+CREATE INDEX mail_queue_due ON mail_queue(next_attempt_at) WHERE failed_at IS NULL;
 
 CREATE INDEX notifications_pending ON notifications(delivery, recipient_id) WHERE sent_at IS NULL;
 

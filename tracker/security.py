@@ -29,3 +29,11 @@ def security_headers(response):
         if "no-store" not in response.headers.get("Cache-Control", ""):
             response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def unknown_host(error):
+    """A request for a host name the tracker does not serve (TRUSTED_HOSTS): refused before routing, so the
+    usual error page, which builds links from the request, cannot be made. A plain answer instead."""
+    from flask import Response
+    return Response("400 Bad Request: this server does not answer to that host name.\n", status=400,
+                    mimetype="text/plain")

@@ -29,7 +29,8 @@ def export(db: Database, person_id: int) -> dict:
             "audit_chain_head": str(audit.head(db))}
     for table, holds in ABOUT_PERSON.items():
         if holds.about:
-            data[table] = rows_about(db, table, holds.about, person_id)
+            data[table] = [{k: v for k, v in row.items() if k not in holds.withheld}
+                           for row in rows_about(db, table, holds.about, person_id)]
     record_ids = [r["id"] for r in data["records"]]
     if record_ids:
         marks = ",".join("?" for _ in record_ids)
@@ -77,6 +78,8 @@ PARTS = {
     "audit_log": _l("The audit log of what was done and when (no free text)"),
     "notifications": _l("Emails the tracker sent or is to send about your induction (what happened, never text)"),
     "reminders_sent": _l("Reminders the tracker sent you, so that each is sent once"),
+    "mail_queue": _l("Emails waiting to be sent to you or about you (what is in them is encrypted until they are"
+                     " sent, so it is not in this copy)"),
     "withheld": _l("What this copy leaves out, and why"),
 }
 

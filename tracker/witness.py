@@ -3,11 +3,14 @@ run a meeting) to confirm something about one record. The witness opens the link
 sees only the activity's title and what they are asked to confirm, and writes a statement, which
 becomes witness evidence on the record, marked "confirmed by link", and an entry in the audit chain.
 
-The link is a capability: a random token of which only the SHA-256 is stored. Opening it (GET) never
-uses it up, so link scanners in mail systems cannot burn it; only submitting a statement does. It
-ends used, revoked (by the inductee or their manager) or expired (WITNESS_LINK_DAYS, 14 by default).
-The token is in the address, so log lines redact it (tracker/log_redaction.py) and these pages send
-Referrer-Policy: no-referrer.
+The link is a capability for the witness alone: the tracker emails it to the witness's address (in
+the language the inductee chose for it, or both) and keeps only its SHA-256. The inductee never sees it,
+so they cannot write their own testimony: they see the request's state (sent, opened, given, expired,
+revoked) and may send it again, which makes a new link and ends the old one. Opening it (GET) never uses
+it up, so link scanners in mail systems cannot burn it (it is marked opened); only submitting a
+statement does. It ends given, revoked (by the inductee or their manager) or expired (WITNESS_LINK_DAYS,
+14 by default). The token is in the address, so log lines redact it (tracker/log_redaction.py) and these
+pages send Referrer-Policy: no-referrer.
 """
 from __future__ import annotations
 
@@ -18,14 +21,15 @@ import threading
 import time
 from collections import defaultdict, deque
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlite_utils import Database
-from wtforms import BooleanField, EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from . import accounts, audit, content, mail, records
 from .access import can_manage_induction, inductee_or_404, role_required
@@ -34,8 +38,9 @@ from .forms import email_address
 from .records.forms import NOTES_LIMIT
 
 bp = Blueprint("witness", __name__)
-LINK_KEY = "witness_link"  # the session holds a new link just long enough to show it once
 OPEN_STATES = records.EDITABLE | {"submitted"}  # a statement may join a record until it is signed off
+WAITING = ("sent", "opened")  # a request whose link still works
+LANGUAGE_CHOICES = {"": _l("Welsh and English"), "cy": _l("Welsh (Cymraeg)"), "en": _l("English")}
 
 
 class RequestForm(FlaskForm):
@@ -54,6 +59,10 @@ class RequestForm(FlaskForm):
         description=_l("The witness sees this and the activity's title, nothing else from your record. "
                        "For example: that I chaired the attendance review meeting on 12 March."),
         validators=[DataRequired(_l("Say what the witness should confirm")), Length(max=1000)])
+    language = RadioField(_l("Which language should the email be in?"), default="",
+                          choices=[SelectChoice(value, label) for value, label in LANGUAGE_CHOICES.items()],
+                          validate_choice=False, validators=[AnyOf(tuple(LANGUAGE_CHOICES),
+                                                                    message=_l("Choose the email's language"))])
 
 
 class StatementForm(FlaskForm):
@@ -88,21 +97,25 @@ def now() -> str:
 
 
 def status(row: dict, at: str | None = None) -> str:
-    """waiting, confirmed, revoked or expired."""
+    """sent, opened (by the witness, or a link scanner), given, revoked or expired."""
     if row["used_at"]:
-        return "confirmed"
+        return "given"
     if row["revoked_at"]:
         return "revoked"
     if row["expires_at"] <= (at or now()):
         return "expired"
-    return "waiting"
+    return "opened" if row["opened_at"] else "sent"
+
+
+def _expiry(days: int) -> str:
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def create(db: Database, inductee_id: int, activity_id: str, title: str, *, witness_name: str, witness_email: str,
-           purpose: str, days: int) -> tuple[int, str]:
-    """A new request and its token (shown once, never stored). The inductee asks, so they are the actor."""
+           purpose: str, days: int, language: str | None = None) -> int:
+    """A new request, its link emailed to the witness, in one transaction (the link is never stored or
+    shown). The inductee asks, so they are the actor. Raises mail.NoPublicAddress (nothing written)."""
     token = secrets.token_urlsafe(32)
-    expires = (dt.datetime.now(dt.UTC) + dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
     with writing(db):
         record = records.ensure(db, inductee_id, activity_id, title)
         if record["state"] not in OPEN_STATES:
@@ -110,11 +123,47 @@ def create(db: Database, inductee_id: int, activity_id: str, title: str, *, witn
         records.note_started(db, record, inductee_id)
         request_id = db.conn.execute(
             "INSERT INTO witness_requests (record_id, inductee_id, witness_name, witness_email, purpose, token_hash,"
-            " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (record["id"], inductee_id, witness_name, witness_email, purpose, token_hash(token), expires)).lastrowid
+            " expires_at, language, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (record["id"], inductee_id, witness_name, witness_email, purpose, token_hash(token), _expiry(days),
+             language or None, now())).lastrowid
         audit.log(db, inductee_id, "witness.requested", subject_id=inductee_id, activity_id=activity_id,
                   record_id=record["id"], detail=f"request={request_id}")
-    return request_id, token
+        _email_witness(db, get_request(db, request_id), token, title)
+    return request_id
+
+
+def resend(db: Database, request_id: int, actor_id: int, days: int) -> None:
+    """A new link for the same request, emailed again; the old link stops working (its hash is replaced).
+    Allowed while the request waits or after it expired, not once given or revoked."""
+    token = secrets.token_urlsafe(32)
+    with writing(db):
+        row = get_request(db, request_id)
+        if row is None or row["status"] not in (*WAITING, "expired"):
+            raise Closed(row["status"] if row else "unknown")
+        record = records.get_by_id(db, row["record_id"])
+        if record["state"] not in OPEN_STATES:
+            raise Closed("closed")
+        db.conn.execute("UPDATE witness_requests SET token_hash = ?, expires_at = ?, sent_at = ?, opened_at = NULL,"
+                        " failed_posts = 0 WHERE id = ?", (token_hash(token), _expiry(days), now(), request_id))
+        audit.log(db, actor_id, "witness.resent", subject_id=row["inductee_id"], activity_id=record["activity_id"],
+                  record_id=record["id"], detail=f"request={request_id}")
+        _email_witness(db, get_request(db, request_id), token, _title(record))
+
+
+def _email_witness(db: Database, row: dict, token: str, title: str) -> None:
+    """Inside the caller's transaction: queue the link to the witness, in the chosen language or both."""
+    inductee = accounts.get_user(db, row["inductee_id"])
+    languages = [row["language"]] if row["language"] else ["cy", "en"]
+    mail.queue(db, row["witness_email"], languages, "witness_request", about_id=row["inductee_id"],
+               inductee_name=inductee["name"], activity_title=title, purpose=row["purpose"],
+               witness_name=row["witness_name"], link=mail.external_url("witness.give", token=token),
+               expires_at=row["expires_at"])
+
+
+def note_opened(db: Database, request_id: int) -> None:
+    with writing(db):
+        db.conn.execute("UPDATE witness_requests SET opened_at = ? WHERE id = ? AND opened_at IS NULL",
+                        (now(), request_id))
 
 
 def requests_for(db: Database, record_id: int) -> list[dict]:
@@ -138,7 +187,7 @@ def by_token(db: Database, token: str) -> dict | None:
 def revoke(db: Database, request_id: int, actor_id: int) -> None:
     with writing(db):
         row = get_request(db, request_id)
-        if row is None or row["status"] != "waiting":
+        if row is None or row["status"] not in WAITING:
             raise Closed(row["status"] if row else "unknown")
         db.conn.execute("UPDATE witness_requests SET revoked_at = ?, revoked_by = ? WHERE id = ?",
                         (now(), actor_id, request_id))
@@ -152,7 +201,7 @@ def confirm(db: Database, token: str, *, witness_role: str, statement: str) -> i
     has no account: the audit entry has no actor, and the evidence is the inductee's, marked by the link."""
     with writing(db):
         row = by_token(db, token)
-        if row is None or row["status"] != "waiting":
+        if row is None or row["status"] not in WAITING:
             raise Closed(row["status"] if row else "unknown")
         record = records.get_by_id(db, row["record_id"])
         if record["state"] not in OPEN_STATES:
@@ -220,29 +269,22 @@ def ask(inductee_id: int, activity_id: str):
         return record_page_with(inductee_id, activity_id, witness_request_form=form)
     db = get_db()
     try:
-        request_id, token = create(
+        request_id = create(
             db, inductee_id, activity_id, item.title, witness_name=form.witness_name.data.strip(),
             witness_email=form.witness_email.data.strip(), purpose=form.purpose.data.strip(),
-            days=int(current_app.config["WITNESS_LINK_DAYS"]))
+            days=int(current_app.config["WITNESS_LINK_DAYS"]), language=form.language.data)
     except records.TransitionError:
         flash(gettext("This record has been signed off, so no more evidence can be added."), "error")
         return redirect(url_for("records.record", inductee_id=inductee_id, activity_id=activity_id))
-    session[LINK_KEY] = {"id": request_id, "token": token}
-    if current_app.config["MAIL_SERVER"]:
-        _email_witness(db, get_request(db, request_id), token, item.title)
+    except mail.NoPublicAddress:
+        from .account_links import no_public_address_problem
+        form.witness_name.errors = list(form.witness_name.errors) + [
+            gettext("Nothing was sent: %(problem)s", problem=no_public_address_problem())]
+        from .records.routes import record_page_with
+        return record_page_with(inductee_id, activity_id, witness_request_form=form)
+    flash(gettext("The request was emailed to %(name)s. You will see here when they open it and when they give"
+                  " their statement.", name=form.witness_name.data.strip()), "success")
     return redirect(url_for(".request_page", request_id=request_id))
-
-
-def _email_witness(db: Database, row: dict, token: str, title: str) -> None:
-    inductee = accounts.get_user(db, row["inductee_id"])
-    try:
-        mail.send(row["witness_email"], ["cy", "en"], "witness_request", inductee_name=inductee["name"],
-                  activity_title=title, purpose=row["purpose"], witness_name=row["witness_name"],
-                  link=mail.external_url("witness.give", token=token), expires_at=row["expires_at"])
-    except mail.MailError:
-        flash(gettext("The link could not be emailed. Copy it below and send it to the witness yourself."), "error")
-    else:
-        flash(gettext("The link was emailed to %(name)s.", name=row["witness_name"]), "success")
 
 
 def _request_or_404(request_id: int) -> tuple[dict, dict]:
@@ -258,18 +300,40 @@ def _request_or_404(request_id: int) -> tuple[dict, dict]:
 @role_required("inductee", "manager")
 def request_page(request_id: int):
     row, record = _request_or_404(request_id)
-    new = session.get(LINK_KEY)
-    link = None
-    if new and new.get("id") == request_id and current_user.id == row["inductee_id"]:
-        session.pop(LINK_KEY)
-        link = url_for(".give", token=new["token"], _external=True)
-    return render_template("witness/request.html", request_row=row, record=record, link=link,
-                           can_revoke=_may_revoke(row), revoke_form=RevokeForm())
+    return render_template("witness/request.html", request_row=row, record=record, can_revoke=_may_revoke(row),
+                           can_resend=_may_resend(row, record), revoke_form=RevokeForm(),
+                           language_label=LANGUAGE_CHOICES[row["language"] or ""])
 
 
 def _may_revoke(row: dict) -> bool:
-    return row["status"] == "waiting" and (current_user.id == row["inductee_id"]
-                                           or can_manage_induction(row["inductee_id"]))
+    return row["status"] in WAITING and (current_user.id == row["inductee_id"]
+                                         or can_manage_induction(row["inductee_id"]))
+
+
+def _may_resend(row: dict, record: dict) -> bool:
+    return (current_user.id == row["inductee_id"] and row["status"] in (*WAITING, "expired")
+            and record["state"] in OPEN_STATES)
+
+
+@bp.route("/witness-requests/<int:request_id>/resend", methods=["POST"])
+@role_required("inductee")
+def resend_request(request_id: int):
+    row, record = _request_or_404(request_id)
+    if current_user.id != row["inductee_id"]:
+        abort(403)
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    try:
+        resend(get_db(), request_id, current_user.id, int(current_app.config["WITNESS_LINK_DAYS"]))
+    except Closed:
+        flash(gettext("This request has ended, so it cannot be sent again. Ask the witness again instead."), "info")
+    except mail.NoPublicAddress:
+        from .account_links import no_public_address_problem
+        flash(gettext("Nothing was sent: %(problem)s", problem=no_public_address_problem()), "error")
+    else:
+        flash(gettext("A new link was emailed to %(name)s. The link sent before no longer works.",
+                      name=row["witness_name"]), "success")
+    return redirect(url_for(".request_page", request_id=request_id))
 
 
 @bp.route("/witness-requests/<int:request_id>/revoke", methods=["POST"])
@@ -295,16 +359,19 @@ def revoke_request(request_id: int):
 def give(token: str):
     db = get_db()
     config = current_app.config
-    client = _client()
-    if client_limit().exceeded(client, int(config["WITNESS_CLIENT_LIMIT"])):
-        return _private(render_template("witness/closed.html", reason="busy"), 429)
     row = by_token(db, token) if len(token) <= 100 else None
-    if row is None or row["status"] != "waiting" or row["failed_posts"] >= int(config["WITNESS_MAX_FAILED_POSTS"]):
+    if row is None or row["status"] not in WAITING or row["failed_posts"] >= int(config["WITNESS_MAX_FAILED_POSTS"]):
+        # Only links that do not work count against a client; a working link is never refused by them.
+        client = _client()
+        if client_limit().exceeded(client, int(config["WITNESS_CLIENT_LIMIT"])):
+            return _private(render_template("witness/closed.html", reason="busy"), 429)
         client_limit().note(client)
         return _closed(row)
     record = records.get_by_id(db, row["record_id"])
     if record["state"] not in OPEN_STATES:
         return _closed(row, "closed")
+    if not row["opened_at"]:
+        note_opened(db, row["id"])
     form = StatementForm()
     if request.method == "POST":
         if form.validate_on_submit():
@@ -325,7 +392,7 @@ def _title(record: dict) -> str:
 
 def _closed(row: dict | None, reason: str | None = None):
     reason = reason or ("unknown" if row is None else row["status"])
-    if reason == "waiting":  # too many failed attempts
+    if reason in WAITING:  # too many failed attempts
         reason = "locked"
     return _private(render_template("witness/closed.html", reason=reason), 404 if reason == "unknown" else 410)
 

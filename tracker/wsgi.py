@@ -2,6 +2,9 @@
 
     gunicorn 'tracker.wsgi:tracker_only()'   # the tracker alone, e.g. behind a proxy at /tracker
     gunicorn 'tracker.wsgi:combined()'       # the built handbook at / and the tracker at /tracker
+
+Both refuse to start without TRACKER_PUBLIC_URL: links in emails are made only from it, and requests
+for any Host other than its (and TRACKER_TRUSTED_HOSTS) are refused.
 """
 from __future__ import annotations
 
@@ -11,9 +14,10 @@ import os
 import re
 from pathlib import Path
 
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound, SecurityError
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.shared_data import SharedDataMiddleware
+from werkzeug.wsgi import get_host
 
 from . import PROJECT_ROOT, create_app
 from .security import SECURITY_HEADERS
@@ -21,8 +25,21 @@ from .security import SECURITY_HEADERS
 TRACKER_PREFIX = "/tracker"
 
 
+class NoPublicUrl(SystemExit):
+    pass
+
+
+def production_app(overrides: dict | None = None):
+    app = create_app(overrides)
+    if not app.config["PUBLIC_URL"]:
+        raise NoPublicUrl("TRACKER_PUBLIC_URL is not set. Set it to the address people use to reach the tracker,"
+                          " e.g. https://tracker.example.org/tracker: links in emails are made only from it, and"
+                          " requests for other host names are refused (docs/deployment.md).")
+    return app
+
+
 def tracker_only():
-    return create_app()
+    return production_app()
 
 
 def static_site(site_dir: Path):
@@ -103,5 +120,19 @@ def combined(site_dir: str | None = None):
     if not (site / "index.html").exists():
         raise SystemExit(f"No built handbook in {site}: run 'python build.py build' first")
     # The session cookie is sent to the tracker only, never with the handbook's pages.
-    tracker = create_app({"SITE_URL": os.environ.get("TRACKER_SITE_URL", "/"), "SESSION_COOKIE_PATH": TRACKER_PREFIX})
-    return DispatcherMiddleware(with_security_headers(static_site(site)), {TRACKER_PREFIX: tracker})
+    tracker = production_app({"SITE_URL": os.environ.get("TRACKER_SITE_URL", "/"),
+                              "SESSION_COOKIE_PATH": TRACKER_PREFIX})
+    handbook = trusted_hosts_only(with_security_headers(static_site(site)), tracker.config["TRUSTED_HOSTS"])
+    return DispatcherMiddleware(handbook, {TRACKER_PREFIX: tracker})
+
+
+def trusted_hosts_only(app, hosts: list[str]):
+    """The handbook's files answer only the host names the tracker does (the tracker checks its own)."""
+    def wrapped(environ, start_response):
+        try:
+            get_host(environ, trusted_hosts=hosts)
+        except SecurityError:
+            return BadRequest("Unknown host")(environ, start_response)
+        return app(environ, start_response)
+
+    return wrapped
