@@ -115,3 +115,90 @@ def test_check_db_lists_orphaned_uploads_and_removes_only_old_ones_when_asked(tr
 def test_check_db_with_no_orphans_says_so(tracker_app):
     result = cli(tracker_app, "check-db")
     assert result.exit_code == 0 and "uploads OK" in result.output and "database OK" in result.output
+
+
+# ---- restore and the audit chain; restore while a server runs ------------------------------------
+
+def add_entries(app, count: int) -> None:
+    from tracker import audit
+    from tracker.db import writing
+    with app.app_context():
+        db = get_db()
+        for n in range(count):
+            with writing(db):
+                audit.log(db, None, "test.entry", detail=f"n={n}")
+
+
+def test_after_restoring_an_older_backup_the_chain_carries_on_verifiably_and_the_restore_is_recorded(
+        tracker_app, tmp_path):
+    """verify-audit once failed for ever after a restore ("anchor … cut"): the anchors written after the
+    backup point at entries the restore took away on purpose."""
+    tracker_app.config["AUDIT_ANCHOR_SECONDS"] = 0  # an anchor after every write
+    add_entries(tracker_app, 2)
+    made = cli(tracker_app, "backup", "--to", str(tmp_path / "backups"))
+    folder = Path(made.output.split("backed up to ")[1].strip())
+    backup_head = int((folder / "audit_anchor.txt").read_text().split(":")[0])
+    add_entries(tracker_app, 5)  # work after the backup, anchored as it was done, then lost to the restore
+    restored = cli(tracker_app, "restore", str(folder))
+    assert restored.exit_code == 0, restored.output
+    assert "the audit chain carries on from" in restored.output
+    last = query_rows(tracker_app, "SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")[0]
+    assert last["action"] == "backup.restored" and last["id"] == backup_head + 1
+    assert f"backup={folder.name}" in last["detail"]
+    assert cli(tracker_app, "verify-audit").exit_code == 0
+    add_entries(tracker_app, 3)
+    checked = cli(tracker_app, "verify-audit")
+    assert checked.exit_code == 0, checked.output
+    # and the chain is still guarded: cutting what came after the restore is caught
+    conn = sqlite3.connect(tracker_app.config["DATABASE"])
+    conn.execute("DROP TRIGGER audit_log_no_delete")
+    conn.execute("DELETE FROM audit_log WHERE id > ?", (backup_head + 1,))
+    conn.commit()
+    conn.close()
+    assert cli(tracker_app, "verify-audit").exit_code == 1
+
+
+def query_rows(app, sql):
+    with app.app_context():
+        return list(get_db().query(sql))
+
+
+def test_restore_is_refused_while_a_server_runs_on_the_database(tracker_app, tmp_path):
+    """Against a running gunicorn, a restore once went ahead: writes acknowledged after it were lost."""
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    from helpers import ROOT, free_port
+    made = cli(tracker_app, "backup", "--to", str(tmp_path / "backups"))
+    folder = Path(made.output.split("backed up to ")[1].strip())
+    port = free_port()
+    config = tracker_app.config
+    env = {**__import__("os").environ, "TRACKER_INSTANCE_PATH": str(Path(config["DATABASE"]).parent),
+           "TRACKER_DATABASE": config["DATABASE"], "TRACKER_UPLOAD_FOLDER": config["UPLOAD_FOLDER"],
+           "TRACKER_CONTENT_ROOT": config["CONTENT_ROOT"], "TRACKER_SECRET_KEY": config["SECRET_KEY"],
+           "TRACKER_AUDIT_KEY": config["AUDIT_KEY"], "TRACKER_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                               "tracker.wsgi:tracker_only()"], cwd=ROOT, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/login", timeout=10).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("gunicorn did not start")
+        before = count(tracker_app, "SELECT count(*) FROM audit_log")
+        refused = cli(tracker_app, "restore", str(folder))
+        assert refused.exit_code != 0 and "the tracker is running" in refused.output
+        assert count(tracker_app, "SELECT count(*) FROM audit_log") == before  # nothing was replaced
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    done = cli(tracker_app, "restore", str(folder))
+    assert done.exit_code == 0, done.output

@@ -219,7 +219,9 @@ def anchors_file(config: dict, instance: Path) -> Path:
     return Path(config.get("AUDIT_ANCHORS_FILE") or instance / "audit_anchors.txt")
 
 
-RESTORE_MARK = "restore"  # a line "restore SEQ:HASH <when> <backup>": the chain was cut back to SEQ on purpose
+# A line "restore SEQ:HASH <when> cut=N <backup>": a restore cut the chain back to entry N on purpose, then
+# recorded itself as entry SEQ.
+RESTORE_MARK = "restore"
 
 
 def recorded_anchors(file: Path) -> list[Anchor]:
@@ -233,8 +235,8 @@ def recorded_anchors(file: Path) -> list[Anchor]:
         if not words:
             continue
         if words[0] == RESTORE_MARK:
-            restored = Anchor.parse(words[1])
-            anchors = [a for a in anchors if a.seq <= restored.seq] + [restored]
+            cut = next((int(w[4:]) for w in words if w.startswith("cut=") and w[4:].isdigit()), 0)
+            anchors = [a for a in anchors if a.seq <= cut] + [Anchor.parse(words[1])]
         else:
             anchors.append(Anchor.parse(words[0]))
     return anchors

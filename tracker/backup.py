@@ -17,6 +17,7 @@ import click
 from flask import current_app
 
 from .db import forget_connection
+from .server_lock import ServerRunning, no_server_running
 
 
 class BackupError(Exception):
@@ -147,7 +148,7 @@ def write_anchor(folder: Path, anchors: Path):
 
 def restore(backup_dir: Path, database: Path, uploads: Path) -> None:
     """Replace the database and uploads with a backup, only after the backup passes its checks.
-    The tracker must be stopped while restoring."""
+    The tracker must be stopped while restoring (restore_command checks: server_lock)."""
     saved = backup_dir / "tracker.sqlite"
     problems = check_database(saved)
     if problems:
@@ -166,6 +167,27 @@ def restore(backup_dir: Path, database: Path, uploads: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     elif (backup_dir / "uploads").is_dir():
         shutil.copytree(backup_dir / "uploads", uploads)
+
+
+def record_restore(database: Path, backup_dir: Path):
+    """The restore, in the restored audit chain and in the anchors: anchors given out after the backup was
+    made point at entries the restore took away on purpose, so from here on verify-audit checks only those
+    the restored chain still reaches, and every anchor made after."""
+    from . import audit
+    from .db import connect, writing
+
+    db = connect(database)
+    try:
+        cut = audit.head(db)
+        with writing(db):
+            audit.log(db, None, "backup.restored", detail=f"backup={backup_dir.name} head={cut}")
+        anchor = audit.head(db)
+    finally:
+        db.conn.close()
+    config, instance = current_app.config, Path(current_app.instance_path)
+    audit.record_anchor(audit.anchors_file(config, instance), anchor, f"cut={cut.seq} {backup_dir.name}",
+                        mark=audit.RESTORE_MARK)
+    return anchor
 
 
 def init_app(app) -> None:
@@ -195,10 +217,14 @@ def init_app(app) -> None:
         database, uploads = paths()
         forget_connection()  # nothing of ours may hold the old file open
         try:
-            restore(backup_dir, database, uploads)
+            with no_server_running(database):
+                restore(backup_dir, database, uploads)
+                anchor = record_restore(database, backup_dir)
+        except ServerRunning as error:
+            raise click.ClickException(f"nothing was restored: {error}") from error
         except BackupError as error:
             raise click.ClickException(str(error)) from error
-        click.echo(f"restored {backup_dir}")
+        click.echo(f"restored {backup_dir}; the audit chain carries on from {anchor}")
 
     @app.cli.command("check-db")
     @click.option("--remove-orphans", is_flag=True,

@@ -19,7 +19,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.wsgi import get_host
 
-from . import PROJECT_ROOT, create_app
+from . import PROJECT_ROOT, create_app, server_lock
 from .security import SECURITY_HEADERS
 
 TRACKER_PREFIX = "/tracker"
@@ -31,6 +31,8 @@ class NoPublicUrl(SystemExit):
 
 def production_app(overrides: dict | None = None):
     app = create_app(overrides)
+    # held while this process runs: `restore` refuses to replace the database under a running server
+    app.extensions["server_lock"] = server_lock.hold_for_server(app.config["DATABASE"])
     if not app.config["PUBLIC_URL"]:
         raise NoPublicUrl("TRACKER_PUBLIC_URL is not set. Set it to the address people use to reach the tracker,"
                           " e.g. https://tracker.example.org/tracker: links in emails are made only from it, and"
