@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 .venv/bin/python build.py build --tracker-url /tracker
 export TRACKER_INSTANCE_PATH="${TRACKER_INSTANCE_PATH:-$PWD/instance}"
-# links in the emails the demo leaves in the outbox (Outbox page) point at this server
+# links in the emails the demo leaves in the outbox point at this server (the only source of links in
+# email), and it answers to this host name; localhost too, for whoever types that instead
 export TRACKER_PUBLIC_URL="${TRACKER_PUBLIC_URL:-http://127.0.0.1:${PORT:-8000}/tracker}"
+export TRACKER_TRUSTED_HOSTS="${TRACKER_TRUSTED_HOSTS:-localhost}"
 .venv/bin/flask --app tracker demo-data
 echo "Handbook: http://127.0.0.1:${PORT:-8000}/   Tracker: http://127.0.0.1:${PORT:-8000}/tracker/   (Ctrl+C to stop)"
 exec .venv/bin/gunicorn --bind "127.0.0.1:${PORT:-8000}" --workers 2 --threads 4 --access-logfile - \

@@ -214,7 +214,9 @@ def page():
               else gettext("Your calendar link is ready."), "success")
         return redirect(url_for(".page"))
     token = session.pop(LINK_KEY, None)
-    link = mail.external_url("calendar_feed.feed", token=token) if token else None  # PUBLIC_URL when set
+    # PUBLIC_URL when set; else this page's own host, which is one of TRUSTED_HOSTS (shown to its owner only)
+    link = (mail.link_or_none("calendar_feed.feed", token=token)
+            or url_for("calendar_feed.feed", token=token, _external=True)) if token else None
     return render_template("calendar_feed/page.html", form=form, link=link, has_link=has_link(db, current_user.id))
 
 
