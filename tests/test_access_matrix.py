@@ -55,10 +55,11 @@ def world(tracker_app):
                                               "pass_mark": 70, "passed": 0, "answers": "[]"}).last_pk
         db["pdp_versions"].insert({"inductee_id": dafydd, "version": 1, "strengths": "Listening", "created_by": dafydd})
         session = db.execute("SELECT id FROM supervision_sessions WHERE inductee_id = ?", [dafydd]).fetchone()[0]
-        mail.send("someone@example.org", ["en"], "test_message")
+        # a witness request; its email to the witness (queued with it) is sent to the outbox: the outbox's message
+        witness_request = witness.create(db, dafydd, "1.4", "The reasons behind absence", witness_name="W",
+                                         witness_email="w@example.org", purpose="That I ran it.", days=14)
+        mail.send_waiting(db)
         [message] = mail.outbox_names()
-        witness_request, _ = witness.create(db, dafydd, "1.4", "The reasons behind absence", witness_name="W",
-                                            witness_email="w@example.org", purpose="That I ran it.", days=14)
         invited = accounts.create_user(db, email="invited@example.org", name="Ina Invited", role="inductee",
                                        password=None)
         account_links.invite(db, invited, None)
@@ -73,7 +74,8 @@ def snapshot(app) -> dict:
         tables = ["users", "team_members", "plans", "plan_items", "records", "evidence", "comments", "reflections",
                   "reflection_reads", "reflection_comments", "quiz_attempts", "pdp_versions", "pdp_comments",
                   "supervision_agreements", "supervision_sessions", "supervision_actions", "induction_signoffs",
-                  "notifications", "reminders_sent", "calendar_feeds", "account_tokens"]
+                  "notifications", "reminders_sent", "calendar_feeds", "account_tokens", "witness_requests",
+                  "mail_queue"]
         return {t: list(db.query(f"SELECT * FROM {t} ORDER BY rowid")) for t in tables}
 
 
@@ -107,11 +109,13 @@ ROUTES = [
     ("GET", "/records/{dafydd}/1.4", None, {"inductee", "manager"}),
     ("GET", "/records/{dafydd}/1.4/submit", None, {"inductee"}),
     ("POST", "/records/{dafydd}/1.4/submit", {"confirm": "y"}, {"inductee"}),
-    # witness testimony by one-time link: asked for by the inductee, seen and revoked by them or their manager
+    # witness testimony by one-time link: asked for by the inductee, seen and revoked by them or their manager,
+    # its link sent again (a new one) by the inductee only
     ("POST", "/records/{dafydd}/1.4/witness-requests",
      {"ask-witness_name": "W", "ask-witness_email": "w@example.org", "ask-purpose": "That I ran it."}, {"inductee"}),
     ("GET", "/witness-requests/{witness_request}", None, {"inductee", "manager"}),
     ("POST", "/witness-requests/{witness_request}/revoke", {}, {"inductee", "manager"}),
+    ("POST", "/witness-requests/{witness_request}/resend", {}, {"inductee"}),
     ("POST", "/records/{dafydd}/1.4/notes", {"notes": "changed"}, {"inductee"}),
     ("POST", "/records/{dafydd}/1.4/evidence/text", {"body": "more"}, {"inductee"}),
     ("POST", "/records/{dafydd}/1.4/evidence/witness",
@@ -128,6 +132,9 @@ ROUTES = [
     ("POST", "/admin/users/new", {"name": "New Person", "email": "new@example.org", "role": "inductee"}, {"admin"}),
     # sends a new invitation to someone who has not chosen a password yet (tracker/account_links.py)
     ("POST", "/admin/users/{invited}/invitation", {}, {"admin"}),
+    # an administrator's reset of someone's password: a confirmation page, then the reset (the link goes to them)
+    ("GET", "/admin/users/{dafydd}/reset-password", None, {"admin"}),
+    ("POST", "/admin/users/{dafydd}/reset-password", {}, {"admin"}),
     ("GET", "/admin/users/import", None, {"admin"}),
     ("POST", "/admin/users/import", "csv", {"admin"}),
     ("GET", "/admin/users/{dafydd}/managers", None, {"admin"}),
@@ -163,7 +170,8 @@ ROUTES = [
     # quizzes
     ("GET", "/quizzes", None, {"inductee", "other_inductee", "manager", "other_manager"}),
     ("GET", "/quizzes/values-and-principles", None, {"inductee", "other_inductee"}),
-    ("POST", "/quizzes/values-and-principles", {"q0": "0"}, {"inductee", "other_inductee"}),
+    ("POST", "/quizzes/values-and-principles", {"q0": "0", "q1": "0", "q2": "true", "q3": "x"},  # every question
+     {"inductee", "other_inductee"}),
     ("GET", "/quizzes/values-and-principles/attempts/{attempt}", None, {"inductee", "manager"}),
     # personal development plan
     ("GET", "/pdp/{dafydd}", None, {"inductee", "manager"}),

@@ -78,7 +78,7 @@ def snapshot(app):
         return {t: db.execute(f"SELECT count(*), total(length(quote(t.rowid))) FROM {t} AS t").fetchone()
                 for t in ("records", "evidence", "comments", "plan_items", "reflections", "pdp_versions",
                           "supervision_sessions", "supervision_actions", "users", "quiz_attempts", "account_tokens",
-                          "reset_requests")}
+                          "reset_requests", "witness_requests", "mail_queue")}
 
 
 # Digits that are not ASCII (str.isdigit() is true for all of them; int() refuses "²" and reads
@@ -105,7 +105,7 @@ ENDPOINTS = [
     ("inductee@example.org", "/records/{d}/1.3/done", ["notes", "body", "description", "witness_name", "statement"]),
     ("inductee@example.org", "/records/{d}/1.4/submit", ["confirm"]),
     ("inductee@example.org", "/records/{d}/1.4/witness-requests",  # a witness link (tracker/witness.py)
-     ["ask-witness_name", "ask-witness_email", "ask-purpose"]),
+     ["ask-witness_name", "ask-witness_email", "ask-purpose", "ask-language"]),
     ("inductee@example.org", "/plan/{d}",
      ["start_date", "notes", "target-1-4", "priority-1-4", "not-required-1-4", "reason-1-4"]),
     ("inductee@example.org", "/reflections/new",
@@ -120,6 +120,7 @@ ENDPOINTS = [
     ("manager@example.org", "/supervision/{d}/agreement", ["purpose", "timing", "recording"]),
     ("admin@example.org", "/admin/users/new", ["name", "email", "role", "managers"]),
     ("admin@example.org", "/admin/users/{d}/invitation", []),  # re-send an invitation (tracker/account_links.py)
+    ("admin@example.org", "/admin/users/{c}/reset-password", []),  # an administrator's reset (its form: a token)
     ("admin@example.org", "/admin/users/{d}/erase", ["confirm_email"]),
     ("inductee@example.org", "/language", ["lang", "next"]),  # the language switch (tracker/i18n.py)
     ("manager@example.org", "/account/notifications", ["notify"]),  # email choice (tracker/notifications.py)
@@ -131,7 +132,8 @@ ENDPOINTS = [
 def test_forms_never_answer_500_and_refusals_write_nothing(fuzz_app, email, url, fields):
     client = signed_in_client(fuzz_app, email)
     token = csrf_token(client.get("/account/password").get_data(as_text=True))
-    path = url.format(d=fuzz_app.config["DEMO_IDS"]["inductee@example.org"])
+    path = url.format(d=fuzz_app.config["DEMO_IDS"]["inductee@example.org"],
+                      c=fuzz_app.config["DEMO_IDS"]["inductee2@example.org"])
 
     @FUZZ
     @given(form=st.dictionaries(st.sampled_from(fields + ["unexpected"]), field_text, max_size=len(fields) + 1))
@@ -181,7 +183,7 @@ def test_number_fields_take_any_characters(fuzz_app, email, url, valid, fields):
                                                     "/supervision/sessions/{n}", "/plan/{n}", "/portfolio/{n}",
                                                     "/witness/{n}", "/witness-requests/{n}", "/calendar/{n}.ics",
                                                     "/supervision/sessions/{n}/calendar.ics",
-                                                    "/account/set-password/{n}"]))
+                                                    "/account/set-password/{n}", "/admin/users/{n}/reset-password"]))
 def test_ids_in_addresses_take_any_characters(fuzz_app, number, template):
     from urllib.parse import quote
     client = fuzz_app.test_client()
@@ -195,15 +197,26 @@ def test_ids_in_addresses_take_any_characters(fuzz_app, number, template):
     assert response.status_code < 500, (template, number)
 
 
+def witness_request(app, address: str) -> tuple[int, str]:
+    """A witness request of the demo inductee's, and its token read from the email the witness is sent."""
+    import re
+
+    from tracker import content, mail, mail_worker, witness
+    from tracker.db import get_db
+    with app.app_context():
+        request_id = witness.create(get_db(), app.config["DEMO_IDS"]["inductee@example.org"], "1.4",
+                                    content.activity("1.4").title, witness_name="W", witness_email=address,
+                                    purpose="That I ran the meeting.", days=14)
+        mail_worker.work(get_db())
+        [text] = [message.get_body(("plain",)).get_content() for message in map(mail.read_outbox, mail.outbox_names())
+                  if message["To"] == address]
+    return request_id, re.search(r"/witness/([A-Za-z0-9_-]+)", text)[1]
+
+
 def test_the_witness_form_never_answers_500_and_refusals_write_nothing(fuzz_app):
     """The one form anyone may send without an account: a witness's statement (tracker/witness.py)."""
-    from tracker import content, witness
-    from tracker.db import get_db
     fuzz_app.config["WITNESS_MAX_FAILED_POSTS"] = 10_000
-    with fuzz_app.app_context():
-        _, token = witness.create(get_db(), fuzz_app.config["DEMO_IDS"]["inductee@example.org"], "1.4",
-                                  content.activity("1.4").title, witness_name="W", witness_email="w@example.org",
-                                  purpose="That I ran the meeting.", days=14)
+    _, token = witness_request(fuzz_app, "statement.fuzz@example.org")
     client = fuzz_app.test_client()
     csrf = csrf_token(client.get(f"/witness/{token}").get_data(as_text=True))
 
@@ -219,19 +232,40 @@ def test_the_witness_form_never_answers_500_and_refusals_write_nothing(fuzz_app)
     run()
 
 
+@pytest.mark.parametrize("action", ["resend", "revoke"])
+def test_witness_request_buttons_take_any_address_and_refusals_write_nothing(fuzz_app, action):
+    """The request page's buttons (tracker/witness.py), posted to addresses whose request id is odd."""
+    request_id, _ = witness_request(fuzz_app, f"{action}.fuzz@example.org")
+    client = signed_in_client(fuzz_app, "inductee@example.org")
+    token = csrf_token(client.get("/account/password").get_data(as_text=True))
+
+    @FUZZ
+    @given(number=st.one_of(numberish, st.just(str(request_id))))
+    def run(number):
+        from urllib.parse import quote
+        before = snapshot(fuzz_app)
+        response = client.post(f"/witness-requests/{quote(number, safe='')}/{action}", data={"csrf_token": token})
+        assert response.status_code < 500, number
+        if response.status_code >= 400:
+            assert snapshot(fuzz_app) == before, "a refused button changed the database"
+
+    run()
+
+
 @pytest.mark.parametrize("form_path", ["/account/forgotten-password", "choose"])
 def test_the_password_link_forms_never_answer_500_and_refusals_write_nothing(fuzz_app, form_path):
     """The forms anyone may send without signing in (tracker/account_links.py): asking for a reset link,
     and choosing a password with an invitation's link."""
     from tracker import account_links, accounts
-    from tracker.db import get_db
+    from tracker.db import get_db, writing
     fuzz_app.config.update(RESET_MIN_SECONDS=0, RESET_MAX_PER_CLIENT=10_000)
     path, fields = form_path, ["email"]
     if form_path == "choose":
         with fuzz_app.app_context():
             person = accounts.create_user(get_db(), email=f"fuzz.invited.{len(form_path)}@example.org", name="F",
                                           role="inductee", password=None)
-            token, _ = account_links.issue(get_db(), person, "invite", dt.timedelta(hours=1), None)
+            with writing(get_db()):
+                token, _ = account_links.issue(get_db(), person, "invite", dt.timedelta(hours=1), None)
         path, fields = f"/account/set-password/{token}", ["new_password", "confirm_password"]
     client = fuzz_app.test_client()
     csrf = csrf_token(client.get(path).get_data(as_text=True))

@@ -51,13 +51,14 @@ ROLES = [None, "inductee@example.org", "inductee2@example.org", "manager@example
 LONG_URL = "https://www.gov.wales/sites/default/files/publications/2023-01/belonging-engaging-and-participating-guidance-on-improving-learner-attendance.pdf"
 LONG_WORD = "Gwasanaethau-Lles-Addysg-Cyngor-Sir-Ddinbych-Llanfairpwllgwyngyll"
 LONG_EMAIL = "education.welfare.officer.trainee@denbighshire-county-council.education.gov.wales"
+WITNESS_LINK = re.compile(r"/witness/([A-Za-z0-9_-]+)")
 
 
 def add_phone_test_data(app, ids) -> None:
     """Demo data does not include a development plan, a quiz attempt or very long words: add them here
     (the demo data is also the starting point of tests that expect Dafydd to have no plan or attempts yet)."""
     from tracker import account_links, content, mail, quizzes, records, witness
-    from tracker.db import get_db
+    from tracker.db import get_db, writing
 
     dafydd = ids["inductee@example.org"]
     with app.app_context():
@@ -86,15 +87,19 @@ def add_phone_test_data(app, ids) -> None:
                    [f" ({LONG_URL})", dafydd])
         db.execute("UPDATE reflections SET what = what || ? WHERE author_id = ?", [f" {LONG_URL}", dafydd])
         db.conn.commit()
-        mail.send(LONG_EMAIL, ["cy", "en"], "test_message")  # the outbox: a message to a long address
-        # a witness request with long words, and its link (only its hash is stored: keep the token here)
-        _, app.config["PHONE_WITNESS_TOKEN"] = witness.create(
-            db, dafydd, "1.4", title, witness_name=LONG_WORD, witness_email=LONG_EMAIL,
-            purpose=f"That I chaired the meeting. {LONG_URL}", days=14)
+        with writing(db):
+            mail.queue(db, LONG_EMAIL, ["cy", "en"], "test_message")  # the outbox: a message to a long address
+        # a witness request with long words; its link is emailed to the witness only (the tracker keeps its hash)
+        witness.create(db, dafydd, "1.4", title, witness_name=LONG_WORD, witness_email=LONG_EMAIL,
+                       purpose=f"That I chaired the meeting. {LONG_URL}", days=14)
+        mail.send_waiting(db)
+        texts = [mail.read_outbox(name).get_body(("plain",)).get_content() for name in mail.outbox_names()]
+        [app.config["PHONE_WITNESS_TOKEN"]] = [match[1] for match in map(WITNESS_LINK.search, texts) if match]
         # an invitation's set-password link for the person with the long name and address (tracker/account_links.py)
         invited = db.execute("SELECT id FROM users WHERE email = ?", [LONG_EMAIL]).fetchone()[0]
-        app.config["PHONE_INVITATION_TOKEN"], _ = account_links.issue(db, invited, "invite",
-                                                                      dt.timedelta(hours=1), None)
+        with writing(db):
+            app.config["PHONE_INVITATION_TOKEN"], _ = account_links.issue(db, invited, "invite",
+                                                                          dt.timedelta(hours=1), None)
 
 
 class _NoAnswers:
