@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from helpers import DEMO_PASSWORD, choose_password, csrf_token, login, query, set_password_path, use_smtp
+from helpers import DEMO_PASSWORD, choose_password, csrf_token, login, post, query, set_password_path, use_smtp
 from tracker.db import get_db, writing
 
 NEW_PASSWORD = "a-brand-new-password-7"
@@ -175,7 +175,11 @@ def test_an_administrator_reset_ends_the_password_sessions_and_links_and_emails_
     messages = inbox.wait_for(2)
     assert [m["To"] for m in messages] == ["inductee@example.org", "inductee@example.org"]
     newest = set_password_path(messages[1])
-    assert "/account/set-password" not in admin.get("/admin/users").get_data(as_text=True)
+    users = admin.get("/admin/users").get_data(as_text=True)
+    assert "/account/set-password" not in users and "Password reset: link sent" in users
+    # not an "invitation" to someone whose account exists: the Users page offers another reset instead
+    assert f"/admin/users/{dafydd}/invitation" not in users and f"/admin/users/{dafydd}/reset-password" in users
+    assert post(admin, f"/admin/users/{dafydd}/invitation").status_code == 404
     assert session.get("/my-induction").status_code == 302  # their session ended
     assert login(tracker_app.test_client(), "inductee@example.org").status_code == 400  # the old password too
     assert tracker_app.test_client().get(earlier).status_code == 410

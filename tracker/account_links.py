@@ -124,7 +124,7 @@ def invitation_states(db: Database) -> dict[int, dict]:
     states = {}
     for r in rows:  # the newest link decides
         state = ("invited" if r["purpose"] == "invite" else "reset") if r["open"] else "expired"
-        states[r["user_id"]] = {"state": state, "expires_at": r["expires_at"]}
+        states[r["user_id"]] = {"state": state, "purpose": r["purpose"], "expires_at": r["expires_at"]}
     return states
 
 
@@ -311,8 +311,9 @@ def admin_reset(user_id: int):
 def resend_invitation(user_id: int):
     db = get_db()
     user = accounts.get_user(db, user_id)
-    if user is None or user["password_hash"] != accounts.NO_PASSWORD or not user["active"]:
-        abort(404)  # only someone who has not chosen a password yet is invited (CSRF: CSRFProtect)
+    if (user is None or user["password_hash"] != accounts.NO_PASSWORD or not user["active"]
+            or invitation_states(db).get(user_id, {}).get("purpose") == "reset"):
+        abort(404)  # only someone who has never chosen a password is invited; after a reset, reset again
     problem = invite_or_problem(db, user_id, current_user.id)
     if problem:
         flash(problem, "error")
