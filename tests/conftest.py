@@ -126,10 +126,12 @@ def live_tracker(tmp_path, demo_database):
 
     app = demo_app(tmp_path, demo_database)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_URL"] = url  # the address the browser uses: links in email and the sign-in callback
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield SimpleNamespace(app=app, ids=app.config["DEMO_IDS"], url=f"http://127.0.0.1:{server.server_port}")
+        yield SimpleNamespace(app=app, ids=app.config["DEMO_IDS"], url=url)
     finally:
         server.shutdown()
         server.server_close()
