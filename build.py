@@ -35,7 +35,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from handbook import translations, words  # noqa: E402
+from handbook import terms, translations, words  # noqa: E402
 from handbook.generate import SiteGenerator, write_tree  # noqa: E402
 from handbook.loader import Project, format_errors, load_project  # noqa: E402
 from handbook.yamlsource import ContentError  # noqa: E402
@@ -149,6 +149,9 @@ def check(root: Path = ROOT, quiet: bool = False) -> Project:
     started = time.perf_counter()
     project = load_project(root)
     project.warnings.extend(review_warnings(project, site_config(root)))
+    term_errors, term_warnings = terms.term_warnings(root)  # the Welsh term list, handbook/locale/cy/terms.yml
+    project.errors.extend(term_errors)
+    project.warnings.extend(term_warnings)
     for line in format_errors(project.errors + project.warnings):
         print(line, file=sys.stderr)
     if not quiet or project.errors:

@@ -317,3 +317,14 @@ def test_the_stored_catalogue_compiles(tmp_path: Path):
     with open(tmp_path / "messages.mo", "wb") as handle:
         write_mo(handle, catalogue())
     assert (tmp_path / "messages.mo").stat().st_size > 10_000
+
+
+def test_the_tracker_catalogue_uses_the_welsh_term_list():
+    """The handbook's Welsh term list (handbook/locale/cy/terms.yml) holds for the tracker's Welsh too: the
+    same chosen terms, and none of the forms to avoid (colloquial negatives, calques)."""
+    from handbook import terms
+    _, rules, errors = terms.load_terms()
+    assert errors == []
+    text = terms.catalogue_text(CATALOGUE.read_text(encoding="utf-8"))
+    found = terms.find(text, "tracker/translations/cy/LC_MESSAGES/messages.po", rules)
+    assert found == [], "\n".join(f"{e.path}:{e.line} {e.message}" for e in found)
