@@ -112,6 +112,14 @@ def service(language: str | None = None):
     return cache[language]
 
 
+def handbook_home() -> str:
+    """The handbook's home page in the page's language: the Welsh handbook is at SITE_URL/cy/."""
+    from .i18n import current_language
+    base = current_app.config.get("SITE_URL", "")
+    language = current_language()
+    return f"{base.rstrip('/')}/{language}/" if language != "en" else base
+
+
 def handbook_url(activity_id: str) -> str | None:
     """Link to the activity's page in the built handbook, when SITE_URL is configured."""
     base = current_app.config.get("SITE_URL", "")

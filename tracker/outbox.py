@@ -37,8 +37,10 @@ def message(name: str):
     found = mail.read_outbox(name)
     if found is None:
         abort(404)
-    return render_template("outbox/message.html", name=name, message=summary(name, found),
-                           text=redacted(found.get_body(("plain",)).get_content()))
+    message = summary(name, found)
+    text = redacted(found.get_body(("plain",)).get_content())
+    return render_template("outbox/message.html", name=name, message=message,
+                           parts=in_languages(text, SEPARATOR, message["languages"]))
 
 
 @bp.route("/test", methods=["POST"])
@@ -57,8 +59,22 @@ def send_test():
 
 def summary(name: str, found=None) -> dict:
     found = found if found is not None else mail.read_outbox(name)
-    return {"name": name, "to": found["To"], "subject": found["Subject"],
+    languages = [part.strip() for part in (found["Content-Language"] or "en").split(",")]
+    return {"name": name, "to": found["To"], "subject": found["Subject"], "languages": languages,
+            "subject_parts": in_languages(found["Subject"], " / ", languages),
             "sent_at": email.utils.parsedate_to_datetime(found["Date"])}
+
+
+SEPARATOR = "\n\n----------\n\n"  # between a message's languages (mail._join_text)
+
+
+def in_languages(text: str, separator: str, languages: list[str]) -> list[tuple[str, str]]:
+    """A message's text (or subject) split into its languages, each with its lang attribute's value, so a
+    page in another language marks it (a screen reader reads each part in its own language)."""
+    parts = text.split(separator) if len(languages) > 1 else [text]
+    if len(parts) != len(languages):
+        return [("en" if languages[0] == "en" else languages[0], text)]
+    return [(language, part) for language, part in zip(languages, parts, strict=True)]
 
 
 URL = re.compile(r"https?://[^\s<>\"]+")

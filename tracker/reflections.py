@@ -19,6 +19,7 @@ from .dates import IsoDateField, as_date
 from .db import get_db, writing
 from .pdp import optional_id
 from .privacy import identifying_details
+from .template_helpers import lang_of
 
 bp = Blueprint("reflections", __name__)
 TEXT_LIMIT = 10_000
@@ -48,7 +49,8 @@ class CommentForm(FlaskForm):
 
 def _choices(form: ReflectionForm, author_id: int) -> None:
     form.activity_id.choices = [SelectChoice("", gettext("None"))] + [
-        SelectChoice(a.id, f"{a.id} {a.title}") for a in content.activities()]
+        SelectChoice(a.id, f"{a.id} {a.title}", render_kw={"lang": "en"} if lang_of("activity", a.id) else None)
+        for a in content.activities()]
     sessions = get_db().query("SELECT id, session_date FROM supervision_sessions WHERE inductee_id = ?"
                               " ORDER BY session_date DESC", [author_id])
     form.supervision_id.choices = [SelectChoice("", gettext("None"))] + [

@@ -45,13 +45,15 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["weekday_date"] = weekday_date
     app.jinja_env.filters["estimate"] = estimate
     app.jinja_env.globals.update(time_range=time_range, quiz_title=quiz_title, given_text=given_text,
-                                 activity_title=activity_title)
+                                 activity_title=activity_title, lang_of=lang_of)
+    app.jinja_env.filters["marked"] = marked
 
     from . import content
 
     @app.context_processor
     def service():  # the service's name and words, from the pack's mkdocs.yml (handbook/service.py)
-        return {"service": content.service(), "tracker_name": tracker_name, "section_label": content.section_label}
+        return {"service": content.service(), "tracker_name": tracker_name, "section_label": content.section_label,
+                "handbook_home": content.handbook_home}
 
 
 def _format_date(value) -> str:
@@ -119,3 +121,20 @@ def activity_title(activity_id: str, stored: str) -> str:
     from . import content
     activity = content.project().activities.get(activity_id)
     return activity.title if activity else stored
+
+
+def lang_of(kind: str, key) -> Markup:
+    """' lang="en"' for an element holding a handbook item's text (kind: activity, quiz, section) when the page
+    is not in English and the item has no translation into its language: a screen reader then reads the
+    English as English. Empty otherwise."""
+    from . import content
+    language = current_language()
+    if language == "en" or content.project().translated(kind, str(key), language):
+        return Markup("")
+    return Markup(' lang="en"')
+
+
+def marked(text, kind: str, key) -> Markup:
+    """The text, in <span lang="en"> when lang_of says it is English on a page in another language."""
+    attribute = lang_of(kind, key)
+    return Markup("<span{}>{}</span>").format(attribute, text) if attribute else escape(text)

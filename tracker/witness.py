@@ -381,7 +381,8 @@ def give(token: str):
                 return _closed(row, closed.status)
             return _private(render_template("witness/thanks.html", request_row=row))
         note_failed_post(db, row["id"])
-    page = render_template("witness/give.html", form=form, request_row=row, activity_title=_title(record))
+    page = render_template("witness/give.html", form=form, request_row=row, activity_title=_title(record),
+                           activity_id=record["activity_id"])
     return _private(page, 400 if form.errors else 200)
 
 
