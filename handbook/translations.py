@@ -20,13 +20,15 @@ schema, so a Welsh file gets the same file:line errors as an English one.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator, model_validator
 
 from . import model
 from .yamlsource import ContentError, YamlDocument, parse_yaml, read_source_text, read_yaml_file
@@ -64,6 +66,17 @@ def translation_file(english: Path, language: str) -> Path:
 class TranslationInfo(model.Strict):
     status: Literal["draft", "reviewed"]
     source: str  # source_hash of the English file
+    reviewed_by: str | None = Field(default=None, description="who reviewed the translation (status reviewed)")
+    reviewed_on: dt.date | None = Field(default=None, description="when it was reviewed (status reviewed)")
+
+    @model_validator(mode="after")
+    def _review_recorded(self) -> "TranslationInfo":
+        if self.status == "reviewed" and not (self.reviewed_by and self.reviewed_on):
+            raise ValueError("a reviewed translation names who reviewed it and when: reviewed_by and reviewed_on"
+                             " (build.py translated --reviewed --by NAME FILE writes them)")
+        if self.status == "draft" and (self.reviewed_by or self.reviewed_on):
+            raise ValueError("a draft has no reviewed_by or reviewed_on: they record a finished review")
+        return self
 
     @field_validator("source")
     @classmethod
@@ -383,13 +396,15 @@ def in_language(project, language: str):
 @dataclass
 class Parity:
     language: str
-    rows: list[tuple[str, int, int, int, int]]  # kind, English items, translated, out of date, drafts
+    # kind, English items, translated, out of date, drafts, reviewed
+    rows: list[tuple[str, int, int, int, int, int]]
 
     def summary(self) -> str:
         lines = [f"parity {LANGUAGE_NAMES.get(self.language, self.language)} ({self.language}):"
-                 f" translated / English, out of date, drafts"]
-        for kind, total, done, stale, drafts in self.rows:
-            lines.append(f"  {kind:<13} {done:>3} / {total:<3}  {stale:>3} out of date  {drafts:>3} drafts")
+                 f" translated / English, out of date, drafts, reviewed by a Welsh speaker"]
+        for kind, total, done, stale, drafts, reviewed in self.rows:
+            lines.append(f"  {kind:<13} {done:>3} / {total:<3}  {stale:>3} out of date  {drafts:>3} drafts"
+                         f"  {reviewed:>3} reviewed")
         return "\n".join(lines)
 
 
@@ -405,7 +420,7 @@ def parity(project, language: str) -> Parity:
     for name, (kind, keys) in totals.items():
         found = [translation.status[(kind, key)] for key in keys if (kind, key) in translation.status]
         rows.append((name, len(keys), len(found), sum(not s.current for s in found),
-                     sum(s.status == "draft" for s in found)))
+                     sum(s.status == "draft" for s in found), sum(s.status == "reviewed" for s in found)))
     return Parity(language, rows)
 
 
@@ -420,8 +435,10 @@ def stale_translations(project, language: str) -> list[ContentError]:
             for status in translation.status.values() if not status.current]
 
 
-def stamp(root: Path, file: Path) -> str:
-    """Record in a translated file the hash of its English file as it is now (build.py translated)."""
+def stamp(root: Path, file: Path, reviewed_by: str | None = None, today: dt.date | None = None) -> str:
+    """Record in a translated file the hash of its English file as it is now (build.py translated). The
+    translation is then a draft, unless reviewed_by names the Welsh speaker who has just reviewed it
+    (build.py translated --reviewed --by NAME): it is then reviewed, by whom and when."""
     file = file if file.is_absolute() else (root / file)
     name = file.name
     language = Path(file.stem).suffix.lstrip(".")
@@ -431,12 +448,15 @@ def stamp(root: Path, file: Path) -> str:
                          " beside 1-1.yml)")
     new = f'"{source_hash(english.read_bytes())}"'  # quoted: twelve digits would read as a number
     text = file.read_text(encoding="utf-8")
-    block = re.search(r"(?m)^\s*translation:", text)
-    start = block.end() if block else len(text)
-    updated, count = re.subn(r"(?m)^(\s+source:[ \t]*)[\"']?[0-9a-fA-F]*[\"']?[ \t]*$", rf"\g<1>{new}",
-                             text[start:], count=1)
-    updated = text[:start] + updated
-    if not count:
+    block = re.search(r"(?m)^(?P<indent>[ \t]*)translation:[ \t]*\n(?P<body>(?:(?P=indent)[ \t]+\S.*\n?)+)", text)
+    if not block or not re.search(r"(?m)^\s+source:", block.group("body")):
         raise ValueError(f"{file}: no 'source:' line in its translation block to update")
+    inner = block.group("indent") + "  "
+    lines = [f"{inner}status: {'reviewed' if reviewed_by else 'draft'}", f"{inner}source: {new}"]
+    if reviewed_by:
+        lines += [f"{inner}reviewed_by: {json.dumps(reviewed_by, ensure_ascii=False)}",
+                  f"{inner}reviewed_on: {(today or dt.date.today()).isoformat()}"]
+    ending = "\n" if block.group("body").endswith("\n") else ""
+    updated = text[:block.start("body")] + "\n".join(lines) + ending + text[block.end("body"):]
     file.write_text(updated, encoding="utf-8")
     return new

@@ -118,7 +118,8 @@ def test_a_changed_english_file_flags_its_welsh_one_until_it_is_marked_translate
     assert [str(w) for w in loaded.warnings if "translation" in w.field] == [
         "activities/1-1.cy.yml:1 translation.source: warning: the English file has changed since this was"
         " translated: update the text, then run build.py translated activities/1-1.cy.yml"]
-    assert ("activities", 1, 1, 1, 1) in translations.parity(loaded, "cy").rows  # 1 of 1, out of date, draft
+    # 1 of 1, out of date, a draft, none reviewed
+    assert ("activities", 1, 1, 1, 1, 0) in translations.parity(loaded, "cy").rows
     assert build.main(["--root", str(project), "translated", "activities/1-1.cy.yml"]) == 0
     assert f'source: "{english_hash(english)}"' in (project / "activities/1-1.cy.yml").read_text(encoding="utf-8")
     assert not [w for w in load_project(project).warnings if "translation" in w.field]
@@ -129,8 +130,8 @@ def test_check_prints_the_parity_summary_of_the_real_handbook():
     assert result.returncode == 0, result.stderr
     project = load_project(ROOT)
     welsh_pages = sorted(ROOT.glob("content/**/*.cy.md"))
-    assert "parity Cymraeg (cy): translated / English, out of date, drafts" in result.stdout
-    pages = re.search(r"pages\s+(\d+) / (\d+)\s+(\d+) out of date\s+(\d+) drafts", result.stdout)
+    assert "parity Cymraeg (cy): translated / English, out of date, drafts, reviewed" in result.stdout
+    pages = re.search(r"pages\s+(\d+) / (\d+)\s+(\d+) out of date\s+(\d+) drafts\s+(\d+) reviewed", result.stdout)
     assert pages and int(pages[1]) == len(welsh_pages) and int(pages[2]) == len(project.pages)
     activities = re.search(r"activities\s+(\d+) / (\d+)", result.stdout)
     assert int(activities[1]) == len(list(ROOT.glob("activities/*.cy.yml"))) >= 6
