@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from test_welsh_site import welsh_activity
 
 import build
 from handbook import translations
 from handbook.loader import load_project
-from test_welsh_site import welsh_activity
 
 
 def translation_block(path) -> str:
