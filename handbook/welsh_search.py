@@ -1,4 +1,4 @@
-"""Welsh search that copes with initial mutations (issue 11, item 5).
+"""Welsh search that copes with initial mutations and inflections.
 
 A Welsh word's first sound changes after certain words: *cyngor* 'council, advice', *ei gyngor* 'his
 advice', *fy nghyngor* 'my advice', *ei chyngor* 'her advice'. A reader who types any one of these
@@ -72,6 +72,15 @@ Cost: on a page of ordinary Welsh prose (165 words) the page's index entry grows
 guesses that are not words (*hysgol*, *ngysgol* beside *ysgol*); a Welsh word list (Bangor's CC0
 lecsicon) could drop candidates that are not real radicals if that ever matters.
 
+Inflections
+-----------
+A reader also types another form of the word the page uses: *ysgolion* for a page about one *ysgol*,
+*plant* where the page says *plentyn*, *teuluoedd*, *swyddogion*. `inflections(word)` is every form of the
+word's lemma in simplemma's Welsh lemma table (a maintained lemmatiser with no dependencies: 400,000 Welsh
+forms, irregular plurals and mutated forms included, *blant* → *plentyn*), when the lemma has at most
+FAMILY_LIMIT forms: nouns and adjectives; a verb's hundred forms (*gwneud*, *bod*) would swamp the index
+for little gain. `index_forms(word)` adds them, and their mutations, to the word's search forms.
+
 Zensical 0.0.73
 ---------------
 Zensical writes its index elsewhere and in another shape: `site/search.json` (and `site/search.js`,
@@ -81,19 +90,26 @@ Zensical writes its index elsewhere and in another shape: `site/search.json` (an
 fields are fixed in code, `fields:[C("title",n=>n.title,{weight:3}),C("text",n=>n.text),
 C("path",n=>n.path,{weight:2})]` plus `tags` as a filter, so an extra property of an item is never
 indexed; and its results show title, path (breadcrumbs) and an excerpt of text centred on the first
-match, so forms appended to text or path would be displayed. `add_mutation_forms` refuses that format
-(ValueError) rather than do nothing silently. Mutation-aware search under Zensical would need a field
-added to its worker (a patched copy of the worker in the built site, or an upstream option for extra
-fields or query expansion).
+match, so forms appended to text or path would be displayed. So `rewrite_zensical_index(site)` adds the
+forms as a property `forms` of each item and patches the built site's copy of the worker to index that
+property too (ZENSICAL_FIELDS → ZENSICAL_FIELDS_WITH_FORMS, at the weight of body text divided by two):
+searched, never shown. The worker is Zensical's, pinned at 0.0.73; if its code changes, the build fails
+with a clear message rather than ship a search that silently lost its Welsh forms.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections import defaultdict
 from pathlib import Path
 
 FIELD = "forms"
 FORMS_BOOST = 0.5
+FAMILY_LIMIT = 16  # inflections are added for a lemma with at most this many forms (not a verb's hundred)
+ZENSICAL_FIELDS = 'fields:[C("title",n=>n.title,{weight:3}),C("text",n=>n.text),C("path",n=>n.path,{weight:2})]'
+ZENSICAL_FIELDS_WITH_FORMS = ('fields:[C("title",n=>n.title,{weight:3}),C("text",n=>n.text),'
+                              'C("path",n=>n.path,{weight:2}),C("forms",n=>n.forms||"",{weight:0.5})]')
 MIN_LENGTH = 3  # no reading back from, mutating into, or producing a word shorter than this
 
 VOWELS = frozenset("aeiouwy" "âêîôûŵŷ" "áéíóúẃý" "àèìòùẁỳ" "äëïöüẅÿ")
@@ -180,6 +196,55 @@ def search_forms(word: str) -> set[str]:
     return forms
 
 
+@functools.cache
+def _known() -> frozenset[str]:
+    """Every form and lemma in simplemma's Welsh table: a word list of about 400,000 Welsh forms."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    table = DefaultDictionaryFactory().get_dictionary("cy")
+    return frozenset(word.lower() for pair in table.items() for word in pair)
+
+
+@functools.cache
+def _families() -> dict[str, tuple[str, ...]]:
+    """simplemma's Welsh table turned round: lemma -> its forms (lemmas with at most FAMILY_LIMIT forms)."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for form, lemma in DefaultDictionaryFactory().get_dictionary("cy").items():
+        grouped[lemma.lower()].add(form.lower())
+    return {lemma: tuple(sorted(forms | {lemma})) for lemma, forms in grouped.items() if len(forms) <= FAMILY_LIMIT}
+
+
+def inflections(word: str) -> set[str]:
+    """The forms of the word's lemma (plurals, feminine and comparative forms, mutated forms): *ysgolion*
+    for *ysgol*, *plentyn* and *blant* for *plant*. Empty for a word the table does not know, or whose
+    lemma has more than FAMILY_LIMIT forms."""
+    import simplemma
+
+    word = word.lower()
+    if len(word) < MIN_LENGTH:
+        return set()
+    lemma = simplemma.lemmatize(word, lang="cy").lower()
+    return {form for form in _families().get(lemma, ()) if len(form) >= MIN_LENGTH}
+
+
+def index_forms(word: str) -> set[str]:
+    """Every form that should make the word findable in the index: its search forms, and the inflections of
+    each radical it may come from, with their own search forms. For a word the Welsh word list knows (it or
+    a radical), only forms the list knows are kept: the mutation rules also make forms no one writes
+    (*hysgolion*), which cost index size and find nothing. An unknown word (a new term, a name) keeps them all."""
+    word = word.lower()
+    forms = search_forms(word)
+    for radical in radicals(word):
+        for form in inflections(radical):
+            forms |= search_forms(form)
+    known = _known()
+    if word in known or any(radical in known for radical in radicals(word)):
+        forms = {form for form in forms if form in known} | {word}
+    return forms
+
+
 # ---- the search index --------------------------------------------------------------------------------
 
 _TAG = re.compile(r"<[^>]*>")
@@ -212,6 +277,30 @@ def _as_list(value) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
+def _forms_field(texts: list[str], tags: list[str], separator: re.Pattern[str], cache: dict[str, set[str]]) -> str:
+    """The forms a document's words may be typed as that the document does not hold itself, space-separated."""
+    own_words: list[str] = []
+    for value in texts:
+        own_words.extend(_words(value, separator))
+    own = set(own_words)
+    for tag in tags:
+        own.update(_words(tag, separator))
+    # Welsh elides with apostrophes (gyda'r, mae'n, i'w): the mutating word is the part before one,
+    # and a query for it already finds the whole token (the worker searches by prefix).
+    pieces = {piece for word in own_words for piece in _APOSTROPHE.split(word) if piece}
+    own |= pieces
+    extra: set[str] = set()
+    for word in pieces:
+        if word not in cache:
+            cache[word] = index_forms(word)
+        extra.update(cache[word])
+    extra -= own
+    # A form the worker would split again (a separator inside it) is left out: it could never match; so is an
+    # elided form ('da for gyda), which the worker reads as two tokens.
+    return " ".join(sorted(form for form in extra if _words(form, separator) == [form]
+                           and not _APOSTROPHE.search(form)))
+
+
 def add_mutation_forms(index: dict) -> dict:
     """Add the mutation field FIELD to every document of a Material for MkDocs search index (the parsed
     search/search_index.json) and register it in config.fields with boost FORMS_BOOST. Changes the index
@@ -227,27 +316,10 @@ def add_mutation_forms(index: dict) -> dict:
     separator = _separator(config.get("separator"))
     cache: dict[str, set[str]] = {}
     for doc in index["docs"]:
-        own_words: list[str] = []
-        for key in ("title", "text"):
-            for value in _as_list(doc.get(key)):
-                own_words.extend(_words(value, separator))
-        own = set(own_words)
-        for tag in _as_list(doc.get("tags")):
-            own.update(_words(tag, separator))
-        # Welsh elides with apostrophes (gyda'r, mae'n, i'w): the mutating word is the part before one,
-        # and a query for it already finds the whole token (the worker searches by prefix).
-        pieces = {piece for word in own_words for piece in _APOSTROPHE.split(word) if piece}
-        own |= pieces
-        extra: set[str] = set()
-        for word in pieces:
-            if word not in cache:
-                cache[word] = search_forms(word)
-            extra.update(cache[word])
-        extra -= own
-        # A form the worker would split again (a separator inside it) is left out: it could never match.
-        forms = sorted(form for form in extra if _words(form, separator) == [form])
+        forms = _forms_field(_as_list(doc.get("title")) + _as_list(doc.get("text")), _as_list(doc.get("tags")),
+                             separator, cache)
         if forms:
-            doc[FIELD] = " ".join(forms)
+            doc[FIELD] = forms
         else:
             doc.pop(FIELD, None)
     fields = config.setdefault("fields", {})
@@ -266,3 +338,39 @@ def rewrite_index(path: Path) -> None:
     script = path.with_name("search_index.js")
     if script.exists():
         script.write_text(f"var __index = {data}", encoding="utf-8")
+
+
+def rewrite_zensical_index(site: Path) -> None:
+    """Zensical's Welsh search index (site/search.json and its search.js copy) with a `forms` property on
+    each item, and the site's copy of its search worker patched to index that property (module docstring).
+    Raises ValueError if the worker is not the one this was written for."""
+    site = Path(site)
+    workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.js"))
+    if not workers:
+        raise ValueError(f"no Zensical search worker under {site / 'assets/javascripts/workers'}")
+    for worker in workers:
+        code = worker.read_text(encoding="utf-8")
+        if ZENSICAL_FIELDS_WITH_FORMS in code:
+            continue
+        if code.count(ZENSICAL_FIELDS) != 1:
+            raise ValueError(f"{worker.name}: Zensical's search worker no longer declares its fields as"
+                             f" {ZENSICAL_FIELDS!r}: Welsh search forms cannot be added (handbook/welsh_search.py)")
+        worker.write_text(code.replace(ZENSICAL_FIELDS, ZENSICAL_FIELDS_WITH_FORMS), encoding="utf-8")
+    path = site / "search.json"
+    index = json.loads(path.read_text(encoding="utf-8"))
+    if "items" not in index:
+        raise ValueError(f"{path}: not a Zensical search index (no 'items')")
+    separator = _separator((index.get("config") or {}).get("separator"))
+    cache: dict[str, set[str]] = {}
+    for item in index["items"]:
+        forms = _forms_field(_as_list(item.get("title")) + _as_list(item.get("text")), _as_list(item.get("tags")),
+                             separator, cache)
+        if forms:
+            item[FIELD] = forms
+        else:
+            item.pop(FIELD, None)
+    data = json.dumps(index, separators=(",", ":"), ensure_ascii=False)
+    path.write_text(data, encoding="utf-8")
+    script = site / "search.js"
+    if script.exists():
+        script.write_text(f"var __index = {data};", encoding="utf-8")
