@@ -2,9 +2,11 @@
 """Build the EWS induction handbook.
 
     python build.py check            validate every YAML and Markdown file; exit 1 on any error
+                                     (--spelling-report: the Welsh spelling file by file)
     python build.py build            generate pages and build the static site into site/
     python build.py serve            live-reloading preview for authors
     python build.py translated FILE  record that a translation (e.g. activities/1-1.cy.yml) is up to date
+    python build.py translated --reviewed --by NAME FILE   ... and that NAME, a Welsh speaker, reviewed it
 
 Both build and serve take --builder mkdocs|zensical (default: $HANDBOOK_BUILDER,
 else mkdocs): the same mkdocs.yml builds with MkDocs + Material and with Zensical.
@@ -35,7 +37,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from handbook import terms, translations, words  # noqa: E402
+from handbook import facts, spelling, terms, translations, words  # noqa: E402
 from handbook.generate import SiteGenerator, write_tree  # noqa: E402
 from handbook.loader import Project, format_errors, load_project  # noqa: E402
 from handbook.yamlsource import ContentError  # noqa: E402
@@ -145,13 +147,16 @@ def review_warnings(project: Project, config: dict, today: dt.date | None = None
     ]
 
 
-def check(root: Path = ROOT, quiet: bool = False) -> Project:
+def check(root: Path = ROOT, quiet: bool = False, spelling_by_file: bool = False) -> Project:
     started = time.perf_counter()
     project = load_project(root)
     project.warnings.extend(review_warnings(project, site_config(root)))
     term_errors, term_warnings = terms.term_warnings(root)  # the Welsh term list, handbook/locale/cy/terms.yml
     project.errors.extend(term_errors)
     project.warnings.extend(term_warnings)
+    project.errors.extend(facts.fact_errors(root))  # figures, references, dates and links survive translation
+    spelled = spelling.spelling_report(root)  # Aspell's Welsh dictionary and handbook/locale/cy/words.txt
+    project.errors.extend(spelled.errors)
     for line in format_errors(project.errors + project.warnings):
         print(line, file=sys.stderr)
     if not quiet or project.errors:
@@ -161,18 +166,22 @@ def check(root: Path = ROOT, quiet: bool = False) -> Project:
         if not project.errors:
             for language in project.translations:
                 print(translations.parity(project, language).summary())
+        print(spelled.summary())
+        if spelling_by_file:
+            print(spelled.per_file())
         verdict = "FAILED" if project.errors else "OK"
         print(f"check {verdict}: {len(project.errors)} errors, {len(project.warnings)} warnings "
               f"in {counts} ({time.perf_counter() - started:.2f} s)", file=sys.stderr if project.errors else sys.stdout)
     return project
 
 
-def mark_translated(root: Path, files: list[Path]) -> int:
+def mark_translated(root: Path, files: list[Path], reviewed_by: str | None = None) -> int:
     failed = 0
     for file in files:
         try:
-            recorded = translations.stamp(root, file if file.exists() else root / file)
-            print(f"{file}: the translation of the English as it is now ({recorded})")
+            recorded = translations.stamp(root, file if file.exists() else root / file, reviewed_by)
+            state = f"reviewed by {reviewed_by}" if reviewed_by else "a draft until a Welsh speaker reviews it"
+            print(f"{file}: the translation of the English as it is now ({recorded}), {state}")
         except (ValueError, OSError) as exc:
             print(f"translated: {exc}", file=sys.stderr)
             failed = 1
@@ -434,18 +443,18 @@ def build(root: Path = ROOT, site_dir: Path | None = None, tracker_url: str = ""
 
 
 def add_mutation_forms(site: Path, language: str) -> None:
-    """Welsh search finds a word in any of its mutated forms (handbook/welsh_search.py). Zensical's
-    index (search.json) has fixed fields, so its Welsh search matches the typed form only."""
+    """Welsh search finds a word in any of its mutated forms and inflections (handbook/welsh_search.py),
+    in MkDocs' index (search/search_index.json) and in Zensical's (search.json, whose worker is patched to
+    read the forms)."""
     if language != "cy":
         return
-    from handbook.welsh_search import rewrite_index
+    from handbook.welsh_search import rewrite_index, rewrite_zensical_index
 
     index = site / "search" / "search_index.json"
     if index.exists():
         rewrite_index(index)
     elif (site / "search.json").exists():
-        print("note: Welsh search finds mutated forms (gyngor for cyngor) only in the MkDocs build;"
-              " Zensical 0.0.73's search index has no room for them (docs/decisions.md).", file=sys.stderr)
+        rewrite_zensical_index(site)
 
 
 class ParseCache:
@@ -649,7 +658,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this file's folder)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="{check,build,serve,translated}")
-    commands.add_parser("check", help="validate content; exit 1 on any error")
+    check_parser = commands.add_parser("check", help="validate content; exit 1 on any error")
+    check_parser.add_argument("--spelling-report", action="store_true",
+                              help="also list each Welsh file's share of words the Welsh dictionary does not know")
     build_parser = commands.add_parser("build", help="build the static site")
     build_parser.add_argument("--site-dir", type=Path, default=None, help="where to put the site (default: site/)")
     serve_parser = commands.add_parser("serve", help="live-reloading preview")
@@ -658,6 +669,9 @@ def main(argv: list[str] | None = None) -> int:
     translated_parser = commands.add_parser(
         "translated", help="record that translated files are up to date with their English files")
     translated_parser.add_argument("files", nargs="+", type=Path, help="e.g. activities/1-1.cy.yml content/index.cy.md")
+    translated_parser.add_argument("--reviewed", action="store_true",
+                                   help="a Welsh speaker has reviewed these files against the English as it is now")
+    translated_parser.add_argument("--by", default=None, metavar="NAME", help="with --reviewed: who reviewed them")
     internal = commands.add_parser("mkdocs-serve", help=argparse.SUPPRESS)  # started by serve
     internal.add_argument("arguments", nargs=argparse.REMAINDER)
     for sub in (build_parser, serve_parser):
@@ -668,9 +682,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.command == "check":
-        return 0 if check(root).ok else 1
+        return 0 if check(root, spelling_by_file=args.spelling_report).ok else 1
     if args.command == "translated":
-        return mark_translated(root, args.files)
+        if args.reviewed != bool(args.by):
+            parser.error("--reviewed needs --by NAME (who reviewed the files), and --by goes with --reviewed")
+        return mark_translated(root, args.files, args.by if args.reviewed else None)
     if args.command == "mkdocs-serve":
         return mkdocs_serve([a for a in args.arguments if a != "--"])
     if args.command == "build":

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the handbook needs on a fresh Debian machine (idempotent):
-#   system packages (Debian's chromium for browser tests), a Python virtual
-#   environment from the hash-pinned lock file, and the npm front-end files.
+#   system packages (Debian's chromium for browser tests, aspell-cy for the Welsh spelling
+#   check), a Python virtual environment from the hash-pinned lock file, and the npm front-end files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,8 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)  # HTTP load tool for bench/tracker.py
+command -v aspell >/dev/null 2>&1 || need_apt+=(aspell)  # build.py check: the Welsh spelling
+aspell dicts 2>/dev/null | grep -qx cy || need_apt+=(aspell-cy)  # ... with Aspell's Welsh dictionary
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (portfolio PDF)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -339,3 +339,36 @@ def test_the_link_check_of_built_pages(tmp_path):
         "a/b.html: link to /abs.html: an absolute path does not work from file://",
         "index.html: link to missing.js: there is no missing.js",
     ]
+
+
+def a_form_only_its_inflections_hold(site: Path) -> tuple[str, str]:
+    """(a Welsh word no page holds in any of its mutated forms, a word of the same lemma that pages hold),
+    read from the built Welsh site's search index: a search for the first can only succeed by inflection."""
+    from handbook.welsh_search import inflections, search_forms
+    index = site / "search" / "search_index.json"
+    text = json.dumps(json.loads((index if index.exists() else site / "search.json").read_text(encoding="utf-8")),
+                      ensure_ascii=False)
+    text = re.sub(r'"forms":\s*"[^"]*"', "", text).lower()  # what the pages say, not the added forms
+    words = set(re.findall(r"[a-zâêîôûŵŷ]+", text))
+    for lemma in ("plentyn", "ysgol", "teulu", "swyddog", "hysbysiad", "rhiant", "disgybl", "gorchymyn", "cyngor"):
+        for form in sorted(inflections(lemma), key=len, reverse=True):
+            if len(form) >= 5 and not search_forms(form) & words and lemma in words:
+                return form, lemma
+    pytest.skip("every inflection of the test words is already on some page")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_welsh_search_finds_other_forms_of_a_word_and_penalty_notices_offline(sites, offline_page, builder):
+    """Welsh readers type hysbysiad cosb for penalty notices, and plurals or singulars the pages do not
+    use (ysgolion for ysgol, plant for plentyn): both builders' Welsh search finds them, from file://."""
+    page, requested, errors = offline_page
+    site = sites[builder] / "cy"
+    page.goto((site / "index.html").as_uri())
+    found = search_results(page, builder, "hysbysiad cosb", button="Chwilio")
+    assert found and found[0] in {"reference/legal-powers/penalty-notices.html",
+                                  "section-3/3b-penalty-notices.html"}, found[:3]
+    form, lemma = a_form_only_its_inflections_hold(site)
+    page.goto((site / "index.html").as_uri())
+    assert search_results(page, builder, form, button="Chwilio"), f"{form} (of {lemma}) found nothing"
+    assert requested == [] and errors == []
