@@ -99,3 +99,29 @@ def test_the_handbook_link_opens_the_welsh_handbook_for_a_welsh_reader(tracker_a
     assert 'href="/">Handbook</a>' in client.get("/my-induction").get_data(as_text=True)
     client.get("/login?lang=cy")
     assert 'href="/cy/">Llawlyfr</a>' in client.get("/my-induction").get_data(as_text=True)
+
+
+def test_with_the_real_handbook_the_welsh_tracker_shows_welsh_activities_and_quizzes(tmp_path):
+    """The real handbook is all in Welsh: a Welsh reader's record and quiz pages show its Welsh text, with
+    no English marked and no 'not yet in Welsh' note."""
+    import yaml
+
+    from helpers import tracker_config
+    from tracker import create_app
+    from tracker.db import get_db
+    from tracker.demo import create_demo_data
+
+    app = create_app(tracker_config(tmp_path, CONTENT_ROOT=str(ROOT)))
+    with app.app_context():
+        ids = create_demo_data(get_db())
+    welsh_title = yaml.safe_load((ROOT / "activities/2-1.cy.yml").read_text(encoding="utf-8"))["title"]
+    quiz_title = yaml.safe_load((ROOT / "quizzes/legal-powers.cy.yml").read_text(encoding="utf-8"))["title"]
+    client = signed_in_client(app, "inductee@example.org")
+    client.get("/login?lang=cy")
+    page = client.get(f"/records/{ids['inductee@example.org']}/2.1").get_data(as_text=True)
+    assert f'<h1 class="govuk-heading-l">{welsh_title}</h1>' in page.replace("&#39;", "'")
+    assert "Nid yw hwn yn Gymraeg eto" not in page
+    quiz = client.get("/quizzes/legal-powers").get_data(as_text=True)
+    assert quiz_title in quiz.replace("&#39;", "'") and "Nid yw hwn yn Gymraeg eto" not in quiz
+    main = quiz.split("<main", 1)[1]
+    assert ' lang="en"' not in main.split("</h1>", 1)[0]
