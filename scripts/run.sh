@@ -3,8 +3,9 @@
 # and serve both on http://127.0.0.1:8000/ : the handbook at / and the tracker at /tracker/
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
-.venv/bin/python build.py build --tracker-url /tracker
+./scripts/setup.sh  # what runs the product only (test.sh adds the test tools)
+# The tracker's full address, so that the handbook's tracker buttons work from file:// too
+.venv/bin/python build.py build --tracker-url "http://127.0.0.1:${PORT:-8000}/tracker"
 export TRACKER_INSTANCE_PATH="${TRACKER_INSTANCE_PATH:-$PWD/instance}"
 # links in the emails the demo leaves in the outbox point at this server (the only source of links in
 # email), and it answers to this host name; localhost too, for whoever types that instead

@@ -77,3 +77,35 @@ def test_demo_data_leaves_out_the_activities_a_pack_lacks(tmp_path):
     assert {activity_id for pairs in referred.values() for activity_id, _ in pairs} == {"1.1"}
     with app.app_context():
         assert get_db().execute("SELECT activity_id FROM reflections").fetchall() == [(None,)]
+
+
+def test_the_readmes_demo_table_says_what_demo_data_makes(tmp_path):
+    """The README's table of demo accounts counts each person's records by state, as run.sh's demo makes
+    them on the real handbook: a newcomer checks the tracker against it."""
+    import re
+
+    from tracker import create_app
+    from tracker.demo import INVITED, PEOPLE, create_demo_data
+    from tracker.records import STATE_LABELS
+
+    app = create_app(tracker_config(tmp_path, CONTENT_ROOT=str(ROOT)))
+    with app.app_context():
+        db = get_db()
+        create_demo_data(db)
+        made = {email: {} for email, _, _ in PEOPLE}
+        for row in db.query("SELECT u.email, r.state, count(*) AS n FROM records r JOIN users u ON u.id = r.inductee_id"
+                            " GROUP BY u.email, r.state"):
+            made[row["email"]][row["state"]] = row["n"]
+    words = {"signed_off": "signed off", "done": "marked done", "submitted": "waiting for sign-off",
+             "returned": "returned", "in_progress": "in progress"}
+    assert set(words) <= set(STATE_LABELS)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for email, name, role in PEOPLE + [INVITED]:
+        row = re.search(rf"^\| `{re.escape(email)}` \| (.+) \|$", readme, re.M)
+        assert row, f"the README's demo table has no row for {email}"
+        if role != "inductee" or email == INVITED[0]:
+            continue
+        said = {state: int(n) for n, label in re.findall(r"(\d+) (signed off|marked done|waiting for sign-off|"
+                                                         r"returned|in progress)", row[1])
+                for state, word in words.items() if word == label}
+        assert said == made[email], f"{email}: the README says {said}, demo-data makes {made[email]}"
