@@ -15,7 +15,9 @@ from helpers import ROOT
 
 DATA_FILE = ROOT / "overrides" / "assets" / "register-codes.js"
 CODES_PAGE = ROOT / "content" / "reference" / "register-codes.md"
+WELSH_CODES_PAGE = ROOT / "content" / "reference" / "register-codes.cy.md"
 TOOL_PAGE = "reference/attendance-calculator.html"
+WELSH_TOOL_PAGE = "cy/" + TOOL_PAGE
 WAIT = 30_000  # ms: a generous deadline for a condition, never a fixed pause
 
 
@@ -62,6 +64,26 @@ def test_the_code_data_matches_the_register_codes_page():
     on_page = page_code_table()
     assert len(on_page) == 26
     assert in_data == on_page
+
+
+def test_the_welsh_code_meanings_are_those_of_the_welsh_register_codes_page():
+    """The Welsh site's calculator shows each code's meaning in Welsh, worded as the Welsh code table."""
+    text = WELSH_CODES_PAGE.read_text(encoding="utf-8")
+    table = text.split("{#code-table-to-be-verified}", 1)[1].split("\n### ", 1)[0]
+    on_page = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or cells[0] in ("Cod", "---") or set(cells[0]) <= {"-"}:
+            continue
+        if cells[0] == "`/` `\\`":
+            on_page["/"], on_page["\\"] = "Presennol (bore)", "Presennol (prynhawn)"
+            assert cells[1] == "Presennol (bore / prynhawn)"
+        else:
+            on_page[cells[0]] = cells[1]
+    data = register_code_data()
+    assert {c["code"]: c.get("meaningCy") for c in data["codes"]} == on_page
+    assert {c["code"] for c in data["codes"] if "noteCy" in c} == {c["code"] for c in data["codes"] if "note" in c}
+    assert all(mark.get("meaningCy") for mark in data["toolMarks"])
 
 
 def test_every_code_is_marked_as_needing_confirmation_for_wales():
@@ -120,6 +142,15 @@ def calculator(real_site, browser, tmp_path_factory):
 
 def calculate(calculator, text: str) -> dict:
     return calculator("calculate", text)
+
+
+def in_welsh(calculator, work):
+    """Run work() with the harness page marked Welsh, as the Welsh site's pages are (<html lang="cy">)."""
+    calculator.page.evaluate("document.documentElement.lang = 'cy'")
+    try:
+        return work()
+    finally:
+        calculator.page.evaluate("document.documentElement.lang = ''")
 
 
 def totals(calculator, text: str) -> dict:
@@ -287,6 +318,40 @@ def test_lines_that_cannot_be_read_are_reported(calculator, text, expected):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("text,expected", [
+    ("2025-09-01 /\\ /\\ /\\ /\\ /", "Llinell 1 (yr wythnos yn dechrau 1 Medi 2025): 9 o farciau sydd arni."),
+    ("2025-09-01 /", "1 marc sydd arni"),
+    ("2025-09-02 /\\ /\\ /\\ /\\ /\\", "Llinell 1: mae 2 Medi 2025 yn ddydd Mawrth."),
+    ("2025-02-30 /\\ /\\ /\\ /\\ /\\", "dechreuwch y llinell â dyddiad y dydd Llun"),
+    ("2025-09-01 /\\ /\\ /\\ /\\ /\\\n2025-09-01 OO /\\ /\\ /\\ /\\", "eisoes ar linell 1"),
+    ("   \n\n", "Rhowch farciau ar gyfer o leiaf un wythnos"),
+    ("2025-09-01 /\\ /\\ Q\\ /\\ /\\", "nid yw ‘Q’ (bore dydd Mercher) yn god"),
+    ("2025-09-01 /\\ /\\ Q? /\\ /\\", "‘?’ (prynhawn dydd Mercher) yn godau"),
+])
+def test_on_a_welsh_page_the_problems_are_reported_in_welsh(calculator, text, expected):
+    messages = in_welsh(calculator, lambda: [e["message"] for e in calculate(calculator, text)["errors"]])
+    assert any(expected in m for m in messages), messages
+    english = ("Line ", "week beginning", "mark", "is a ", "Monday", "Wednesday", "September", "Enter ", "code")
+    assert not [word for word in english for m in messages if word in m], messages
+
+
+@pytest.mark.browser
+def test_on_a_welsh_page_the_figures_are_the_same_and_the_days_and_codes_welsh(calculator):
+    example = calculator.page.evaluate("EWSAttendance.EXAMPLE_4_4")
+    english = calculate(calculator, example)["summary"]
+    welsh = in_welsh(calculator, lambda: calculate(calculator, example)["summary"])
+    assert welsh["total"] == english["total"] and welsh["persistentAbsence"] == english["persistentAbsence"]
+    assert [d["day"] for d in welsh["weekdays"]] == ["Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau",
+                                                     "Dydd Gwener"]
+    october, november = welsh["weeks"][5], welsh["weeks"][9]
+    assert (october["label"], october["short"]) == ("7 Hydref 2013", "7 Hyd 2013")
+    assert (november["label"], november["short"]) == ("4 Tachwedd 2013", "4 Tach 2013")
+    meanings = {c["code"]: c["meaning"] for c in welsh["codesUsed"]}
+    assert meanings["I"] == "Salwch" and meanings["#"] == "Ysgol ar gau i ddisgyblion"
+    assert calculator.page.evaluate("EWSAttendance.language()") == "en"  # and back to English for the other tests
+
+
+@pytest.mark.browser
 def test_an_error_points_at_its_line(calculator):
     text = "2025-09-01 /\\ /\\ /\\ /\\ /\\\n2025-09-08 /\\ ?\\ /\\ /\\ /\\"
     [error] = calculate(calculator, text)["errors"]
@@ -300,7 +365,7 @@ def offline_tool(real_site, browser):
     """The calculator page from file:// with the network cut off: http(s) requests and errors recorded."""
     contexts = []
 
-    def open_page(width=1280, color_scheme="light"):
+    def open_page(width=1280, color_scheme="light", path=TOOL_PAGE):
         context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=color_scheme)
         context.set_default_timeout(WAIT)
         contexts.append(context)
@@ -309,7 +374,7 @@ def offline_tool(real_site, browser):
         page = context.new_page()
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto((real_site / TOOL_PAGE).as_uri())
+        page.goto((real_site / path).as_uri())
         return page, requested, errors
 
     yield open_page
@@ -317,8 +382,8 @@ def offline_tool(real_site, browser):
         context.close()
 
 
-def load_example(page):
-    page.get_by_role("button", name="Load the activity 4.4 example").click()
+def load_example(page, button="Load the activity 4.4 example"):
+    page.get_by_role("button", name=button).click()
     expect(page.locator("[data-results] svg.ews-chart")).to_have_count(2, timeout=WAIT)
 
 
@@ -422,6 +487,108 @@ def test_the_results_are_accessible_in_the_dark_scheme(offline_tool):
     load_example(page)
     assert errors == []
     assert axe_violations(page, within="article") == []
+
+
+# ---- the Welsh page: the same figures, every word in Welsh -----------------------------------
+
+# Words the English page shows or gives a screen reader; none may be left on the Welsh page.
+ENGLISH_WORDS = ("Results", "Possible", "Attendance", "Attended", "Authorised", "Unauthorised", "Late", "absence",
+                 "Persistently", "Yes.", "pupil", "By week", "By day", "Week beginning", "All weeks", "All days",
+                 "Codes used", "Meaning", "Counted as", "Sessions", "Monday", "Tuesday", "Friday", "September",
+                 "Sep ", "Dec ", "attended", "possible session", "reconstructed", "not yet confirmed", "Lowest",
+                 "Highest", "striped", "Present", "Illness", "No mark yet", "calculator", "Line ", "marks",
+                 "There is a problem", "There are", "problems", "Error", "is a ", "week")
+
+
+def welsh_page_words(page) -> str:
+    """The tool's and the code list's text, their aria labels and the document title, as one string."""
+    return page.evaluate("""() => {
+        const parts = [document.title];
+        for (const root of document.querySelectorAll('[data-attendance-tool], [data-code-list]')) {
+            parts.push(root.textContent);
+            for (const node of root.querySelectorAll('[aria-label]')) parts.push(node.getAttribute('aria-label'));
+        }
+        return parts.join(' | ');
+    }""")
+
+
+def english_left_on(page) -> list[str]:
+    text = welsh_page_words(page)
+    return [word for word in ENGLISH_WORDS if word in text]
+
+
+@pytest.mark.browser
+def test_the_welsh_page_gives_the_same_figures_in_welsh_offline(offline_tool):
+    page, requested, errors = offline_tool(path=WELSH_TOOL_PAGE)
+    assert page.get_attribute("html", "lang") == "cy"
+    expect(page.locator("[data-codes-table]")).to_contain_text("heb eu cadarnhau eto ar gyfer Cymru")
+    expect(page.locator("[data-codes-table]")).to_contain_text("Salwch")
+    load_example(page, button="Llwytho enghraifft gweithgaredd 4.4")
+    summary = page.locator("[data-summary]")
+    expect(summary).to_contain_text("68.07%")
+    expect(summary).to_contain_text("25.21%")
+    expect(summary).to_contain_text("6.72%")
+    expect(summary).to_contain_text("Absennol yn barhaus?Ydy")
+    expect(summary).to_contain_text("Absenoldeb heb awdurdod25.21%: 30 sesiwn")
+    results = page.locator("[data-results]")
+    expect(results).to_contain_text("Canlyniadau")
+    expect(results).to_contain_text("wedi'u hail-greu")
+    expect(page.locator("#attendance-results")).to_be_focused()
+    titles = page.locator("[data-results] svg.ews-chart title").all_text_contents()
+    assert titles == ["Presenoldeb fesul wythnos", "Presenoldeb fesul diwrnod o'r wythnos"]
+    week_table = page.locator("table", has=page.locator("caption", has_text="Presenoldeb fesul wythnos"))
+    expect(week_table.locator("tbody tr")).to_have_count(15)
+    expect(week_table.locator("tr.ews-total")).to_contain_text("Pob wythnos")
+    expect(week_table.locator("tr.ews-total")).to_contain_text("68.07%")
+    expect(week_table).to_contain_text("28 Hyd 2013")
+    expect(week_table).to_contain_text("Dim sesiynau posibl")  # half-term
+    day_table = page.locator("table", has=page.locator("caption", has_text="Presenoldeb fesul diwrnod"))
+    expect(day_table.locator("tbody th")).to_have_text(["Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau",
+                                                        "Dydd Gwener", "Pob diwrnod"])
+    assert english_left_on(page) == []
+    assert requested == [] and errors == []
+    assert axe_violations(page, within="article") == []
+
+
+@pytest.mark.browser
+def test_the_welsh_page_reports_problems_in_welsh(offline_tool):
+    page, requested, errors = offline_tool(path=WELSH_TOOL_PAGE)
+    box = page.get_by_label("Marciau cofrestr, un wythnos ar bob llinell")
+    box.fill("2025-09-01 /\\ /\\ /\\ /\\ /\\\n2025-09-08 /\\ Q\\ /\\ /\\ /\n2025-09-16 /\\ /\\ /\\ /\\ /\\")
+    page.get_by_role("button", name="Cyfrifo").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Mae problem")
+    expect(summary).to_contain_text("9 o farciau sydd arni")
+    expect(summary).to_contain_text("nid yw ‘Q’ (bore dydd Mawrth) yn god")
+    expect(summary).to_contain_text("mae 16 Medi 2025 yn ddydd Mawrth")
+    expect(page.locator("[data-field-error]")).to_contain_text("Gwall: Mae 3 o broblemau, ar linellau 2 a 3.")
+    assert page.title().startswith("Gwall: ")
+    assert english_left_on(page) == []
+    assert errors == []  # before axe-core, whose own attempts to read the stylesheets file:// refuses
+    assert axe_violations(page, within="article") == []
+    errors.clear()
+    summary.get_by_role("link", name=re.compile("yn ddydd Mawrth")).click()
+    expect(box).to_be_focused()
+    box.fill("2025-09-15 DD /\\ /\\ /\\ YY")
+    page.get_by_role("button", name="Cyfrifo").click()
+    expect(page.locator("[data-summary]")).to_contain_text("100.00%")
+    expect(page.locator("[data-results]")).to_contain_text("yn enwedig D ac Y (gweler Codau a ddefnyddiwyd, isod)")
+    expect(summary).to_be_hidden()
+    assert not page.title().startswith("Gwall")
+    assert english_left_on(page) == []
+    assert requested == [] and errors == []
+
+
+@pytest.mark.browser
+def test_the_welsh_results_fit_a_phone(offline_tool):
+    page, _, errors = offline_tool(width=360, path=WELSH_TOOL_PAGE)
+    load_example(page, button="Llwytho enghraifft gweithgaredd 4.4")
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    for table in page.locator("[data-results] .ews-table-wrap").all():
+        assert table.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), table.get_attribute("aria-label")
+    assert errors == []
 
 
 def test_activity_4_4_and_the_register_codes_page_link_to_the_calculator(real_site):

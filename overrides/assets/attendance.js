@@ -6,6 +6,7 @@
    Input: one line per school week, the Monday's date then ten marks, morning
    and afternoon from Monday to Friday. Spaces between marks are ignored:
        2013-09-09  /\ LO /\ /\ /\
+   Its messages, day and month names are in the page's language, English or Welsh (WORDS).
    Nothing here stores or sends what is typed. ASCII only: the file may be read without a charset. */
 (function (root, factory) {
   var api = factory();
@@ -15,18 +16,95 @@
   "use strict";
 
   var DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
-  var SESSIONS = ["morning", "afternoon"];
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
-                "August", "September", "October", "November", "December"];
   var MARKS_PER_WEEK = 10;
   var NO_MARK = "no-mark";
+
+  function count(n, one) { return n + " " + one + (n === 1 ? "" : "s"); }
+
+  /* The words, in the language of the page: Welsh on the Welsh site (<html lang="cy">), English
+     everywhere else. Read at each call, so the module needs no setting up. */
+  var WORDS = {
+    en: {
+      days: DAYS,
+      weekdays: ["Sunday"].concat(DAYS, ["Saturday"]),
+      months: ["January", "February", "March", "April", "May", "June", "July",
+               "August", "September", "October", "November", "December"],
+      shortMonths: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+      session: function (day, half) { return day + " " + ["morning", "afternoon"][half]; },
+      markNumber: function (n) { return "mark " + n; },
+      noDate: function (line, example) {
+        return "Line " + line + ": start the line with the date of the Monday the week begins, " +
+               "for example " + example + " or 01/09/2025.";
+      },
+      notMonday: function (line, date, weekday) {
+        return "Line " + line + ": " + date + " is a " + weekday + ". Give the date of the Monday the week begins.";
+      },
+      where: function (line, date) { return "Line " + line + " (week beginning " + date + ")"; },
+      repeated: function (where, line) { return where + ": this week is already on line " + line + ". Enter each week once."; },
+      markCount: function (where, n, needed) {
+        return where + ": has " + count(n, "mark") + ". A week needs " + needed + ": morning and afternoon, " +
+               "Monday to Friday. Type # for a session when the school was closed and - for one not yet taken.";
+      },
+      unknown: function (where, marks) {
+        return where + ": " + marks.join(", ") + (marks.length === 1 ? " is not a code" : " are not codes") +
+               " this calculator knows. See the list of codes on this page.";
+      },
+      nothing: function (example) { return "Enter at least one week of marks, for example: " + example; }
+    },
+    cy: {
+      days: ["Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener"],
+      weekdays: ["dydd Sul", "dydd Llun", "dydd Mawrth", "dydd Mercher", "dydd Iau", "dydd Gwener", "dydd Sadwrn"],
+      months: ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf",
+               "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"],
+      shortMonths: ["Ion", "Chwef", "Maw", "Ebr", "Mai", "Meh", "Gorff", "Awst", "Medi", "Hyd", "Tach", "Rhag"],
+      session: function (day, half) { return ["bore", "prynhawn"][half] + " " + day.replace(/^Dydd/, "dydd"); },
+      markNumber: function (n) { return "marc " + n; },
+      noDate: function (line, example) {
+        return "Llinell " + line + ": dechreuwch y llinell \u00e2 dyddiad y dydd Llun sy'n dechrau'r wythnos, " +
+               "er enghraifft " + example + " neu 01/09/2025.";
+      },
+      notMonday: function (line, date, weekday) {
+        return "Llinell " + line + ": mae " + date + " yn " + weekday.replace(/^dydd/, "ddydd") +
+               ". Rhowch ddyddiad y dydd Llun sy'n dechrau'r wythnos.";
+      },
+      where: function (line, date) { return "Llinell " + line + " (yr wythnos yn dechrau " + date + ")"; },
+      repeated: function (where, line) {
+        return where + ": mae'r wythnos hon eisoes ar linell " + line + ". Rhowch bob wythnos unwaith yn unig.";
+      },
+      markCount: function (where, n, needed) {
+        return where + ": " + (n === 1 ? "1 marc" : n + " o farciau") + " sydd arni. Mae angen " + needed +
+               " marc ar gyfer wythnos: bore a phrynhawn, dydd Llun i ddydd Gwener. Teipiwch # ar gyfer sesiwn " +
+               "pan oedd yr ysgol ar gau, a - ar gyfer sesiwn nad yw wedi'i chymryd eto.";
+      },
+      unknown: function (where, marks) {
+        return where + ": nid yw " + marks.join(", ") + (marks.length === 1
+          ? " yn god y mae'r gyfrifiannell hon yn ei adnabod" : " yn godau y mae'r gyfrifiannell hon yn eu hadnabod") +
+          ". Gweler y rhestr o godau ar y dudalen hon.";
+      },
+      nothing: function (example) { return "Rhowch farciau ar gyfer o leiaf un wythnos, er enghraifft: " + example; }
+    }
+  };
+
+  /* "cy" on a Welsh page (lang="cy" or "cy-GB"), otherwise "en". */
+  function language() {
+    var lang = typeof document !== "undefined" && document.documentElement ? document.documentElement.lang : "";
+    return /^cy(-|$)/i.test(lang || "") ? "cy" : "en";
+  }
+
+  function words() { return WORDS[language()]; }
+
+  /* A code's meaning or note in the page's language: register-codes.js gives the Welsh as meaningCy, noteCy. */
+  function codeText(entry, field) {
+    return (language() === "cy" && entry[field + "Cy"]) || entry[field];
+  }
 
   /* code -> {code, meaning, category, late, note}; the calculator's own marks get category "no-mark". */
   function codeTable(data) {
     var table = {};
     (data.codes || []).forEach(function (entry) { table[entry.code] = entry; });
     (data.toolMarks || []).forEach(function (entry) {
-      table[entry.code] = {code: entry.code, meaning: entry.meaning, category: NO_MARK, late: false};
+      table[entry.code] = {code: entry.code, meaning: entry.meaning, meaningCy: entry.meaningCy, category: NO_MARK,
+                           late: false};
     });
     return table;
   }
@@ -60,15 +138,15 @@
     return {iso: isoDate(year, month, day), weekday: date.getUTCDay()};
   }
 
-  /* "2013-09-02" -> "2 September 2013", or with short true "2 Sep 2013". */
+  /* "2013-09-02" -> "2 September 2013", or with short true "2 Sep 2013" (Welsh: "2 Medi 2013", "7 Hyd 2013"). */
   function dateLabel(iso, short) {
     var parts = iso.split("-");
-    var month = MONTHS[+parts[1] - 1];
-    return +parts[2] + " " + (short ? month.slice(0, 3) : month) + " " + parts[0];
+    var month = (short ? words().shortMonths : words().months)[+parts[1] - 1];
+    return +parts[2] + " " + month + " " + parts[0];
   }
 
   function sessionName(index) {
-    return DAYS[Math.floor(index / 2)] + " " + SESSIONS[index % 2];
+    return words().session(words().days[Math.floor(index / 2)], index % 2);
   }
 
   var DATE_AT_START = /^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4})(.*)$/;
@@ -78,6 +156,7 @@
      Blank lines are skipped; weeks come back in date order. Lower-case letters are read as capitals. */
   function parseWeeks(text, data) {
     var table = codeTable(data);
+    var say = words();
     var weeks = [];
     var errors = [];
     var seen = {};
@@ -92,42 +171,37 @@
       var parts = DATE_AT_START.exec(line);
       var date = parts && parseDate(parts[1]);
       if (!date) {
-        fail("Line " + number + ": start the line with the date of the Monday the week begins, " +
-             "for example " + EXAMPLE_LINE.split(" ")[0] + " or 01/09/2025.");
+        fail(say.noDate(number, EXAMPLE_LINE.split(" ")[0]));
         return;
       }
       if (date.weekday !== 1) {
-        fail("Line " + number + ": " + dateLabel(date.iso) + " is a " + ["Sunday", "Monday", "Tuesday", "Wednesday",
-             "Thursday", "Friday", "Saturday"][date.weekday] + ". Give the date of the Monday the week begins.");
+        fail(say.notMonday(number, dateLabel(date.iso), say.weekdays[date.weekday]));
         return;
       }
-      var where = "Line " + number + " (week beginning " + dateLabel(date.iso) + ")";
+      var where = say.where(number, dateLabel(date.iso));
       if (seen[date.iso]) {
-        fail(where + ": this week is already on line " + seen[date.iso] + ". Enter each week once.");
+        fail(say.repeated(where, seen[date.iso]));
         return;
       }
       seen[date.iso] = number;
       var marks = Array.from(parts[2].replace(/\s+/g, "").toUpperCase());
       var unknown = [];
       marks.forEach(function (mark, position) {
-        if (!table[mark]) unknown.push("\u2018" + mark + "\u2019 (" + (position < MARKS_PER_WEEK ? sessionName(position) : "mark " + (position + 1)) + ")");
+        if (!table[mark]) unknown.push("\u2018" + mark + "\u2019 (" + (position < MARKS_PER_WEEK ? sessionName(position) : say.markNumber(position + 1)) + ")");
       });
       var ok = true;
       if (marks.length !== MARKS_PER_WEEK) {
-        fail(where + ": has " + marks.length + " mark" + (marks.length === 1 ? "" : "s") + ". A week needs " +
-             MARKS_PER_WEEK + ": morning and afternoon, Monday to Friday. Type # for a session when the school " +
-             "was closed and - for one not yet taken.");
+        fail(say.markCount(where, marks.length, MARKS_PER_WEEK));
         ok = false;
       }
       if (unknown.length) {
-        fail(where + ": " + unknown.join(", ") + (unknown.length === 1 ? " is not a code" : " are not codes") +
-             " this calculator knows. See the list of codes on this page.");
+        fail(say.unknown(where, unknown));
         ok = false;
       }
       if (ok) weeks.push({start: date.iso, label: dateLabel(date.iso), line: number, marks: marks});
     });
     if (!weeks.length && !errors.length) {
-      errors.push({line: 0, from: 0, to: 0, message: "Enter at least one week of marks, for example: " + EXAMPLE_LINE});
+      errors.push({line: 0, from: 0, to: 0, message: say.nothing(EXAMPLE_LINE)});
     }
     weeks.sort(function (a, b) { return a.start < b.start ? -1 : a.start > b.start ? 1 : 0; });
     return {weeks: weeks, errors: errors};
@@ -177,7 +251,7 @@
     var table = codeTable(data);
     var threshold = data.persistentAbsence.thresholdPercent;
     var total = emptyCount();
-    var days = DAYS.map(function (name) { var c = emptyCount(); c.day = name; return c; });
+    var days = words().days.map(function (name) { var c = emptyCount(); c.day = name; return c; });
     var used = {};
     var codes = (data.codes || []).concat(data.toolMarks || []).map(function (entry) { return entry.code; });
     function order(code) { return codes.indexOf(code); }
@@ -205,7 +279,8 @@
       weekdays: days,
       codesUsed: Object.keys(used).sort(function (a, b) { return order(a) - order(b); }).map(function (code) {
         var entry = table[code];
-        return {code: code, count: used[code], meaning: entry.meaning, category: entry.category, note: entry.note || null};
+        return {code: code, count: used[code], meaning: codeText(entry, "meaning"), category: entry.category,
+                note: codeText(entry, "note") || null};
       }),
       persistentAbsence: {thresholdPercent: threshold, absent: persistentlyAbsent(total, threshold)}
     };
@@ -254,6 +329,8 @@
     parseWeeks: parseWeeks,
     summarise: summarise,
     persistentlyAbsent: persistentlyAbsent,
-    calculate: calculate
+    calculate: calculate,
+    language: language,
+    codeText: codeText
   };
 }));
