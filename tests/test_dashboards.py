@@ -61,7 +61,6 @@ def test_inductees_needs_your_action_lists_returns_sessions_to_confirm_and_actio
 
     # Someone else sees none of it; the manager looking at Dafydd's induction does not see his to-do list.
     theirs = ceri.get("/my-induction").get_data(as_text=True)
-    assert "Nothing needs your action right now." in needs_section(theirs)
     for item in ("Exploring absence", "Rhian Evans said", "Returned for changes"):
         assert item not in needs_section(theirs)
     for item in ("Book a shadowing visit", "Confirm the record", "school attendance policies", "Borton"):
@@ -152,10 +151,87 @@ def test_needs_your_action_has_an_empty_state(tracker_app, people, signed_in):
         db = get_db()
         db["users"].insert({"email": "new.manager@example.org", "name": "Nia New", "role": "manager",
                             "password_hash": accounts.hash_password("induction-demo-2026")})
+        db["users"].insert({"email": "new.inductee@example.org", "name": "Ifan New", "role": "inductee",
+                            "password_hash": accounts.hash_password("induction-demo-2026")})
         db.conn.commit()
     page = signed_in("new.manager@example.org").get("/team").get_data(as_text=True)
     assert "Nothing needs your action right now." in needs_section(page)
     assert "Waiting for your sign-off" not in page
+    # an inductee with no plan yet: nothing is overdue, returned or waiting
+    page = signed_in("new.inductee@example.org").get("/my-induction").get_data(as_text=True)
+    assert "Nothing needs your action right now." in needs_section(page)
+    assert "Overdue" not in needs_section(page)
+
+
+def overdue_lines(needs: str) -> dict[str, str]:
+    """{activity id: its line} for the activities listed as overdue in a 'Needs your action' section."""
+    return {re.search(r">(\d+\.\d+) ", line)[1]: line.split("</li>")[0]
+            for line in needs.split("<li")[1:] if 'id="overdue-' in line}
+
+
+def test_overdue_activities_need_the_inductees_action(tracker_app, people, signed_in):
+    # In the demo data Ceri's targets for her first activities have passed and she has finished none of them:
+    # her dashboard lists each under 'Needs your action', never saying nothing needs her action.
+    ceri = signed_in("inductee2@example.org")
+    page = ceri.get("/my-induction").get_data(as_text=True)
+    needs = needs_section(page)
+    assert "Nothing needs your action right now." not in needs
+    lines = overdue_lines(needs)
+    due = query(tracker_app, "SELECT activity_id, target_date FROM plan_items WHERE inductee_id = ?"
+                " AND target_date < ? ORDER BY target_date", [people["ceri"], days(0)])
+    assert due and list(lines) == [row["activity_id"] for row in due]  # all of them, the most overdue first
+    first = due[0]
+    line = lines[first["activity_id"]]
+    assert f'href="/records/{people["ceri"]}/{first["activity_id"]}"' in line
+    assert f"Target date {long_date(first['target_date'])} has passed." in line
+    assert "agree a new date with your manager" in line
+    assert 'govuk-tag--red">Overdue' in line
+
+    # Finishing one takes it off the list at once; a manager looking at her page sees no to-do list.
+    assert post(ceri, f"/records/{people['ceri']}/1.1/submit", {"confirm": "y"}).status_code == 302
+    assert "1.1" not in overdue_lines(needs_section(ceri.get("/my-induction").get_data(as_text=True)))
+    assert needs_section(signed_in("manager@example.org").get(f"/team/{people['ceri']}").get_data(as_text=True)) == ""
+
+
+def test_a_returned_record_past_its_target_is_listed_once(tracker_app, people, signed_in):
+    d = people["dafydd"]
+    with tracker_app.app_context():  # 1.5, returned for changes in the demo, now past its target date too
+        db = get_db()
+        db.execute("UPDATE plan_items SET target_date = ? WHERE inductee_id = ? AND activity_id = '1.5'",
+                   [days(-3), d])
+        db.conn.commit()
+    needs = needs_section(signed_in("inductee@example.org").get("/my-induction").get_data(as_text=True))
+    assert "1.5" not in overdue_lines(needs)
+    assert needs.count("1.5 Exploring absence") == 1
+    returned = needs.split("1.5 Exploring absence")[1].split("</li>")[0]
+    assert "Returned for changes" in returned and 'govuk-tag--red">Overdue' in returned
+
+
+def test_a_managers_team_with_overdue_work_needs_action(tracker_app, signed_in):
+    # A team whose only outstanding work is overdue: the manager's 'Needs your action' says so, and links
+    # to the list of overdue activities, rather than saying nothing needs action.
+    with tracker_app.app_context():
+        db = get_db()
+        password = accounts.hash_password("induction-demo-2026")
+        nia = db["users"].insert({"email": "nia@example.org", "name": "Nia Manager", "role": "manager",
+                                  "password_hash": password}).last_pk
+        ifan = db["users"].insert({"email": "ifan@example.org", "name": "Ifan Inductee", "role": "inductee",
+                                   "password_hash": password}).last_pk
+        db["team_members"].insert({"manager_id": nia, "inductee_id": ifan})
+        db["plan_items"].insert({"inductee_id": ifan, "activity_id": "1.1", "target_date": days(-5)})
+        db.conn.commit()
+    nia_client = signed_in("nia@example.org")
+    # a session today, the next in six weeks: supervision is not due
+    assert post(nia_client, f"/supervision/{ifan}/sessions/new",
+                {"session_date": days(0), "agenda": "Plan", "next_date": days(42)}).status_code == 302
+    page = nia_client.get("/team").get_data(as_text=True)
+    needs = needs_section(page)
+    assert "Nothing needs your action right now." not in needs
+    assert 'id="supervision-due"' not in needs and 'id="pending"' not in needs
+    line = needs.split('id="overdue-in-team"')[1].split("</ul>")[0]
+    assert "Overdue activities in your team" in needs
+    assert "1 activity is past its target date" in line and 'href="#overdue"' in line
+    assert "Ifan Inductee: " in page.split('id="overdue"')[1]
 
 
 # ---- what the dashboards show: changes at once, never another person's page ---------------
@@ -188,14 +264,14 @@ def test_overdue_counts_what_the_inductee_still_has_to_do(tracker_app, people, s
     assert any("1.3 " in line for line in dafydd_lines) and any("1.4 " in line for line in dafydd_lines)
     assert not any("1.2 " in line or "1.1 " in line for line in dafydd_lines)
     row = team.split("Dafydd Morgan</a></th>")[1].split("</tr>")[0]
-    assert re.findall(r'<td class="govuk-table__cell">(\d+)</td>', row) == ["2"]
+    assert re.findall(r'<td class="govuk-table__cell"[^>]*>(\d+)</td>', row) == ["2"]
     page = manager.get(f"/team/{people['dafydd']}").get_data(as_text=True)
     assert page.count("govuk-tag--red\">Overdue") == 2
     # Once submitted, 1.4 waits on the manager, not the inductee: it is no longer overdue.
     dafydd = signed_in("inductee@example.org")
     assert post(dafydd, f"/records/{people['dafydd']}/1.4/submit", {"confirm": "y"}).status_code == 302
     row = manager.get("/team").get_data(as_text=True).split("Dafydd Morgan</a></th>")[1].split("</tr>")[0]
-    assert re.findall(r'<td class="govuk-table__cell">(\d+)</td>', row) == ["1"]
+    assert re.findall(r'<td class="govuk-table__cell"[^>]*>(\d+)</td>', row) == ["1"]
     assert manager.get(f"/team/{people['dafydd']}").get_data(as_text=True).count("govuk-tag--red\">Overdue") == 1
 
 

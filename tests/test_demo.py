@@ -100,7 +100,7 @@ def test_the_readmes_demo_table_says_what_demo_data_makes(tmp_path):
              "returned": "returned", "in_progress": "in progress"}
     assert set(words) <= set(STATE_LABELS)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for email, name, role in PEOPLE + [INVITED]:
+    for email, _name, role in PEOPLE + [INVITED]:
         row = re.search(rf"^\| `{re.escape(email)}` \| (.+) \|$", readme, re.M)
         assert row, f"the README's demo table has no row for {email}"
         if role != "inductee" or email == INVITED[0]:

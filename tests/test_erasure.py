@@ -121,5 +121,5 @@ def test_erasure_removes_the_persons_email_from_the_outbox_and_the_queue(tracker
     assert query(tracker_app, "SELECT * FROM mail_queue WHERE recipient_id = ? OR about_id = ?", [c, c]) == []
     with tracker_app.app_context():
         assert about_ceri() == []
-    listing = admin.get("/admin/outbox/").get_data(as_text=True)
+    listing = admin.get("/admin/outbox/").get_data(as_text=True).replace("<wbr>", "")  # addresses' break points
     assert "inductee2@example.org" not in listing and "Ceri" not in listing

@@ -28,8 +28,9 @@ def activity_link(page, activity_id: str):
 
 
 def task(page, activity_id: str):
-    """An activity's link in the 'Activities' task list on an induction dashboard."""
-    return activity_link(page.locator(".govuk-task-list"), activity_id)
+    """An activity's link in the 'Activities' task list on an induction dashboard (not 'Needs your action',
+    which lists it again when it is overdue)."""
+    return activity_link(page.locator("main > .govuk-task-list"), activity_id)
 
 
 def check_and_submit(page, button: str) -> None:

@@ -154,6 +154,7 @@ def test_a_message_is_given_up_after_the_set_number_of_tries_and_the_outbox_page
     [row] = query(tracker_app, "SELECT * FROM mail_queue")
     assert row["failed_at"] and row["attempts"] == 2
     page = signed_in("admin@example.org").get("/admin/outbox/").get_data(as_text=True)
+    page = page.replace("<wbr>", "")  # the break points in addresses
     assert "Not sent" in page and "inductee@example.org" in page and "ConnectionRefusedError" in page
 
 

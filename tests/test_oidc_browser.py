@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from test_oidc import council_sign_in, person_at, running_mock_provider
 from test_phone_browser import PHONE, assert_fits
 
-from browser import assert_accessible, new_page, screenshot
+from browser import assert_accessible, menu, new_page, screenshot
 
 pytestmark = pytest.mark.browser
 DEADLINE = 30_000  # ms: generous, the machine is shared; every wait is on a condition
@@ -107,8 +107,7 @@ def test_with_passwords_off_the_password_page_says_there_is_none(browser, live_t
     for width in (PHONE["width"], 1280):
         page.set_viewport_size({"width": width, "height": 800})
         page.goto(f"{live_tracker.url}/my-induction")
-        page.get_by_role("navigation", name=re.compile("^(Menu|Dewislen)$")).get_by_role(
-            "link", name=heading, exact=True).click()  # the header says "Your account", not "Change password"
+        menu(page, heading).click()  # the header says "Your account", not "Change password"
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         expect(page.locator("input[type=password]")).to_have_count(0)
         assert_accessible(page, f"the password page with passwords off ({language})")

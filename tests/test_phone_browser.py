@@ -1,7 +1,7 @@
-"""Every tracker page on a phone: at 360 CSS pixels wide, as each role and signed out, no page scrolls sideways,
-nothing scrolls sideways inside a page, and every visible field is wide enough to use. Pages come from the
-app's url_map (its GET routes), their parameters filled from the demo data, so a new page is checked without
-being listed here. Also: printing drops the dark header band.
+"""Every tracker page on a phone: at 360 and at 320 CSS pixels wide (a small phone), as each role and signed out,
+no page scrolls sideways, nothing scrolls sideways inside a page, and every visible field is wide enough to use.
+Pages come from the app's url_map (its GET routes), their parameters filled from the demo data, so a new page is
+checked without being listed here. Also: printing drops the dark header band.
 
 Set TRACKER_SCREENSHOTS=/some/folder to keep a full-page screenshot of every page checked."""
 from __future__ import annotations
@@ -21,6 +21,7 @@ from browser import new_page, sign_in
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
+SMALL_PHONE = {"width": 320, "height": 700}  # the narrowest phones still sold, and a 1280 px screen zoomed to 400%
 MIN_FIELD_WIDTH = 200  # CSS pixels: room to see what you type
 
 # GET routes that do not answer with an HTML page, so have no layout to check at 360 px.
@@ -221,8 +222,8 @@ def slug(path: str) -> str:
 
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_every_tracker_page_fits_a_phone(browser, live_tracker, language):
-    """At 360 px, as each role and signed out, in English and in Welsh (whose words are longer): no sideways
-    scrolling, and fields at least MIN_FIELD_WIDTH wide."""
+    """At 360 and 320 px, as each role and signed out, in English and in Welsh (whose words are longer): no
+    sideways scrolling, and fields at least MIN_FIELD_WIDTH wide. Each page is loaded once and measured at both."""
     add_phone_test_data(live_tracker.app, live_tracker.ids)
     urls, unfilled = page_urls(live_tracker.app)
     assert not unfilled, (f"Routes whose URL parameters the demo data cannot fill: {unfilled}. "
@@ -257,21 +258,24 @@ def test_every_tracker_page_fits_a_phone(browser, live_tracker, language):
                         continue
                 if redirected and response.url.split("?")[0].endswith("/login") and role:
                     problems.append(f"{who} {path}: signed out unexpectedly")
-                found = page.evaluate(MEASURE, MIN_FIELD_WIDTH)
                 if f'<html lang="{"en-GB" if language == "en" else language}"' not in page.content():
                     problems.append(f"{who} {path}: not in the chosen language")
-                if found["scrollWidth"] > found["clientWidth"]:
-                    problems.append(f"{who} {path}: page is {found['scrollWidth']} px wide in {found['clientWidth']}"
-                                    f" ({', '.join(found['past'])})")
-                if found["scrollers"]:
-                    problems.append(f"{who} {path}: scrolls sideways inside: {', '.join(found['scrollers'])}")
-                if found["narrow"]:
-                    problems.append(f"{who} {path}: fields too narrow to use: {', '.join(found['narrow'])}")
-                if shots and response.status == 200 and not redirected:
-                    Path(shots).mkdir(parents=True, exist_ok=True)
-                    person = (role or "signed-out").split("@")[0]
-                    page.screenshot(path=str(Path(shots) / f"phone-{language}-{person}-{slug(path)}.png"),
-                                    full_page=True)
+                for size in (PHONE, SMALL_PHONE):
+                    page.set_viewport_size(size)
+                    at = f"{who} {path} at {size['width']} px"
+                    found = page.evaluate(MEASURE, MIN_FIELD_WIDTH)
+                    if found["scrollWidth"] > found["clientWidth"]:
+                        problems.append(f"{at}: page is {found['scrollWidth']} px wide in {found['clientWidth']}"
+                                        f" ({', '.join(found['past'])})")
+                    if found["scrollers"]:
+                        problems.append(f"{at}: scrolls sideways inside: {', '.join(found['scrollers'])}")
+                    if found["narrow"]:
+                        problems.append(f"{at}: fields too narrow to use: {', '.join(found['narrow'])}")
+                    if shots and response.status == 200 and not redirected:
+                        Path(shots).mkdir(parents=True, exist_ok=True)
+                        person = (role or "signed-out").split("@")[0]
+                        name = f"phone-{language}-{size['width']}-{person}-{slug(path)}.png"
+                        page.screenshot(path=str(Path(shots) / name), full_page=True)
         page.context.close()
     never = [endpoint for endpoint, statuses in answered.items() if 200 not in statuses and endpoint not in REDIRECTS]
     assert not never, (f"These pages never answered 200 for any role with the demo data, so were not checked: {never}. "

@@ -46,7 +46,7 @@ def test_a_welsh_speaker_records_submits_and_her_manager_signs_off_in_welsh(brow
     welsh_page(inductee, "'Fy nghyfnod sefydlu'")
     expect(inductee.locator("#status-1-4")).to_have_text("Heb ddechrau")
 
-    inductee.locator(".govuk-task-list").get_by_role("link", name=re.compile(r"^1\.4 ")).click()
+    inductee.locator("main > .govuk-task-list").get_by_role("link", name=re.compile(r"^1\.4 ")).click()
     expect(inductee.get_by_text("Gweithgaredd 1.4")).to_be_visible()
     welsh_page(inductee, "the record page")
     inductee.get_by_label("Nodiadau a myfyrdodau").fill("Gwnes i ddwy restr gyda chydweithiwr.")

@@ -45,22 +45,26 @@ def render_induction(inductee: dict):
     own = current_user.id == inductee["id"]
     return render_template("dashboards/induction.html", induction=induction, inductee=inductee, task_list=task_list,
                            managers=accounts.managers_of(db, inductee["id"]),
-                           needs=needs_of_inductee(db, inductee["id"]) if own else None,
+                           needs=needs_of_inductee(db, inductee["id"], induction) if own else None,
                            weeks=progress.by_week(induction.due), charts=charts)
 
 
-def needs_of_inductee(db, inductee_id: int) -> dict:
-    """'Needs your action' for an inductee: records returned with the manager's comment, supervision
-    records to confirm, and their supervision actions overdue or due within a week."""
+def needs_of_inductee(db, inductee_id: int, induction: progress.Induction) -> dict:
+    """'Needs your action' for an inductee: records returned with the manager's comment, activities past
+    their target date (overdue work is theirs to do), supervision records to confirm, and their supervision
+    actions overdue or due within a week. A returned record that is also overdue is listed once, as returned."""
     returned = list(db.query(
         "SELECT r.activity_id, r.activity_title, c.body AS comment, u.name AS author_name FROM records r"
         " LEFT JOIN comments c ON c.id = (SELECT c2.id FROM comments c2 JOIN users u2 ON u2.id = c2.author_id"
         "   WHERE c2.record_id = r.id AND u2.role = 'manager' ORDER BY c2.id DESC LIMIT 1)"
         " LEFT JOIN users u ON u.id = c.author_id"
         " WHERE r.inductee_id = ? AND r.state = 'returned' ORDER BY r.updated_at, r.id", [inductee_id]))
+    late = {item.activity_id for item in induction.overdue}
+    returned = [{**r, "overdue": r["activity_id"] in late} for r in returned]
+    overdue = [item for item in induction.overdue if item.activity_id not in {r["activity_id"] for r in returned}]
     to_confirm, actions = supervision.waiting_for_inductee(db, inductee_id)
-    return {"returned": returned, "to_confirm": to_confirm, "actions": actions,
-            "any": bool(returned or to_confirm or actions)}
+    return {"returned": returned, "overdue": overdue, "to_confirm": to_confirm, "actions": actions,
+            "any": bool(returned or overdue or to_confirm or actions)}
 
 
 @bp.route("/team")
@@ -103,7 +107,7 @@ def render_team():
     return render_template("dashboards/team.html", team=team, rows=rows, pending=pending,
                            overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue),
                            supervision_due=supervision_due, unread=unread,
-                           nothing_needed=not (pending or supervision_due or unread),
+                           nothing_needed=not (pending or supervision_due or unread or overdue),
                            sections=progress.sections_by_inductee(db, team), charts=charts,
                            changed=[{**r, "name": names[r["inductee_id"]]} for r in
                                     pinned.changed_since_sign_off(db, [m["id"] for m in team])])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import quote
 
 from babel.dates import format_date
@@ -29,7 +30,8 @@ def register_template_helpers(app: Flask) -> None:
         language = current_language()
         if language not in state_tags:
             state_tags[language] = {
-                key: Markup(f'<strong class="govuk-tag govuk-tag--{STATE_TAG_COLOURS[key]}">{escape(label)}</strong>')
+                key: Markup('<strong class="govuk-tag govuk-tag--{}">{}</strong>').format(STATE_TAG_COLOURS[key],
+                                                                                         whole_words(label))
                 for key, label in STATE_LABELS.items()}
         return state_tags[language][state]
 
@@ -47,6 +49,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(time_range=time_range, quiz_title=quiz_title, given_text=given_text,
                                  activity_title=activity_title, lang_of=lang_of)
     app.jinja_env.filters["marked"] = marked
+    app.jinja_env.filters["whole_words"] = whole_words
+    app.jinja_env.filters["email_address"] = email_address
 
     from . import content
 
@@ -138,3 +142,18 @@ def marked(text, kind: str, key) -> Markup:
     """The text, in <span lang="en"> when lang_of says it is English on a page in another language."""
     attribute = lang_of(kind, key)
     return Markup("<span{}>{}</span>").format(attribute, text) if attribute else escape(text)
+
+
+def whole_words(text) -> Markup:
+    """The text with each hyphenated word kept on one line: a narrow status tag wraps between words ("Waiting for" /
+    "sign-off"), never after a hyphen ("sign-" / "off"), which no CSS property prevents."""
+    return Markup(" ").join(Markup('<span class="tracker-nowrap">{}</span>').format(word) if "-" in word
+                            else escape(word) for word in str(text).split(" "))
+
+
+def email_address(address) -> Markup:
+    """An email address that may wrap after its "@" and hyphens and before its dots, where a reader expects it to
+    ("inductee@" / "example.org"), and nowhere else. In a table column, these break opportunities keep the
+    column's narrowest width to a part of the address, without letting it squeeze the address letter by letter."""
+    text = str(escape(address or ""))
+    return Markup(re.sub(r"[@-]", r"\g<0><wbr>", text).replace(".", "<wbr>."))

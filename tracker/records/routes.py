@@ -166,7 +166,7 @@ def _save_page(inductee_id: int, activity_id: str, *, required: str | None = Non
         messages.append(gettext("Evidence removed."))
     if notes is not None and (notes != before or not (evidence or remove or then)):
         messages.append(gettext("Your notes have been saved."))
-    if messages:
+    if messages and not go_to:  # the check page lists what was saved: a success banner there reads as "submitted"
         flash(" ".join(messages), "success")
     return redirect(go_to or url_for(".record", inductee_id=inductee_id, activity_id=activity_id) + anchor)
 
