@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 
+import markdown
 from flask import current_app, has_app_context
+from markupsafe import Markup
 from sqlite_utils import Database
 
 from handbook.versions import activity_version
@@ -117,5 +120,40 @@ def view(db: Database, record: dict | None) -> dict | None:
         return None
     now = current(record["activity_id"])
     return {"version": record[column], "when": "signed_off" if column == "signed_off_version" else record["state"],
-            "asked": asked(then), "title": then.get("title", ""), "removed": now is None,
+            "asked": asked(then), "title": then.get("title", ""), "removed": now is None, "activity": layout(then),
             "changes": [] if now and now[0] == record[column] else changes(then, now[1] if now else None)}
+
+
+# GOV.UK Frontend's classes on the HTML that Markdown makes of an activity's text (the page's styles are by class)
+# (a wide table scrolls sideways in its own box, which the keyboard can reach, rather than widening the page).
+PROSE_CLASSES = {"<p>": '<p class="govuk-body">', "<ul>": '<ul class="govuk-list govuk-list--bullet">',
+                 "<ol>": '<ol class="govuk-list govuk-list--number">', "</table>": "</table></div>",
+                 "<table>": '<div class="tracker-table-scroll" tabindex="0"><table class="govuk-table">',
+                 "<tr>": '<tr class="govuk-table__row">', "<th>": '<th scope="col" class="govuk-table__header">',
+                 "<td>": '<td class="govuk-table__cell">'}
+
+
+def prose(text: str | None) -> Markup:
+    """An activity's or case study's text as the handbook shows it: its Markdown (paragraphs, lists, bold, tables)
+    as HTML. The text comes from the handbook's own files, but any HTML in it is shown as text, never run."""
+    source = (text or "").replace("&", "&amp;").replace("<", "&lt;")
+    html = markdown.markdown(source, extensions=["tables"], extension_configs={"tables": {"use_align_attribute": True}})
+    return Markup(re.sub("|".join(re.escape(tag) for tag in PROSE_CLASSES), lambda m: PROSE_CLASSES[m[0]], html))
+
+
+def layout(canonical: dict) -> dict:
+    """The pinned activity as the handbook lays it out (records/_pinned.html): its summary, its parts with
+    their prompts, its case studies with their questions, the evidence to record and the sign-off rule.
+    A snapshot made before a field existed lacks it: each is optional."""
+    return {
+        "summary": prose(canonical.get("summary")), "time": canonical.get("time", ""),
+        "sign_off": canonical.get("sign_off", True), "evidence": canonical.get("evidence", []),
+        "parts": [{"title": part.get("title", ""), "intro": prose(part.get("intro")),
+                   "prompts": part.get("prompts", [])} for part in canonical.get("parts", [])],
+        "case_studies": [{
+            "title": case.get("title", ""), "story": prose(case.get("story")),
+            "questions": case.get("questions", []), "source": case.get("source"),
+            "parts": [{"title": part.get("title", ""), "text": prose(part.get("text")),
+                       "questions": part.get("questions", [])} for part in case.get("parts", [])],
+        } for case in canonical.get("case_studies", [])],
+    }

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
+import time
 from pathlib import Path
 
 import click
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from . import accounts, audit, content, files, pdp, pinned, progress, records, signing, supervision
 from .access import can_manage_induction, inductee_or_404, role_required
@@ -115,14 +118,56 @@ def page(inductee_id: int):
 @role_required("inductee", "manager")
 def pdf(inductee_id: int):
     inductee = inductee_or_404(inductee_id)
-    from weasyprint import HTML  # imported here: it is slow to load and only this route needs it
     data = gather(get_db(), inductee)
     html = render_template("portfolio/pdf.html", **data, manifest=manifest(get_db(), data),
                            manifest_hash=signing.manifest_hash)
-    document = HTML(string=html, base_url=request.url_root).write_pdf()
+    document = render_pdf(html, base_url=request.url_root)
     filename = f"induction-portfolio-{inductee_id}.pdf"
     return Response(document, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def render_pdf(html: str, base_url: str | None = None) -> bytes:
+    """A tagged PDF (PDF/UA-1) of the HTML: its headings, lists and tables are in the PDF's structure tree, for
+    screen readers and reflow; its language is the root element's lang and its title the page's <title>; its
+    bookmarks are the headings that pdf.css gives a bookmark-level."""
+    from weasyprint import HTML  # imported here: it is slow to load and only the PDF needs it (warm_up loads it early)
+    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+# A tiny document in the portfolio's own styles, in both weights of its font, with each kind of element it has.
+WARM_UP_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Warm-up</title>
+<style>{css}</style></head><body><h1>Warm-up</h1><h2>Section</h2><h3>Activity</h3><h4>Part</h4>
+<p>Text, <strong>bold</strong> and <em>slanted</em>: ŵ ŷ â.</p><ol><li>One</li></ol><ul><li>Two</li></ul>
+<table><thead><tr><th scope="col">A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>
+<dl><dt>Term</dt><dd>Value</dd></dl></body></html>"""
+WARM_UP_TEMPLATES = ("portfolio/pdf.html", "portfolio/_contents.html", "records/_pinned.html", "pdp/_view.html")
+
+
+def warm_up(app: Flask) -> threading.Thread:
+    """Load WeasyPrint, its fonts and the portfolio's templates in a background thread, so that the first
+    portfolio PDF a server makes is as quick as the ones after it (loading WeasyPrint alone takes seconds).
+    Started where a server process creates its app (tracker/wsgi.py): that call returns at once. A server that
+    forks after creating the app (gunicorn --preload) waits for the warm-up first, so that no worker starts
+    with WeasyPrint half loaded."""
+    thread = threading.Thread(target=_warm_up, args=(app,), name="tracker-pdf-warm-up", daemon=True)
+    app.extensions["pdf_warm_up"] = thread
+    os.register_at_fork(before=lambda: thread.join(60) if threading.current_thread() is not thread else None)
+    thread.start()
+    return thread
+
+
+def _warm_up(app: Flask) -> None:
+    started = time.perf_counter()
+    try:
+        for name in WARM_UP_TEMPLATES:
+            app.jinja_env.get_template(name)
+        css = app.jinja_env.loader.get_source(app.jinja_env, "portfolio/pdf.css")[0]
+        render_pdf(WARM_UP_PAGE.format(css=css))
+    except Exception:  # noqa: BLE001 - a failed warm-up only leaves the first PDF slower: the server carries on
+        app.logger.exception("PDF warm-up failed: the first portfolio PDF will be slower")
+        return
+    app.logger.info("PDF warm-up done in %.1f s", time.perf_counter() - started)
 
 
 @bp.route("/portfolio/<int:inductee_id>/signed.json")

@@ -17,9 +17,10 @@ from pathlib import Path
 from werkzeug.exceptions import BadRequest, NotFound, SecurityError
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.shared_data import SharedDataMiddleware
+from werkzeug.utils import redirect
 from werkzeug.wsgi import get_host
 
-from . import PROJECT_ROOT, create_app, server_lock
+from . import PROJECT_ROOT, create_app, portfolio, server_lock
 from .security import SECURITY_HEADERS
 
 TRACKER_PREFIX = "/tracker"
@@ -37,6 +38,8 @@ def production_app(overrides: dict | None = None):
         raise NoPublicUrl("TRACKER_PUBLIC_URL is not set. Set it to the address people use to reach the tracker,"
                           " e.g. https://tracker.example.org/tracker: links in emails are made only from it, and"
                           " requests for other host names are refused (docs/deployment.md).")
+    if app.config.get("PDF_WARM_UP", True):  # TRACKER_PDF_WARM_UP=false turns it off (bench/portfolio_pdf.py)
+        portfolio.warm_up(app)  # in the background: the first portfolio PDF is then as quick as the next
     return app
 
 
@@ -45,14 +48,45 @@ def tracker_only():
 
 
 def static_site(site_dir: Path):
-    """Serve the built handbook; a folder URL serves its index.html."""
-    files = SharedDataMiddleware(NotFound(), {"/": str(site_dir)}, cache_timeout=300)
+    """Serve the built handbook; a folder URL serves its index.html, and a missing file the site's own
+    404 page (navigation, search) in the language of the folder asked for: site/cy/404.html under /cy/."""
+    files = SharedDataMiddleware(not_found_page(site_dir), {"/": str(site_dir)}, cache_timeout=300)
 
     def app(environ, start_response):
         path = environ.get("PATH_INFO", "") or "/"
         if path.endswith("/"):
             environ["PATH_INFO"] = path + "index.html"
+        elif SITE_FOLDER.fullmatch(path) and (site_dir / path.lstrip("/")).is_dir():  # /cy: the Welsh site is /cy/
+            return redirect(path + "/", 301)(environ, start_response)
         return files(environ, start_response)
+
+    return app
+
+
+SITE_FOLDER = re.compile(r"/([A-Za-z0-9_-]+)")  # a folder at the top of the site: /cy is the Welsh site's
+ROOTED_URL = re.compile(rb"""(["'])/(?!/)""")  # a quoted address from the site's root: "/assets/…", "/"
+
+
+def not_found_page(site_dir: Path):
+    """The 404 page of the site the missing address is in: a language's site (its folder has a 404.html),
+    else the English one. The builders write 404.html with addresses from the root ("/index.html", the
+    search index's "base": "/"), as a page that is sent for any address at any depth; the Welsh site's
+    copy is in /cy/, so its root-relative addresses are moved there, or its links would lead to the
+    English site."""
+    def app(environ, start_response):
+        folder = SITE_FOLDER.match(environ.get("PATH_INFO", ""))
+        root = "/"
+        if folder and (site_dir / folder[1] / "404.html").is_file():
+            root = f"/{folder[1]}/"
+        page = site_dir / root.strip("/") / "404.html"
+        if not page.is_file():
+            return NotFound()(environ, start_response)
+        body = page.read_bytes()
+        if root != "/":
+            body = ROOTED_URL.sub(lambda quote: quote[1] + root.encode(), body)
+        start_response("404 NOT FOUND", [("Content-Type", "text/html; charset=utf-8"),
+                                         ("Content-Length", str(len(body)))])
+        return [body]
 
     return app
 
