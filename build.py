@@ -124,7 +124,7 @@ def site_languages(root: Path) -> tuple[str, ...]:
 
 
 def page_words(language: str) -> dict:
-    """The words overrides/main.html writes around a page, in the page's language."""
+    """The words overrides/main.html and 404.html write around a page, and handbook.js shows, in the page's language."""
     _ = words.gettext_for(language)
     return {
         "last_reviewed": _("Last reviewed:"),
@@ -132,6 +132,13 @@ def page_words(language: str) -> dict:
         "draft": _("This translation is a draft: a Welsh speaker has not reviewed it yet."),
         "stale": _("The English page has changed since this was translated."),
         "read_english": _("Read the English page"),
+        "table_hint": _("Scroll sideways to see the whole table."),
+        # from file://, beside a tracker button built with a root-relative address; %s is that address
+        "tracker_offline": _("The tracker is at %s on the web server this handbook comes from: open the handbook "
+                             "there to use it. A copy of the handbook opened from disk cannot reach the tracker."),
+        "not_found": _("Page not found"),
+        "not_found_advice": _("Check the address, or search the handbook or use its menu."),
+        "home_page": _("Go to the handbook's home page"),
         "language_name": words.LANGUAGE_NAMES[language],
     }
 

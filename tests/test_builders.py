@@ -204,6 +204,34 @@ def test_built_pages_load_nothing_from_the_internet(parsed, builder):
     assert {page: urls for page, urls in external.items() if urls} == {}
 
 
+
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_every_page_shows_the_handbooks_icon(sites, builder):
+    """theme.favicon: the handbook's own icon (the tracker's too), not the theme's, on every page of both sites."""
+    site, icon = sites[builder], (ROOT / "overrides" / "assets" / "favicon.svg").read_bytes()
+    wrong = {}
+    for page in sorted(html_pages(site)):
+        links = re.findall(r'<link rel="icon" href="([^"]+)"', (site / page).read_text(encoding="utf-8"))
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), links[0])).lstrip("/") if links else ""
+        if page.startswith("cy/") and links and links[0].startswith("/"):  # 404.html: from its site's root
+            target = "cy/" + target
+        if len(links) != 1 or not target.endswith("assets/favicon.svg") or (site / target).read_bytes() != icon:
+            wrong[page] = links
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_both_sites_have_a_404_page_in_their_language(sites, builder):
+    """overrides/404.html: the page a server sends for a missing address, in the site's language (the theme's
+    own says "404 - Not found" in English on the Welsh site too)."""
+    for page, language, heading in [("404.html", "en", "Page not found"),
+                                    ("cy/404.html", "cy", "Heb ddod o hyd i'r dudalen")]:
+        text = (sites[builder] / page).read_text(encoding="utf-8")
+        assert f'<html lang="{language}"' in text
+        assert [html.unescape(h) for h in re.findall(r"<h1>(.*?)</h1>", text)] == [heading]
+        assert re.search(rf"<title>{re.escape(heading)} - ", html.unescape(text))
+
+
 # ---- offline search in a real browser ---------------------------------------------------------
 
 def settled(read, deadline: float = DEADLINE):

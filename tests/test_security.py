@@ -77,6 +77,36 @@ def test_the_handbook_gets_the_security_headers_through_the_combined_server(real
     assert "Set-Cookie" not in client.get("/").headers
 
 
+
+def test_a_missing_handbook_page_is_the_sites_own_404_in_its_language(real_site, tmp_path, monkeypatch):
+    """Not werkzeug's bare "Not Found": the built site's 404 page (header, search, navigation), Welsh under /cy/,
+    with every link, stylesheet and script it names answering from the combined server, whatever the depth."""
+    import re
+    from html import unescape
+
+    from werkzeug.test import Client
+    client = Client(combined_app(real_site, tmp_path / "instance", monkeypatch))
+    for missing, language, heading in [("/no/such/page", "en", "Page not found"),
+                                       ("/section-1/activities/gone.html", "en", "Page not found"),
+                                       ("/cy/no/such/page", "cy", "Heb ddod o hyd i'r dudalen"),
+                                       ("/cy/section-1/gone.html", "cy", "Heb ddod o hyd i'r dudalen")]:
+        response = client.get(missing)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 404 and response.mimetype == "text/html", missing
+        assert f'<html lang="{language}"' in html, missing
+        assert [unescape(h1) for h1 in re.findall(r"<h1>(.*?)</h1>", html)] == [heading], missing
+        assert 'class="md-search"' in html and 'class="md-nav md-nav--primary"' in html, missing
+        assert "sha256" in response.headers["Content-Security-Policy"]  # its own inline scripts may run
+        root = "/cy/" if language == "cy" else "/"
+        assert re.search(r'"base":\s*"' + root + '"', html), missing  # search reads this language's index
+        addresses = {url for url in re.findall(r'(?:href|src)="([^"#?]+)', html) if url.startswith("/")}
+        assert addresses and {url for url in addresses if not url.startswith(root)} == set(), missing
+        for url in sorted(addresses):
+            assert client.get(url).status_code == 200, f"{missing}: {url}"
+    redirect = client.get("/cy")
+    assert redirect.status_code == 301 and redirect.headers["Location"].endswith("/cy/")
+
+
 # ---- security headers, secret key, error pages -------------------------------------------------------
 
 def test_secret_key_is_generated_in_the_instance_folder(tmp_path, monkeypatch):

@@ -109,6 +109,20 @@ def test_catalogue_filters_by_kind(site, offline_page):
     assert errors == []
 
 
+def test_the_welsh_catalogue_filters_and_counts_in_welsh(site, offline_page):
+    """catalogue.js takes its count wording from the page, so the Welsh catalogue counts in Welsh."""
+    page, _, errors = offline_page
+    page.goto((site / "cy/activities/index.html").as_uri())
+    rows = page.locator("[data-catalogue] tbody tr")
+    total = rows.count()
+    page.select_option("#filter-time", "30")
+    visible = page.locator("[data-catalogue] tbody tr:not([hidden])")
+    assert 0 < visible.count() < total
+    assert page.inner_text("[data-catalogue-count]") == f"Dangosir {visible.count()} gweithgaredd"
+    assert page.locator("#filter-time option:checked").inner_text() == "Hyd at 30 munud"
+    assert errors == []
+
+
 @pytest.mark.parametrize("path", ["index.html", "section-1/activities/1-04.html"])
 def test_dark_scheme_has_no_serious_accessibility_violations(site, browser, path):
     context = browser.new_context(color_scheme="dark")
@@ -175,3 +189,111 @@ def test_the_4_4_summary_prints_every_column_on_a4(site, browser, tmp_path):
     text = text.replace("- ", "").replace("\u00ad", "")  # words hyphenated across lines
     for words in ["Week beginning", "Unauthorised", "Late", "sessions)", "Term so far", "68.07", "25.21", "100.00"]:
         assert words in text, words
+
+
+# ---- the tracker's buttons in a copy opened from disk; the 404 page through the combined server ----
+
+OFFLINE_NOTE = {"en": "The tracker is at {} on the web server this handbook comes from",
+                "cy": "Mae'r traciwr yn {} ar y safle gwe y daw'r llawlyfr hwn ohono"}
+
+
+@pytest.mark.parametrize("path,address", [
+    ("index.html", "/tracker/"),
+    ("section-1/activities/1-04.html", "/tracker/activities/1.4"),
+    ("quizzes/values-and-principles.html", "/tracker/quizzes/values-and-principles"),
+    ("cy/section-1/activities/1-04.html", "/tracker/activities/1.4?lang=cy"),
+])
+def test_from_disk_a_relative_tracker_address_is_explained_not_linked(real_site_with_tracker, offline_page, path,
+                                                                        address):
+    """Built with --tracker-url /tracker, a button opened from file:// would lead to file:///tracker/…, which
+    does not exist: instead the page names the button and says where the tracker is."""
+    page, requested, errors = offline_page
+    page.goto((real_site_with_tracker / path).as_uri())
+    note = page.locator("article .handbook-tracker-offline")
+    note.first.wait_for()
+    assert note.count() == 1 and note.is_visible()
+    assert OFFLINE_NOTE["cy" if path.startswith("cy/") else "en"].format(address) in note.inner_text()
+    links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
+    assert [link for link in links if link.startswith("file:///tracker")] == []
+    assert requested == [] and errors == []
+
+
+def test_a_handbook_built_with_the_trackers_address_opens_it_from_disk(project, browser, tmp_path, monkeypatch):
+    """`build.py build --tracker-url http://127.0.0.1:PORT/tracker`, as scripts/run.sh builds: from file:// the
+    button is a link to that address, and following it reaches the running tracker."""
+    import logging
+
+    from werkzeug.serving import make_server
+
+    import build
+    from helpers import free_port
+    from tracker.wsgi import combined
+
+    port = free_port()
+    tracker = f"http://127.0.0.1:{port}/tracker"
+    assert build.main(["--root", str(project), "build", "--tracker-url", tracker]) == 0
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("TRACKER_PUBLIC_URL", tracker)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", port, combined(str(project / "site")), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    context = browser.new_context()
+    context.set_default_timeout(60_000)
+    try:
+        page = context.new_page()
+        page.goto((project / "site/section-1/activities/1-01.html").as_uri())
+        button = page.get_by_role("link", name="Record this activity in the tracker")
+        assert button.get_attribute("href") == f"{tracker}/activities/1.1"
+        assert page.locator(".handbook-tracker-offline").count() == 0
+        button.click()
+        page.wait_for_url(f"{tracker}/login**")
+        assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("missing,language,heading,link,lands_on", [
+    ("/no/such/page", "en", "Page not found", "Section 2:", "/section-2/index.html"),
+    ("/cy/no/such/page", "cy", "Heb ddod o hyd i'r dudalen", "Adran 2:", "/cy/section-2/index.html"),
+])
+def test_a_missing_page_is_the_handbooks_own_404_in_its_language(real_site, browser, tmp_path, monkeypatch,
+                                                                  missing, language, heading, link, lands_on):
+    """Through the combined server, under its real Content-Security-Policy: the styled 404 page with the
+    header's search and the navigation; a navigation link works from that depth, and search answers."""
+    import re
+
+    from test_combined_browser import VIOLATIONS, serve_combined
+
+    server = serve_combined(real_site, tmp_path, monkeypatch)
+    base = next(server)
+    context = browser.new_context()
+    context.set_default_timeout(60_000)
+    problems: list[str] = []
+    page = context.new_page()
+    page.add_init_script(VIOLATIONS)
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error"
+            and not message.text.startswith("Failed to load resource") else None)
+    page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document" else None)
+    try:
+        response = page.goto(base + missing)
+        assert response.status == 404
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") != "static"  # styled
+        assert search(page, "Borton"), "the 404 page's search found nothing"
+        found = page.locator(".md-search-result__item a").first.evaluate("a => a.href")  # in the page's language
+        assert found.startswith(base + ("/cy/" if language == "cy" else "/section-")), found
+        page.keyboard.press("Escape")
+        page.goto(base + missing)
+        page.locator(".md-nav--primary").get_by_role("link", name=re.compile("^" + link)).first.click()
+        page.wait_for_url(base + lands_on)
+        assert page.locator("html").get_attribute("lang") == language
+        assert problems == []
+    finally:
+        context.close()
+        next(server, None)
