@@ -115,9 +115,9 @@ def test_the_welsh_site_previews_and_shows_a_saved_translation(project, serving)
           status: draft
           source: "000000000000"
         ---
-        ## Amdanom ni
+        ## Amdanom ni {#about}
 
-        Glas y dorlan.
+        Yna gwnewch [weithgaredd 1.1](activities/1-01.md). Glas y dorlan.
         """)
     base = serving("mkdocs", "cy")
     page = base + "section-1/1a-intro.html"
