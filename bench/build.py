@@ -31,12 +31,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import build  # noqa: E402
-from handbook import model  # noqa: E402
-from handbook.generate import SiteGenerator, write_tree  # noqa: E402
-from handbook.loader import Project, _load_kind  # noqa: E402
 
 WORDS = ("attendance school family pupil welfare officer register absence support referral "
          "parent reflective practice supervision safeguarding plan review consent home visit "
@@ -132,6 +126,10 @@ def real_handbook(builders: list[str], runs: int) -> None:
 
 
 def main() -> int:
+    from handbook import model, sitebuild
+    from handbook.generate import SiteGenerator, write_tree
+    from handbook.loader import Project, _load_kind
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--activities", type=int, default=5000)
@@ -153,7 +151,7 @@ def main() -> int:
         root = work / "project"
         root.mkdir()
         generate_corpus(root, args.pages, args.activities)
-        project, check_seconds = timed(lambda: build.check(root, quiet=True))
+        project, check_seconds = timed(lambda: sitebuild.check(root, quiet=True))
         assert project.ok, project.errors[:5]
         print(f"corpus: {len(project.pages)} Markdown pages, {len(project.activities)} activities; "
               f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
@@ -166,9 +164,9 @@ def main() -> int:
         generator = SiteGenerator(project, "")
         pages, generate_seconds = timed(generator.generate)
         _, write_seconds = timed(lambda: (write_tree(pages, work / "written" / "docs", root),
-                                          build.write_builder_config(root, work / "written" / "docs",
-                                                                     work / "written" / "site", generator.nav(), "",
-                                                                     work / "written" / "mkdocs.yml")))
+                                          sitebuild.write_builder_config(root, work / "written" / "docs",
+                                                                         work / "written" / "site", generator.nav(),
+                                                                         "", work / "written" / "mkdocs.yml")))
         own = check_seconds + generate_seconds + write_seconds
         print(f"generate {len(pages)} Markdown pages: {generate_seconds:.3f} s; write them and the config: "
               f"{write_seconds:.3f} s")
@@ -180,7 +178,7 @@ def main() -> int:
             report = io.StringIO()
             with contextlib.redirect_stdout(report):
                 code, whole_seconds = timed(
-                    lambda builder=builder: build.build(root, site_dir=work / f"site-{builder}", builder=builder))
+                    lambda builder=builder: sitebuild.build(root, site_dir=work / f"site-{builder}", builder=builder))
             print(report.getvalue().strip())
             assert code == 0
             builder_seconds = float(PHASES.search(report.getvalue()).group(4))
@@ -191,10 +189,10 @@ def main() -> int:
                 continue
             # The bare builder, cold, on exactly the Markdown and configuration build.py produced.
             bare = work / f"bare-{builder}"
-            config = build.stage(root, project, bare / "docs", bare / "site", "", builder)
+            config = sitebuild.stage(root, project, bare / "docs", bare / "site", "", builder)
             _, bare_seconds = timed(lambda builder=builder, config=config, bare=bare: subprocess.run(
-                build.builder_command(builder, "build", config), cwd=bare, check=True, env=build.builder_env(),
-                capture_output=True))
+                sitebuild.builder_command(builder, "build", config), cwd=bare, check=True,
+                env=sitebuild.builder_env(), capture_output=True))
             print(f"{builder}: {html} HTML pages; whole build (check + generate + {builder} + swap) "
                   f"{whole_seconds:.1f} s; bare {builder} build of the same Markdown {bare_seconds:.1f} s")
             print(f"{builder}: ratio whole / bare {whole_seconds / bare_seconds:.2f} (target <= 1.2); "
@@ -207,4 +205,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))  # run as a script (bench/build.py): the project's packages are one folder up
     sys.exit(main())

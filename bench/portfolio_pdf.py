@@ -53,8 +53,9 @@ def make_instance(work: Path) -> tuple[Path, Path, int]:
     site.mkdir()
     (site / "index.html").write_text("<!DOCTYPE html><title>Handbook</title><p>Handbook</p>\n", encoding="utf-8")
     env = {**os.environ, **settings(instance, site, 8000)}
-    subprocess.run([str(Path(sys.executable).with_name("flask")), "--app", "tracker", "demo-data"], cwd=ROOT,
-                   env=env, check=True, capture_output=True)
+    for command in ("migrate", "demo-data"):
+        subprocess.run([str(Path(sys.executable).with_name("flask")), "--app", "tracker", command], cwd=ROOT,
+                       env=env, check=True, capture_output=True)
     with sqlite3.connect(instance / "tracker.sqlite") as db:
         (dafydd,) = db.execute("SELECT id FROM users WHERE email = ?", [EMAIL]).fetchone()
     return instance, site, dafydd

@@ -141,7 +141,8 @@ def measure(builder: str, edits: int, show_log: bool = False) -> dict[str, list[
             for kind, edit, served in (("page", edit_page, PAGE[1]),
                                        ("activity prompt", edit_activity_prompt, ACTIVITY[1]),
                                        ("activity summary", edit_activity, ACTIVITY[1])):
-                marker = f"zq{builder[:2]}{kind[:2]}{kind[-2:]}{trial}x"
+                # letters only: the Welsh facts check would refuse an edit that adds a number
+                marker = f"zq{builder[:2]}{kind[:2]}{kind[-2:]}{chr(97 + trial)}x"
                 before = time.perf_counter()
                 edit(root, marker)
                 wait_for(lambda marker=marker, served=served: marker in (fetch(base + served) or ""))

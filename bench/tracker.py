@@ -372,7 +372,8 @@ def main() -> int:
             "TRACKER_CONTENT_ROOT": str(content),
             "TRACKER_INSTANCE_PATH": str(work / "instance"),
         }
-        # create_app runs the migrations.
+        # create_app makes the database (MIGRATE_ON_START), where production runs `flask --app tracker migrate`.
+        settings["TRACKER_MIGRATE_ON_START"] = "true"
         app = create_app({key.removeprefix("TRACKER_"): value for key, value in settings.items()})
         with app.app_context():
             from tracker import content as content_module

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from . import siteconfig
 from .yamlsource import ContentError
 
 
@@ -26,14 +26,20 @@ class Service(BaseModel):
         return f"{self.short_name} induction tracker"
 
 
-def load_service(root: Path) -> tuple[Service, list[ContentError]]:
-    config = root / "mkdocs.yml"
-    if not config.exists():
+def load_service(root: Path, language: str = "en") -> tuple[Service, list[ContentError]]:
+    """The service's words on a language's site: extra.service of mkdocs.yml, or of mkdocs.cy.yml with
+    its INHERIT resolved (handbook/siteconfig.py). The defaults, with the errors, if the configuration
+    cannot be read or its words are wrong; each error names the file that sets the wrong value."""
+    if not siteconfig.config_file(root, language).exists():
         return Service(), []
-    with open(config, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
     try:
-        return Service.model_validate((data.get("extra") or {}).get("service") or {}), []
+        chain = siteconfig.config_chain(root, language)
+    except siteconfig.ConfigError as exc:
+        return Service(), [exc.content_error()]
+    extra = siteconfig.merged(chain).get("extra")
+    try:
+        return Service.model_validate((extra.get("service") if isinstance(extra, dict) else None) or {}), []
     except ValidationError as exc:
-        return Service(), [ContentError("mkdocs.yml", None, "extra.service." + ".".join(map(str, e["loc"])), e["msg"])
+        return Service(), [ContentError(siteconfig.origin(chain, "extra", "service", *map(str, e["loc"][:1])), None,
+                                        "extra.service." + ".".join(map(str, e["loc"])), e["msg"])
                            for e in exc.errors(include_url=False)]

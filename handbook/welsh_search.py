@@ -374,3 +374,13 @@ def rewrite_zensical_index(site: Path) -> None:
     script = site / "search.js"
     if script.exists():
         script.write_text(f"var __index = {data};", encoding="utf-8")
+
+
+def rewrite_site(site: Path) -> None:
+    """The built Welsh site's search index, whichever builder wrote it: MkDocs' (search/search_index.json)
+    or Zensical's (search.json, whose worker is patched to read the forms)."""
+    index = Path(site) / "search" / "search_index.json"
+    if index.exists():
+        rewrite_index(index)
+    elif (Path(site) / "search.json").exists():
+        rewrite_zensical_index(site)

@@ -6,6 +6,7 @@ can be turned into a line number only when there is an error to report.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -122,8 +123,46 @@ def _duplicate_keys(node: yaml.Node, path: str, found: list[ContentError], doc_p
             _duplicate_keys(item, f"{path}[{index}]", found, doc_path, offset)
 
 
+class ParseCache:
+    """The parsed YAML of each file (or front matter), reused while its text stays the same.
+
+    For the preview (handbook/preview.py), which checks the whole project on every save: with
+    this a save re-parses one file, not all of them. Parsing is most of the time a check takes;
+    validation, cross-references and links are still done in full (they are quick). parse_yaml
+    consults the cache only inside `with cache.active():`; the build and the tracker never do.
+    """
+
+    def __init__(self):
+        self.entries: dict[tuple[str, int], tuple[str, tuple]] = {}  # (path, line offset) -> (text, result)
+
+    def parse(self, text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument | None, list[ContentError]]:
+        key = (path, line_offset)
+        entry = self.entries.get(key)
+        if entry is None or entry[0] != text:
+            entry = self.entries[key] = (text, _parse(text, path, line_offset))
+        return entry[1]
+
+    @contextmanager
+    def active(self):
+        global _active_cache
+        previous, _active_cache = _active_cache, self
+        try:
+            yield self
+        finally:
+            _active_cache = previous
+
+
+_active_cache: ParseCache | None = None
+
+
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument | None, list[ContentError]]:
     """Parse one YAML document. Returns the document or the errors that stop it."""
+    if _active_cache is not None:
+        return _active_cache.parse(text, path, line_offset)
+    return _parse(text, path, line_offset)
+
+
+def _parse(text: str, path: str, line_offset: int) -> tuple[YamlDocument | None, list[ContentError]]:
     try:
         root, data = _compose(text, construct=True)
     except yaml.MarkedYAMLError as exc:

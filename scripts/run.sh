@@ -11,6 +11,7 @@ export TRACKER_INSTANCE_PATH="${TRACKER_INSTANCE_PATH:-$PWD/instance}"
 # email), and it answers to this host name; localhost too, for whoever types that instead
 export TRACKER_PUBLIC_URL="${TRACKER_PUBLIC_URL:-http://127.0.0.1:${PORT:-8000}/tracker}"
 export TRACKER_TRUSTED_HOSTS="${TRACKER_TRUSTED_HOSTS:-localhost}"
+.venv/bin/flask --app tracker migrate    # the database and the instance's keys, made or brought up to date
 .venv/bin/flask --app tracker demo-data
 echo "Handbook: http://127.0.0.1:${PORT:-8000}/   Tracker: http://127.0.0.1:${PORT:-8000}/tracker/   (Ctrl+C to stop)"
 exec .venv/bin/gunicorn --bind "127.0.0.1:${PORT:-8000}" --workers 2 --threads 4 --access-logfile - \

@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --test
 .venv/bin/ruff check .
+.venv/bin/djlint --lint tracker/templates overrides  # the tracker's and the handbook theme's Jinja templates
 .venv/bin/python build.py check
 .venv/bin/python -m pytest "$@"

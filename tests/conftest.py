@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import make_project, signed_in_client, tracker_config  # plain helpers: tests import helpers.py
+from helpers import ROOT, make_project, signed_in_client, tracker_config  # plain helpers: tests import helpers.py
 
 
 @pytest.fixture
@@ -19,18 +19,18 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The real handbook, built once per test run into a temporary folder."""
-    import build
+    from handbook.sitebuild import build
     folder = tmp_path_factory.mktemp("real-site") / "site"
-    assert build.build(site_dir=folder) == 0
+    assert build(ROOT, site_dir=folder) == 0
     return folder
 
 
 @pytest.fixture(scope="session")
 def real_site_with_tracker(tmp_path_factory) -> Path:
     """The real handbook built as run.sh builds it: linked to a tracker at /tracker."""
-    import build
+    from handbook.sitebuild import build
     folder = tmp_path_factory.mktemp("real-site-tracker") / "site"
-    assert build.build(site_dir=folder, tracker_url="/tracker") == 0
+    assert build(ROOT, site_dir=folder, tracker_url="/tracker") == 0
     return folder
 
 

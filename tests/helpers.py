@@ -154,6 +154,8 @@ def tracker_config(folder: Path, **overrides) -> dict:
         "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
         # email is sent by deliver_mail(app) when a test wants it, not by a thread racing the test
         "MAIL_WORKER": "off",
+        # the database is made (or upgraded) as the app is, where production runs `flask --app tracker migrate`
+        "MIGRATE_ON_START": True,
         **overrides,
     }
 

@@ -143,7 +143,7 @@ ROUTES = [
     ("GET", "/admin/outbox/", None, {"admin"}),
     ("GET", "/admin/outbox/{message}", None, {"admin"}),
     ("POST", "/admin/outbox/test", {}, {"admin"}),
-    # each person's choice of emails (tracker/notifications.py): inductees and managers, for themselves
+    # each person's choice of emails (tracker/notifications/): inductees and managers, for themselves
     ("GET", "/account/notifications", None, {"inductee", "other_inductee", "manager", "other_manager"}),
     ("POST", "/account/notifications", {"notify": "none"}, {"inductee", "other_inductee", "manager", "other_manager"}),
     # each person's calendar link (tracker/calendar_feed.py): inductees and managers, for themselves; one session

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import build
+from handbook import sitebuild
 from handbook.loader import load_project
 
 
@@ -43,7 +43,7 @@ def test_sections_and_ids_come_from_the_pack(project):
 
 def test_another_services_pack_builds_with_its_own_words_and_order(project):
     project = _as_youth_service(project)
-    assert build.build(project) == 0
+    assert sitebuild.build(project) == 0
     site = project / "site"
     assert (site / "section-10/activities/10-01.html").is_file()
     glossary_or_home = (site / "index.html").read_text(encoding="utf-8")

@@ -168,8 +168,8 @@ def test_an_upgraded_database_is_chained_from_the_upgrade_on(tmp_path):
     tracker chains them, and new entries follow."""
     database = tmp_path / "tracker.sqlite"
     conn = sqlite3.connect(database)
-    for script in MIGRATIONS[:7]:
-        conn.executescript(script)
+    for migration in MIGRATIONS[:7]:
+        conn.executescript(migration.sql)
     conn.execute("PRAGMA user_version = 7")
     conn.execute("INSERT INTO users (email, name, role, password_hash) VALUES ('a@example.org', 'A', 'admin', 'x')")
     conn.execute("INSERT INTO users (email, name, role, password_hash) VALUES ('i@example.org', 'I', 'inductee', 'x')")

@@ -132,7 +132,7 @@ def test_secure_cookie_setting_marks_the_session_cookie_secure(tracker_app):
     assert "Secure" in response.headers["Set-Cookie"]
 
 
-# ---- redirects, sign-out and what a failed sign-in gives away (issue 9) ----------------------------
+# ---- redirects, sign-out and what a failed sign-in gives away --------------------------------------
 
 OPEN_REDIRECTS = [
     "//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example", "/\\/evil.example",

@@ -20,6 +20,7 @@ def serve_combined(site, tmp_path, monkeypatch):
     from tracker.wsgi import combined
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("TRACKER_PUBLIC_URL", "http://127.0.0.1/tracker")  # the host the browser uses
+    monkeypatch.setenv("TRACKER_MIGRATE_ON_START", "true")  # the database, made as `flask --app tracker migrate` would
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, combined(str(site)), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -172,7 +172,7 @@ def test_check_command_passes_on_valid_content(project):
 def test_pages_past_their_review_period_are_warned_about(project):
     write(project, "content/section-1/1a-intro.md",
           "---\ntitle: Intro\nreviewed: 2020-01-01\nsources:\n  - title: Pack\n---\n\n[activity](activities/1-01.md)\n")
-    from build import check
+    from handbook.sitebuild import check
     loaded = check(project)
     assert loaded.ok
     assert [str(w) for w in loaded.warnings] == [

@@ -64,7 +64,7 @@ def test_other_iso_forms_of_one_day_are_recognised_for_the_migration(text, day):
 # ---- the migration that puts stored dates right ---------------------------------------------------
 
 def _migration_number() -> int:
-    return tracker_db.MIGRATIONS.index(tracker_db.put_dates_right) + 1
+    return next(m.number for m in tracker_db.MIGRATIONS if m.name.endswith("_put_dates_right"))
 
 
 def _date_values(conn) -> dict[tuple, object]:

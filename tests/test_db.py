@@ -26,3 +26,28 @@ def test_every_connection_flushes_each_commit_to_disk(tracker_app):
         assert fresh.execute("PRAGMA secure_delete").fetchone()[0] == 1
     finally:
         fresh.conn.close()
+
+
+def test_a_checkpoint_behind_a_long_reader_gives_up_soon_and_keeps_the_busy_timeout(tmp_path):
+    """Litestream holds a read transaction while it replicates. An erasure's checkpoint used to wait the
+    whole busy timeout behind it (10 s, every writer queued behind the request); now it gives up after
+    about a second, says so, and leaves the connection's busy timeout as it was."""
+    import sqlite3
+    import time
+
+    path = tmp_path / "t.sqlite"
+    db = tracker_db.connect(path, busy_timeout=60)
+    with tracker_db.writing(db):
+        db.conn.execute("CREATE TABLE t (a)")
+        db.conn.execute("INSERT INTO t VALUES (1)")
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT * FROM t").fetchall()  # a snapshot the checkpoint must not overwrite
+    with tracker_db.writing(db):
+        db.conn.execute("INSERT INTO t VALUES (2)")
+    started = time.monotonic()
+    assert tracker_db.checkpoint(db) is False
+    assert time.monotonic() - started < 30  # not the 60 s busy timeout
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 60000
+    reader.rollback()
+    assert tracker_db.checkpoint(db) is True

@@ -123,7 +123,7 @@ ENDPOINTS = [
     ("admin@example.org", "/admin/users/{c}/reset-password", []),  # an administrator's reset (its form: a token)
     ("admin@example.org", "/admin/users/{d}/erase", ["confirm_email"]),
     ("inductee@example.org", "/language", ["lang", "next"]),  # the language switch (tracker/i18n.py)
-    ("manager@example.org", "/account/notifications", ["notify"]),  # email choice (tracker/notifications.py)
+    ("manager@example.org", "/account/notifications", ["notify"]),  # email choice (tracker/notifications/)
     ("inductee@example.org", "/account/calendar", []),  # make or reset the calendar link (tracker/calendar_feed.py)
 ]
 

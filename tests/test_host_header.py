@@ -122,6 +122,7 @@ def test_the_production_entry_points_refuse_to_start_without_a_public_address(tm
     monkeypatch.setenv("TRACKER_PUBLIC_URL", "")
     with pytest.raises(SystemExit, match="TRACKER_PUBLIC_URL is not set"):
         wsgi.tracker_only()
+    create_app(tracker_config(tmp_path))  # the database, as `flask --app tracker migrate` makes it
     monkeypatch.setenv("TRACKER_PUBLIC_URL", "https://tracker.example.org/tracker")
     assert wsgi.tracker_only().config["TRUSTED_HOSTS"] == ["tracker.example.org"]
 
@@ -137,6 +138,7 @@ def test_the_combined_server_refuses_a_foreign_host_for_the_handbook_too(tmp_pat
         if isinstance(value, str):
             monkeypatch.setenv(f"TRACKER_{key}", value)
     monkeypatch.setenv("TRACKER_PUBLIC_URL", "https://handbook.example.org/tracker")
+    create_app(tracker_config(tmp_path))  # the database, as `flask --app tracker migrate` makes it
     client = Client(wsgi.combined(str(site)))
     assert client.get("/", headers={"Host": "handbook.example.org"}).status_code == 200
     assert client.get("/", headers={"Host": FOREIGN}).status_code == 400

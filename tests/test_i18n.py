@@ -1,6 +1,6 @@
 """The tracker in Welsh and English: the catalogue is complete and current, every page a Welsh speaker
 opens is in Welsh (lang="cy", no English interface words), and the language is chosen, switched
-and remembered as docs/decisions.md ("Tracker in Welsh (issue 11)") says."""
+and remembered as docs/decisions.md ("Welsh: the tracker") says."""
 from __future__ import annotations
 
 import json

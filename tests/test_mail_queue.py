@@ -3,7 +3,7 @@ dead email server slows nobody's page, a crash between a change and its email lo
 never send one message twice, and `flask send-mail` sends what waits and says so.
 
 The changes that email here are a record submitted for sign-off, which tells the manager straight away
-when she chose that (tracker/notifications.py)."""
+when she chose that (tracker/notifications/)."""
 from __future__ import annotations
 
 import shutil
@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 from helpers import deliver_mail, free_port, post, query, signed_in_client, tracker_config, use_smtp
 from tracker import create_app, mail, mail_worker, notifications, records
 from tracker.db import forget_connection, get_db, writing
+from tracker.notifications import delivery
 
 DEADLINE = 60  # seconds: generous, the machine is shared; every wait is on a condition
 QUICK = 5  # seconds a page may take however the email server behaves (the mail timeout here is 30)
@@ -147,7 +148,7 @@ def test_a_crash_between_the_change_and_the_send_loses_no_email(tracker_app, peo
     assert notification["delivery"] == "now" and notification["sent_at"] is None
     if stage in ("queued", "sending"):
         with tracker_app.app_context():
-            assert notifications.deliver_pending(get_db()) == 1
+            assert delivery.deliver_pending(get_db()) == 1
             if stage == "sending":
                 assert mail.claim_next(get_db()) is not None  # taken to send; the process dies before the server has it
         assert len(query(tracker_app, "SELECT * FROM mail_queue")) == 1

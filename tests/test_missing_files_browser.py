@@ -98,6 +98,7 @@ def test_no_handbook_page_asks_for_a_missing_file(real_site, browser, tmp_path, 
 
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("TRACKER_PUBLIC_URL", "http://127.0.0.1/tracker")
+    monkeypatch.setenv("TRACKER_MIGRATE_ON_START", "true")  # the database, made as `flask --app tracker migrate` would
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     recorder = Recorder(combined(str(real_site)))
     server = make_server("127.0.0.1", 0, recorder, threaded=True)

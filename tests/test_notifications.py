@@ -1,4 +1,4 @@
-"""Notifications and reminders (tracker/notifications.py) against a real SMTP server on 127.0.0.1: each event
+"""Notifications and reminders (tracker/notifications/) against a real SMTP server on 127.0.0.1: each event
 reaches the right people only (never the person who acted), in their language, at once, in the daily summary
 or not at all as each chose, never twice; `flask send-reminders` sends each reminder once; emails never hold
 what anyone wrote; erasure and subject access cover the new tables.
@@ -17,6 +17,7 @@ import pytest
 from helpers import csrf_token, deliver_mail, free_port, post, query
 from tracker import notifications, records
 from tracker.db import get_db, writing
+from tracker.notifications import delivery
 
 SECRET = "zephyrine quillwort"  # written into reflections, comments and supervision notes: never in an email
 
@@ -237,7 +238,7 @@ def test_the_same_event_is_queued_once_and_concurrent_deliveries_send_it_once(tr
         from tracker.db import forget_connection
         with tracker_app.app_context():
             start.wait()
-            made.append(notifications.deliver_pending(get_db()))
+            made.append(delivery.deliver_pending(get_db()))
         forget_connection()  # this thread's own connection
 
     threads = [threading.Thread(target=deliver) for _ in range(2)]

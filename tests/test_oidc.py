@@ -26,7 +26,7 @@ from joserfc.jwk import KeySet, RSAKey
 from werkzeug.serving import make_server
 
 from helpers import DEMO_PASSWORD, csrf_token, free_port, login, post, query
-from tracker import oidc
+from tracker import password_policy
 
 CLIENT_ID, CLIENT_SECRET = "ews-tracker", "a-client-secret"
 DEADLINE = 60  # seconds for a provider to start answering: the machine is shared
@@ -493,14 +493,15 @@ def test_with_passwords_off_a_password_cannot_be_changed(passwords_off, mock_pro
 
 def test_local_passwords_allowed(passwords_off):
     with passwords_off.test_request_context():
-        assert oidc.local_passwords_allowed("admin@EXAMPLE.org ")
-        assert not oidc.local_passwords_allowed("inductee@example.org")
-        assert not oidc.local_passwords_allowed("")
+        assert password_policy.local_passwords_allowed("admin@EXAMPLE.org ")
+        assert not password_policy.local_passwords_allowed("inductee@example.org")
+        assert not password_policy.local_passwords_allowed("")
         passwords_off.config["BREAK_GLASS_ADMIN"] = "manager@example.org"  # not an administrator: refused
-        assert not oidc.local_passwords_allowed("manager@example.org")
+        assert not password_policy.local_passwords_allowed("manager@example.org")
         passwords_off.config["LOCAL_PASSWORDS"] = "true"  # as from the environment
-        assert oidc.local_passwords_allowed("inductee@example.org")
-        assert [oidc.setting_on(v) for v in ("false", "0", "no", "off", False, "yes", True)] == [False] * 5 + [True] * 2
+        assert password_policy.local_passwords_allowed("inductee@example.org")
+        values = ("false", "0", "no", "off", False, "yes", True)
+        assert [password_policy.setting_on(v) for v in values] == [False] * 5 + [True] * 2
 
 
 def test_the_callback_never_answers_500(council_app):

@@ -9,7 +9,7 @@ from tracker.personal_data import ABOUT_PERSON
 
 def test_every_column_referring_to_a_person_is_covered_by_subject_access_and_erasure(tmp_path):
     create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE": str(tmp_path / "t.sqlite"),
-                "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+                "UPLOAD_FOLDER": str(tmp_path / "uploads"), "MIGRATE_ON_START": True})
     conn = sqlite3.connect(tmp_path / "t.sqlite")
     tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     naming_people = {

@@ -1,4 +1,4 @@
-"""Pinned content (issue 12, items 2 to 4): a record keeps the activity as it was when it was
+"""Pinned content: a record keeps the activity as it was when it was
 started, submitted and signed off; editing or removing the activity never changes that."""
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def test_an_unchanged_activity_is_not_listed_and_a_snapshot_never_changes(tmp_pa
 
 
 def test_the_record_page_portfolio_and_pdf_show_the_activity_as_it_was(tmp_path, pack):
-    """Issue 12's test: the activity is edited after sign-off; what people see still holds the old text."""
+    """The activity is edited after sign-off; what people see still holds the old text."""
     import io
 
     from pypdf import PdfReader

@@ -302,7 +302,8 @@ def test_a_production_server_loads_weasyprint_in_the_background_as_it_starts(tmp
     """Loading WeasyPrint and its fonts took the first PDF after a start 2 to 3 s: each server process now does it
     in a background thread as it creates the app, and a PDF warm-up failure is logged, not raised."""
     env = {**os.environ, "TRACKER_INSTANCE_PATH": str(tmp_path), "TRACKER_CONTENT_ROOT": str(TEST_PACK),
-           "TRACKER_PUBLIC_URL": "http://127.0.0.1:8000", "TRACKER_MAIL_WORKER": "off"}
+           "TRACKER_PUBLIC_URL": "http://127.0.0.1:8000", "TRACKER_MAIL_WORKER": "off",
+           "TRACKER_MIGRATE_ON_START": "true"}  # the database, made as `flask --app tracker migrate` would
     result = subprocess.run([sys.executable, "-c", WARM_UP_CHECK], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr

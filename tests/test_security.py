@@ -11,7 +11,7 @@ from helpers import login, post, tracker_config
 from tracker import create_app
 from tracker.db import get_db
 
-# ---- downloads and the combined server (issue 9 item 16) -----------------------------------------
+# ---- downloads and the combined server ------------------------------------------------------------
 
 def test_personal_downloads_are_never_stored_by_the_browser(tracker_app):
     dafydd = tracker_app.config["DEMO_IDS"]["inductee@example.org"]
@@ -43,6 +43,7 @@ def combined_app(site: Path, instance: Path, monkeypatch):
     from tracker.wsgi import combined
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(instance))
     monkeypatch.setenv("TRACKER_PUBLIC_URL", "http://localhost/tracker")  # the test client's host
+    monkeypatch.setenv("TRACKER_MIGRATE_ON_START", "true")  # the database, made as `flask --app tracker migrate` would
     return combined(str(site))
 
 
@@ -114,6 +115,7 @@ def test_secret_key_is_generated_in_the_instance_folder(tmp_path, monkeypatch):
     config = tracker_config(tmp_path)
     del config["SECRET_KEY"]
     first = create_app(config)
+    first.test_client().get("/login")  # the first request that needs it makes it (a form's CSRF token)
     key_file = tmp_path / "instance" / "secret_key"
     assert key_file.exists() and stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     assert len(first.config["SECRET_KEY"]) >= 32

@@ -1,4 +1,4 @@
-"""Signed exports (issue 12, item 9): genuine exports pass, any changed byte fails, with the
+"""Signed exports: genuine exports pass, any changed byte fails, with the
 tracker's check and with the stand-alone script that needs only the public key."""
 from __future__ import annotations
 

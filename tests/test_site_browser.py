@@ -234,6 +234,7 @@ def test_a_handbook_built_with_the_trackers_address_opens_it_from_disk(project, 
     assert build.main(["--root", str(project), "build", "--tracker-url", tracker]) == 0
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("TRACKER_PUBLIC_URL", tracker)
+    monkeypatch.setenv("TRACKER_MIGRATE_ON_START", "true")  # the database, made as `flask --app tracker migrate` would
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", port, combined(str(project / "site")), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,6 +1,6 @@
 """Every source a reader is shown can be opened or looked up: a web link, or a named public source
 (an Act and section, a Welsh Government publication, the 2015 pack). Never the project's own
-research sheet (wales-facts.md), which readers cannot open (issue 9, item 2)."""
+research sheet (wales-facts.md), which readers cannot open."""
 from __future__ import annotations
 
 import re

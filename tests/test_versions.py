@@ -1,4 +1,4 @@
-"""Content versions (issue 12, item 1): a stable fingerprint of what an activity or quiz asks."""
+"""Content versions: a stable fingerprint of what an activity or quiz asks."""
 from __future__ import annotations
 
 from handbook.loader import load_project

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import build
-from handbook import facts, translations
+from handbook import facts, sitebuild, translations
 from helpers import ROOT, write
 
 ENGLISH_PAGE = """\
@@ -79,7 +78,7 @@ def found(project: Path) -> list[str]:
 def test_a_faithful_translation_passes_the_check(project, capsys):
     pages(project)
     assert found(project) == []
-    assert build.check(project).ok, capsys.readouterr().err
+    assert sitebuild.check(project).ok, capsys.readouterr().err
 
 
 WRONG_FACTS = [
@@ -127,7 +126,7 @@ def test_a_wrong_fact_in_a_welsh_page_fails_the_check_with_its_file_and_line(pro
     assert old in WELSH_PAGE
     pages(project, WELSH_PAGE.replace(old, new))
     assert found(project) == expected
-    assert not build.check(project).ok
+    assert not sitebuild.check(project).ok
     err = capsys.readouterr().err
     assert all(line in err for line in expected)
 

@@ -1,4 +1,4 @@
-"""Welsh search that copes with initial mutations (issue 11, item 5): the rules of handbook/welsh_search.py,
+"""Welsh search that copes with initial mutations: the rules of handbook/welsh_search.py,
 and, in a real headless Chromium on a small site built by real MkDocs + Material and opened from file://
 with the network off, cyngor, gyngor, nghyngor and chyngor finding the same pages."""
 from __future__ import annotations

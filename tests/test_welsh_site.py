@@ -1,4 +1,4 @@
-"""The bilingual handbook (issue 11): Welsh files beside the English, their errors, the parity
+"""The bilingual handbook: Welsh files beside the English, their errors, the parity
 check, and the Welsh site the build makes at site/cy/ (lang, language links, notices for pages not
 yet translated, generated words in Welsh, search that copes with mutations, offline)."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import build
-from handbook import translations
+from handbook import sitebuild, translations
 from handbook.loader import format_errors, load_project
 from handbook.timeestimate import in_language
 from helpers import ROOT, write
@@ -180,7 +180,7 @@ def test_every_page_links_to_the_same_page_in_the_other_language(real_site):
 
 def test_a_page_not_yet_in_welsh_says_so_in_welsh_and_links_to_the_english(project):
     (project / "mkdocs.cy.yml").symlink_to(ROOT / "mkdocs.cy.yml")
-    assert build.build(project) == 0
+    assert sitebuild.build(project) == 0
     page = (project / "site/cy/section-1/activities/1-01.html").read_text(encoding="utf-8")
     assert "Nid yw'r dudalen hon wedi'i chyfieithu i'r Gymraeg eto." in page
     assert '<a href="../../../section-1/activities/1-01.html" hreflang="en">Darllenwch hi yn Saesneg</a>' in page

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import build
-from handbook import spelling, terms, translations
+from handbook import sitebuild, spelling, terms, translations
 from helpers import ROOT, write
 
 WORDS_TXT = "handbook/locale/cy/words.txt"
@@ -30,7 +30,7 @@ def spelling_errors(project: Path, word_list: Path | None = None) -> list[str]:
 
 def test_a_misspelt_welsh_word_fails_the_check_with_its_file_line_and_word(project, capsys):
     welsh_page(project, "Mae'r gwasanaethua yn helpu ysgolion.\n\nMae'r athrwon yn siarad â'r rheolwr.")
-    assert not build.check(project).ok
+    assert not sitebuild.check(project).ok
     err = capsys.readouterr().err
     assert f'content/index.cy.md:11 spelling: "gwasanaethua" is not in the Welsh dictionary or {WORDS_TXT}' in err
     assert f'content/index.cy.md:13 spelling: "athrwon" is not in the Welsh dictionary or {WORDS_TXT}' in err
@@ -142,7 +142,7 @@ def test_the_generators_catalogue_is_read_in_its_welsh_only():
 
 def test_check_prints_the_unknown_word_rate_and_by_file_on_request(project, capsys):
     welsh_page(project, "Mae'r Gwasanaeth yn gweithio gyda theuluoedd, ysgolion a rheolwyr.")
-    assert build.check(project).ok
+    assert sitebuild.check(project).ok
     out = capsys.readouterr().out
     summary = re.search(r"spelling Cymraeg \(cy\): (\d+\.\d)% of (\d+) words in (\d+) files are not in the"
                         r" dictionary \((\d+); the word list has the rest\), 0 unknown to both", out)
@@ -156,7 +156,7 @@ def test_check_prints_the_unknown_word_rate_and_by_file_on_request(project, caps
 def test_without_aspell_the_check_fails_and_says_how_to_install_it(project, tmp_path, monkeypatch, capsys):
     welsh_page(project, "Mae'r Gwasanaeth yn helpu.")
     monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
-    assert not build.check(project).ok
+    assert not sitebuild.check(project).ok
     assert ("spelling: aspell is not installed: run scripts/setup.sh (it installs aspell and aspell-cy)"
             in capsys.readouterr().err)
     # aspell without its Welsh dictionary: the same, naming the package
@@ -164,7 +164,7 @@ def test_without_aspell_the_check_fails_and_says_how_to_install_it(project, tmp_
                                           " >&2\nexit 1\n")
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", str(fake.parent) + os.pathsep + os.environ["PATH"])
-    assert not build.check(project).ok
+    assert not sitebuild.check(project).ok
     err = capsys.readouterr().err
     assert 'spelling: aspell cannot check cy: Error: No word lists can be found for the language "cy".' in err
     assert "it installs aspell-cy" in err

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import build
-from handbook import terms, translations
+from handbook import sitebuild, terms, translations
 from helpers import ROOT, write
 
 
@@ -86,7 +85,7 @@ BROKEN_LISTS = [
 @pytest.mark.parametrize("label, text, expected", BROKEN_LISTS, ids=[case[0] for case in BROKEN_LISTS])
 def test_a_broken_term_list_fails_the_check_naming_file_and_line(project, monkeypatch, capsys, label, text, expected):
     monkeypatch.setattr(terms, "TERMS_FILE", write(project, "terms.yml", text))
-    assert not build.check(project).ok
+    assert not sitebuild.check(project).ok
     assert expected in capsys.readouterr().err
 
 
@@ -95,7 +94,7 @@ def test_a_broken_term_list_fails_the_check_naming_file_and_line(project, monkey
 def test_a_welsh_file_using_a_form_to_avoid_is_reported_with_file_line_and_the_chosen_term(project, capsys):
     welsh_activity(project, summary="Siaradwch â'ch rheolwr neu gydweithiwr uwch am y trefniadau lleol.",
                    prompt="Faint o absenoldeb ANAWDURDODEDIG sydd yn yr ysgol?")
-    checked = build.check(project)
+    checked = sitebuild.check(project)
     assert checked.ok  # a warning: the check still passes
     err = capsys.readouterr().err
     assert ('activities/1-1.cy.yml:6 warning: uses "gydweithiwr uwch" where the Welsh term list has'

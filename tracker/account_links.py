@@ -31,9 +31,10 @@ from sqlite_utils import Database
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo
 
-from . import accounts, audit, i18n, mail, oidc
+from . import accounts, audit, i18n, mail, password_policy
 from .access import role_required
 from .accounts import MIN_PASSWORD_LENGTH
+from .audit_actions import Action
 from .db import get_db, writing
 from .forms import strong_password
 
@@ -79,7 +80,8 @@ def issue(db: Database, user_id: int, purpose: str, lifetime: dt.timedelta, acto
                     " AND used_at IS NULL AND replaced_at IS NULL", (stamp(current), user_id, purpose))
     db.conn.execute("INSERT INTO account_tokens (purpose, user_id, token_hash, expires_at) VALUES (?, ?, ?, ?)",
                     (purpose, user_id, token_hash(token), expires))
-    audit.log(db, actor_id, "user.invited" if purpose == "invite" else "user.reset_requested", subject_id=user_id)
+    audit.log(db, actor_id, Action.USER_INVITED if purpose == "invite" else Action.USER_RESET_REQUESTED,
+              subject_id=user_id)
     return token, expires
 
 
@@ -110,7 +112,8 @@ def use(db: Database, token: str, password: str) -> int | None:
             return None
         db.conn.execute("UPDATE account_tokens SET used_at = ? WHERE id = ?", (stamp(now()), row["id"]))
         accounts.store_password(db, row["user_id"], password)  # ends the person's other links and sessions
-        audit.log(db, None, "user.password_set_by_link", subject_id=row["user_id"], detail=f"purpose={row['purpose']}")
+        audit.log(db, None, Action.USER_PASSWORD_SET_BY_LINK, subject_id=row["user_id"],
+                  detail=f"purpose={row['purpose']}")
     return row["user_id"]
 
 
@@ -150,7 +153,7 @@ def invite(db: Database, user_id: int, actor_id: int | None) -> str:
 def invite_or_problem(db: Database, user_id: int, actor_id: int | None) -> str | None:
     """Invite, or say why no invitation went: council sign-in only, or no public address for its link."""
     user = accounts.get_user(db, user_id)
-    if not oidc.local_passwords_allowed(user["email"]):
+    if not password_policy.local_passwords_allowed(user["email"]):
         return gettext("%(name)s signs in through the council, so no invitation was sent", name=user["name"])
     try:
         invite(db, user_id, actor_id)
@@ -226,7 +229,7 @@ def request_reset(email: str) -> None:
     if not within:
         log.info("password reset: over the hourly limit, nothing sent")
         return
-    if user is None or not user["active"] or not oidc.local_passwords_allowed(user["email"]):
+    if user is None or not user["active"] or not password_policy.local_passwords_allowed(user["email"]):
         return
     try:
         with writing(db):
@@ -243,8 +246,8 @@ def choose_password(token: str):
     link_state = state(row) if user and user["active"] else "unknown"
     if link_state != "open":
         return no_referrer(closed_page(link_state, row))
-    if not oidc.local_passwords_allowed(user["email"]):
-        return no_referrer(current_app.make_response(oidc.no_local_password_page()))
+    if not password_policy.local_passwords_allowed(user["email"]):
+        return no_referrer(current_app.make_response(password_policy.no_local_password_page()))
     form = ChoosePasswordForm()
     if form.validate_on_submit():
         user_id = use(db, token, form.new_password.data)
@@ -281,7 +284,7 @@ def reset_by_admin(db: Database, user_id: int, actor_id: int) -> None:
         db.conn.execute("UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
                         (accounts.NO_PASSWORD, user_id))
         accounts.end_links(db, user_id)
-        audit.log(db, actor_id, "user.password_reset_by_admin", subject_id=user_id)
+        audit.log(db, actor_id, Action.USER_PASSWORD_RESET_BY_ADMIN, subject_id=user_id)
         send_reset(db, user, actor_id)
 
 
@@ -291,7 +294,7 @@ def admin_reset(user_id: int):
     db = get_db()
     user = accounts.get_user(db, user_id)
     if (user is None or not user["active"] or user["email"].endswith("@erased.invalid") or user_id == current_user.id
-            or not oidc.local_passwords_allowed(user["email"])):
+            or not password_policy.local_passwords_allowed(user["email"])):
         abort(404)  # council sign-in accounts have no password to reset; your own is changed, not reset
     form = FlaskForm()
     if form.validate_on_submit():

@@ -18,7 +18,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlite_utils import Database
 
-from . import audit
+from . import audit, mail
+from .audit_actions import Action
 from .db import writing
 
 ROLES = ("inductee", "manager", "admin")
@@ -116,14 +117,14 @@ def create_user(db: Database, *, email: str, name: str, role: str, password: str
         for manager_id in manager_ids:
             db.conn.execute("INSERT INTO team_members (manager_id, inductee_id, since) VALUES (?, ?, ?)",
                             (manager_id, user_id, _stamp()))
-        audit.log(db, actor_id, "user.created", subject_id=user_id, detail=f"role={role}")
+        audit.log(db, actor_id, Action.USER_CREATED, subject_id=user_id, detail=f"role={role}")
     return user_id
 
 
 def set_password(db: Database, user_id: int, password: str, actor_id: int | None) -> None:
     with writing(db):
         store_password(db, user_id, password)
-        audit.log(db, actor_id, "user.password_changed", subject_id=user_id)
+        audit.log(db, actor_id, Action.USER_PASSWORD_CHANGED, subject_id=user_id)
 
 
 def store_password(db: Database, user_id: int, password: str) -> None:
@@ -157,8 +158,6 @@ def set_managers(db: Database, inductee_id: int, manager_ids: list[int], actor_i
     """Who manages an inductee (and so may read and sign off their records). A change is audited and
     emailed, in each person's language, to the inductee and to every manager before and after it: nobody
     gains or loses a manager unseen. Managers kept keep their `since`. Returns whether anything changed."""
-    from . import mail
-
     with writing(db):
         before = [m["id"] for m in managers_of(db, inductee_id)]
         wanted = list(dict.fromkeys(manager_ids))
@@ -169,7 +168,7 @@ def set_managers(db: Database, inductee_id: int, manager_ids: list[int], actor_i
         for manager_id in wanted:
             db.conn.execute("INSERT OR IGNORE INTO team_members (manager_id, inductee_id, since) VALUES (?, ?, ?)",
                             (manager_id, inductee_id, _stamp()))
-        audit.log(db, actor_id, "user.managers_set", subject_id=inductee_id,
+        audit.log(db, actor_id, Action.USER_MANAGERS_SET, subject_id=inductee_id,
                   detail="managers=" + ",".join(map(str, wanted)))
         inductee = get_user(db, inductee_id)
         context = {"inductee": inductee, "removed": _people(db, set(before) - set(wanted)),
@@ -259,7 +258,7 @@ def note_failed_login(db: Database, key: str, user_id: int | None, max_failures:
         if failures >= max_failures:
             failures, until = 0, (current + dt.timedelta(minutes=lockout_minutes)).isoformat()
             if user_id is not None:
-                audit.log(db, None, "user.locked_out", subject_id=user_id,
+                audit.log(db, None, Action.USER_LOCKED_OUT, subject_id=user_id,
                           detail=f"{max_failures} failed logins from one client")
         db.conn.execute("INSERT INTO login_failures (key, failures, last_at, locked_until) VALUES (?, ?, ?, ?)"
                         " ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at,"

@@ -12,13 +12,15 @@ from wtforms import EmailField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from . import account_links, accounts, mail_worker, oidc
+from . import account_links, accounts, mail_worker, password_policy
 from .access import role_required
 from .accounts import ROLE_LABELS
 from .db import get_db
 from .forms import ascii_id, email_address
+from .portfolio import signing_key
+from .signing import key_id, public_key_text
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
 
 
 class UserForm(FlaskForm):
@@ -44,13 +46,12 @@ class ImportForm(FlaskForm):
 @bp.route("/users")
 @role_required("admin")
 def users():
-    from .portfolio import signing_key
-    from .signing import key_id, public_key_text
     public = public_key_text(signing_key())
     db = get_db()
     return render_template("admin/users.html", users=accounts.all_users(db), public_key=public,
                            public_key_id=key_id(public), invitations=account_links.invitation_states(db),
-                           no_password=accounts.NO_PASSWORD, local_passwords_allowed=oidc.local_passwords_allowed)
+                           no_password=accounts.NO_PASSWORD,
+                           local_passwords_allowed=password_policy.local_passwords_allowed)
 
 
 def _manager_choices(form) -> None:
@@ -124,54 +125,53 @@ def import_users():
     return render_template("admin/import.html", form=form, result=result), status
 
 
-def init_cli(app) -> None:
-    @app.cli.command("create-user")
-    @click.option("--email", required=True)
-    @click.option("--name", required=True)
-    @click.option("--role", type=click.Choice(accounts.ROLES), required=True)
-    @click.option("--manager", "manager_emails", multiple=True, help="email of a manager (inductees only)")
-    @click.option("--password", prompt=True, prompt_required=False, hide_input=True, confirmation_prompt=True,
-                  default=None, help="set a password now (asked for when no value follows) instead of inviting:"
-                  " the first administrator on a machine that cannot send email yet")
-    def create_user_command(email, name, role, manager_emails, password):
-        """Create an account. Without --password, the person is emailed an invitation to choose one
-        (with no MAIL_SERVER it goes to the outbox; its link is printed here too)."""
-        db = get_db()
-        problem = accounts.row_problem(db, {"email": email, "name": name, "role": role, "password": password}, set())
-        manager_ids = []
-        for manager_email in manager_emails:
-            manager = accounts.find_by_email(db, manager_email)
-            if not manager or manager["role"] != "manager":
-                problem = problem or f"{manager_email} is not a manager account"
-            else:
-                manager_ids.append(manager["id"])
-        if problem:
-            raise click.ClickException(problem)
-        user_id = accounts.create_user(db, email=email, name=name, role=role, password=password,
-                                       manager_ids=manager_ids)
-        click.echo(f"Created {role} {email}")
-        if not password:
-            try:
-                link = account_links.invite(db, user_id, None)
-            except account_links.mail.NoPublicAddress as error:
-                raise click.ClickException("no invitation was sent: set TRACKER_PUBLIC_URL, the tracker's address"
-                                           " for links in emails, then re-send it from the Users page") from error
-            sent, failed = mail_worker.work(db)
-            # Only here, for the operator with shell access (who could read the outbox anyway).
-            click.echo(f"Invitation {'queued (the email server refused it for now)' if failed else 'sent'};"
-                       f" its link (valid {current_app.config['INVITATION_HOURS']} hours): {link}")
+@bp.cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+@click.option("--manager", "manager_emails", multiple=True, help="email of a manager (inductees only)")
+@click.option("--password", prompt=True, prompt_required=False, hide_input=True, confirmation_prompt=True,
+              default=None, help="set a password now (asked for when no value follows) instead of inviting:"
+              " the first administrator on a machine that cannot send email yet")
+def create_user_command(email, name, role, manager_emails, password):
+    """Create an account. Without --password, the person is emailed an invitation to choose one
+    (with no MAIL_SERVER it goes to the outbox; its link is printed here too)."""
+    db = get_db()
+    problem = accounts.row_problem(db, {"email": email, "name": name, "role": role, "password": password}, set())
+    manager_ids = []
+    for manager_email in manager_emails:
+        manager = accounts.find_by_email(db, manager_email)
+        if not manager or manager["role"] != "manager":
+            problem = problem or f"{manager_email} is not a manager account"
+        else:
+            manager_ids.append(manager["id"])
+    if problem:
+        raise click.ClickException(problem)
+    user_id = accounts.create_user(db, email=email, name=name, role=role, password=password,
+                                   manager_ids=manager_ids)
+    click.echo(f"Created {role} {email}")
+    if not password:
+        try:
+            link = account_links.invite(db, user_id, None)
+        except account_links.mail.NoPublicAddress as error:
+            raise click.ClickException("no invitation was sent: set TRACKER_PUBLIC_URL, the tracker's address"
+                                       " for links in emails, then re-send it from the Users page") from error
+        sent, failed = mail_worker.work(db)
+        # Only here, for the operator with shell access (who could read the outbox anyway).
+        click.echo(f"Invitation {'queued (the email server refused it for now)' if failed else 'sent'};"
+                   f" its link (valid {current_app.config['INVITATION_HOURS']} hours): {link}")
 
-    @app.cli.command("import-users")
-    @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
-    def import_users_command(csv_file):
-        """Import accounts from a CSV file (email,name,role[,password][,managers]); rows with no password
-        are invited by email."""
-        db = get_db()
-        result = accounts.import_csv(db, csv_file.read(), None,
-                                     invite=lambda user_id: account_links.invite_or_problem(db, user_id, None))
-        mail_worker.work(db)  # a command sends what it queued before it exits
-        for email in result.created:
-            click.echo(f"created {email}")
-        for problem in result.problems:
-            click.echo(f"skipped {problem}", err=True)
-        click.echo(f"{len(result.created)} imported, {len(result.problems)} rows with problems")
+@bp.cli.command("import-users")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+def import_users_command(csv_file):
+    """Import accounts from a CSV file (email,name,role[,password][,managers]); rows with no password
+    are invited by email."""
+    db = get_db()
+    result = accounts.import_csv(db, csv_file.read(), None,
+                                 invite=lambda user_id: account_links.invite_or_problem(db, user_id, None))
+    mail_worker.work(db)  # a command sends what it queued before it exits
+    for email in result.created:
+        click.echo(f"created {email}")
+    for problem in result.problems:
+        click.echo(f"skipped {problem}", err=True)
+    click.echo(f"{len(result.created)} imported, {len(result.problems)} rows with problems")

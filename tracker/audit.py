@@ -17,11 +17,12 @@ existed: the migration that adds the chain chains the entries already there, onc
 did (`audit.chain_started`, with how many). verify-audit only reads.
 
 Anchors (an entry's number and hash) are also written outside the database as the chain grows: after a
-write, at most every AUDIT_ANCHOR_SECONDS (60 by default) per process, to the anchors file and the log.
+write, at most every AUDIT_ANCHOR_SECONDS per process, to the anchors file and the log.
 verify-audit checks the chain against every anchor recorded since the last restore, so an edit, or a cut
 tail, after the newest anchor is the most that can go unseen, not everything since the last backup.
 
-The key: `TRACKER_AUDIT_KEY`, else `INSTANCE/audit_key` (made on first run). Rotation: move the
+The key: `TRACKER_AUDIT_KEY`, else `INSTANCE/audit_key` (made by `flask --app tracker migrate`, or by the
+first entry). Rotation: move the
 old key to a line of `INSTANCE/audit_keys.old` (or `AUDIT_OLD_KEYS`), then set the new one; each
 entry names its key (`key_id`), so old entries still verify. docs/deployment.md says more.
 """
@@ -33,16 +34,16 @@ import hmac
 import json
 import logging
 import os
-import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
-from flask import current_app, has_app_context
+from flask import Blueprint, current_app, has_app_context
 from sqlite_utils import Database
 
 from . import db as _db
+from .config import instance_secret
 
 logger = logging.getLogger(__name__)
 
@@ -57,23 +58,14 @@ def key_id(key: bytes) -> str:
 
 
 def instance_key(instance: Path) -> bytes:
-    """The chain key in the instance folder, made on first run (never in the repository or the database)."""
-    instance.mkdir(parents=True, exist_ok=True)
-    key_file = instance / "audit_key"
-    if not key_file.exists():
-        try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
-        except FileExistsError:  # another process made it first
-            pass
-    return key_file.read_text().strip().encode()
+    """The chain key in the instance folder, made if missing (never in the repository or the database)."""
+    return instance_secret(instance, "audit_key").encode()
 
 
 def keys(config: dict, instance: Path) -> tuple[bytes, dict[str, bytes]]:
     """(the current key, every key by its id: current and old ones, for verifying)."""
-    current = (config.get("AUDIT_KEY") or "").encode() or instance_key(instance)
-    old = config.get("AUDIT_OLD_KEYS") or []
+    current = (config["AUDIT_KEY"] or "").encode() or instance_key(instance)
+    old = config["AUDIT_OLD_KEYS"] or []
     old = old.split(",") if isinstance(old, str) else list(old)
     old_file = instance / "audit_keys.old"
     if old_file.exists():
@@ -125,8 +117,8 @@ def log(db: Database, actor_id: int | None, action: str, *, subject_id: int | No
         " detail, key_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*entry.values(), key_id(key), prev_hash, entry_hash(key, entry, prev_hash)))
     if has_app_context():
-        config, instance = current_app.config, Path(current_app.instance_path)
-        _db.after_commit(db, lambda: anchor_after_commit(db, config, instance), key="audit anchor")
+        config = current_app.config
+        _db.after_commit(db, lambda: anchor_after_commit(db, config), key="audit anchor")
 
 
 def now() -> str:
@@ -135,7 +127,8 @@ def now() -> str:
 
 
 def chain_at_upgrade(db: Database, context: dict) -> int:
-    """Run once, by the migration that adds the chain (db.AFTER_MIGRATION): chain the entries made before
+    """Run once, by the migration that adds the chain (tracker/migrations/0008_audit_chain.py): chain the
+    entries made before
     the chain existed, in order, and record that this was done and how many. Never run at any other time:
     an unchained entry found later is tampering. The schema lets an entry's chain columns be set once."""
     rows = list(db.query("SELECT * FROM audit_log WHERE hash IS NULL ORDER BY id"))
@@ -152,8 +145,6 @@ def chain_at_upgrade(db: Database, context: dict) -> int:
         key=key)
     return len(rows)
 
-
-_db.AFTER_MIGRATION[8] = chain_at_upgrade
 
 
 @dataclass(frozen=True)
@@ -212,11 +203,11 @@ def verify(db: Database, every_key: dict[str, bytes], anchors: list[Anchor] = ()
     return problems
 
 
-def anchors_file(config: dict, instance: Path) -> Path:
-    """One anchor per line, added as the chain grows and by each backup: AUDIT_ANCHORS_FILE, else
-    INSTANCE/audit_anchors.txt. Put it where whoever can write the database cannot rewrite it (another
+def anchors_file(config: dict) -> Path:
+    """One anchor per line, added as the chain grows and by each backup: AUDIT_ANCHORS_FILE (by default
+    INSTANCE/audit_anchors.txt). Put it where whoever can write the database cannot rewrite it (another
     folder, another owner, a log host): it is only appended to."""
-    return Path(config.get("AUDIT_ANCHORS_FILE") or instance / "audit_anchors.txt")
+    return Path(config["AUDIT_ANCHORS_FILE"])
 
 
 # A line "restore SEQ:HASH <when> cut=N <backup>": a restore cut the chain back to entry N on purpose, then
@@ -256,11 +247,11 @@ def record_anchor(file: Path, anchor: Anchor, why: str, mark: str = "") -> None:
 _last_anchor_at: dict[str, float] = {}  # per anchors file, in this process
 
 
-def anchor_after_commit(db: Database, config: dict, instance: Path) -> None:
+def anchor_after_commit(db: Database, config: dict) -> None:
     """After a write that added entries: if this process has written no anchor for AUDIT_ANCHOR_SECONDS,
     write the head of the (committed) chain to the anchors file and the log."""
-    file = anchors_file(config, instance)
-    interval = float(config.get("AUDIT_ANCHOR_SECONDS", 60))
+    file = anchors_file(config)
+    interval = float(config["AUDIT_ANCHOR_SECONDS"])
     last = _last_anchor_at.get(str(file))
     if last is not None and time.monotonic() - last < interval:
         return
@@ -279,26 +270,23 @@ def entries_for_record(db: Database, record_id: int) -> list[dict]:
         " WHERE a.record_id = ? ORDER BY a.id", [record_id]))
 
 
-def init_app(app) -> None:
-    """The verify-audit command."""
+bp = Blueprint("audit", __name__, cli_group=None)
 
-    @app.cli.command("verify-audit")
-    @click.option("--anchor", "anchors", multiple=True, help="a chain head given out earlier: SEQ:HASH")
-    def verify_audit_command(anchors):
-        """Check the audit chain: the first edited, deleted, inserted, reordered or unchained entry,
-        and whether the chain still reaches every anchor (given, and recorded as it grew and by backups).
-        It only reads: it never writes the database or the anchors."""
-        from .db import get_db
 
-        try:
-            given = [Anchor.parse(a) for a in anchors]
-        except ValueError as error:
-            raise click.BadParameter(str(error)) from error
-        instance = Path(current_app.instance_path)
-        db = get_db()
-        problems = verify(db, app_keys()[1], given + recorded_anchors(anchors_file(current_app.config, instance)))
-        for problem in problems:
-            click.echo(problem, err=True)
-        if problems:
-            raise SystemExit(1)
-        click.echo(f"audit chain OK: {head(db).seq} entries, head {head(db)}")
+@bp.cli.command("verify-audit")
+@click.option("--anchor", "anchors", multiple=True, help="a chain head given out earlier: SEQ:HASH")
+def verify_audit_command(anchors):
+    """Check the audit chain: the first edited, deleted, inserted, reordered or unchained entry,
+    and whether the chain still reaches every anchor (given, and recorded as it grew and by backups).
+    It only reads: it never writes the database or the anchors."""
+    try:
+        given = [Anchor.parse(a) for a in anchors]
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+    db = _db.get_db()
+    problems = verify(db, app_keys()[1], given + recorded_anchors(anchors_file(current_app.config)))
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"audit chain OK: {head(db).seq} entries, head {head(db)}")

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import time
-import unicodedata
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
@@ -13,10 +11,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo
 
-from . import accounts, i18n, login_manager, oidc
+from . import accounts, i18n, login_manager
 from .accounts import MIN_PASSWORD_LENGTH, User, get_user
 from .db import get_db
 from .forms import ascii_int, strong_password
+from .password_policy import local_passwords_allowed, no_local_password_page
+from .security import safe_next
 
 bp = Blueprint("auth", __name__)
 class LoginForm(FlaskForm):
@@ -64,7 +64,7 @@ def attempt_login(email: str, password: str) -> str | None:
     key = accounts.throttle_key(config["SECRET_KEY"], email, request.remote_addr or "unknown")
     locked = accounts.pair_locked(db, key)
     matches = accounts.verify_password(row["password_hash"] if row else accounts.dummy_hash(), password)
-    allowed = oidc.local_passwords_allowed(email)  # with local passwords off, only the break-glass admin
+    allowed = local_passwords_allowed(email)  # with local passwords off, only the break-glass admin
     if row is not None and matches and row["active"] and not locked and allowed:
         accounts.note_successful_login(db, key)
         language = i18n.chosen_before_sign_in()  # chosen on the way in: kept; else the account's applies
@@ -78,22 +78,6 @@ def attempt_login(email: str, password: str) -> str | None:
                                config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCKOUT_MINUTES"])
     time.sleep(config["LOGIN_FAILURE_DELAY"])
     return str(FAILED_MESSAGE) % {"failures": config["LOGIN_MAX_FAILURES"], "minutes": config["LOGIN_LOCKOUT_MINUTES"]}
-
-
-def safe_next(target: str | None) -> str:
-    """Where to go after signing in: only a path on this server, else the home page.
-
-    Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so a slash,
-    a tab and "/evil.example", or a slash, a backslash and "evil.example", would leave the site.
-    The target is judged, and used, with every whitespace and control character removed
-    (which also keeps CR and LF out of the Location header)."""
-    cleaned = "".join(c for c in target or "" if not (c.isspace() or unicodedata.category(c)[0] in "CZ"))
-    if not cleaned.startswith("/") or cleaned.startswith("//") or "\\" in cleaned:
-        return url_for("home")
-    parts = urlsplit(cleaned)
-    if parts.scheme or parts.netloc:
-        return url_for("home")
-    return cleaned
 
 
 @bp.route("/logout", methods=["POST"])
@@ -111,8 +95,8 @@ def logout():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    if not oidc.local_passwords_allowed(current_user.email):
-        return oidc.no_local_password_page()
+    if not local_passwords_allowed(current_user.email):
+        return no_local_password_page()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not accounts.verify_password(current_user.row["password_hash"], form.current_password.data):

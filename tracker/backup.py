@@ -14,9 +14,12 @@ import sqlite3
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Blueprint, current_app
+from sqlite_utils import Database
 
-from .db import forget_connection
+from . import audit
+from .audit_actions import Action
+from .db import connect, forget_connection, writing
 from .server_lock import ServerRunning, no_server_running
 
 
@@ -132,10 +135,6 @@ def check_uploads(database: Path, uploads: Path, remove: bool) -> int:
 def write_anchor(folder: Path, anchors: Path):
     """The audit chain's head as the backup holds it, written into the backup and added to the
     instance's anchors: cutting entries from the live chain later contradicts both."""
-    from sqlite_utils import Database
-
-    from . import audit
-
     conn = sqlite3.connect(f"file:{folder / 'tracker.sqlite'}?mode=ro", uri=True)  # read only: the copy stays as made
     try:
         anchor = audit.head(Database(conn))
@@ -173,74 +172,71 @@ def record_restore(database: Path, backup_dir: Path):
     """The restore, in the restored audit chain and in the anchors: anchors given out after the backup was
     made point at entries the restore took away on purpose, so from here on verify-audit checks only those
     the restored chain still reaches, and every anchor made after."""
-    from . import audit
-    from .db import connect, writing
-
     db = connect(database)
     try:
         cut = audit.head(db)
         with writing(db):
-            audit.log(db, None, "backup.restored", detail=f"backup={backup_dir.name} head={cut}")
+            audit.log(db, None, Action.BACKUP_RESTORED, detail=f"backup={backup_dir.name} head={cut}")
         anchor = audit.head(db)
     finally:
         db.conn.close()
-    config, instance = current_app.config, Path(current_app.instance_path)
-    audit.record_anchor(audit.anchors_file(config, instance), anchor, f"cut={cut.seq} {backup_dir.name}",
+    audit.record_anchor(audit.anchors_file(current_app.config), anchor, f"cut={cut.seq} {backup_dir.name}",
                         mark=audit.RESTORE_MARK)
     return anchor
 
 
-def init_app(app) -> None:
-    def paths():
-        return Path(current_app.config["DATABASE"]), Path(current_app.config["UPLOAD_FOLDER"])
+bp = Blueprint("backup", __name__, cli_group=None)
 
-    @app.cli.command("backup")
-    @click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="folder for backups (default: INSTANCE/backups)")
-    def backup_command(target):
-        """Back up the database and uploaded files to a timestamped folder."""
-        database, uploads = paths()
-        target = target or Path(current_app.instance_path) / "backups"
-        try:
-            folder = backup(database, uploads, target)
-        except BackupError as error:
-            raise click.ClickException(f"backup failed its check: {error}") from error
-        from .audit import anchors_file
-        anchor = write_anchor(folder, anchors_file(current_app.config, Path(current_app.instance_path)))
-        click.echo(f"audit chain head {anchor} (written with the backup)")
-        click.echo(f"backed up to {folder}")
 
-    @app.cli.command("restore")
-    @click.argument("backup_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-    def restore_command(backup_dir):
-        """Restore a backup folder made by 'backup' (stop the tracker first)."""
-        database, uploads = paths()
-        forget_connection()  # nothing of ours may hold the old file open
-        try:
-            with no_server_running(database):
-                restore(backup_dir, database, uploads)
-                anchor = record_restore(database, backup_dir)
-        except ServerRunning as error:
-            raise click.ClickException(f"nothing was restored: {error}") from error
-        except BackupError as error:
-            raise click.ClickException(str(error)) from error
-        click.echo(f"restored {backup_dir}; the audit chain carries on from {anchor}")
+def paths():
+    return Path(current_app.config["DATABASE"]), Path(current_app.config["UPLOAD_FOLDER"])
 
-    @app.cli.command("check-db")
-    @click.option("--remove-orphans", is_flag=True,
-                  help="remove orphaned uploads (files older than an hour that no evidence row names)")
-    def check_db_command(remove_orphans):
-        """Run SQLite's integrity and foreign-key checks, and look for orphaned uploads: files in the
-        upload folder that no evidence row names, older than an hour (younger ones may be uploads
-        being saved, and are left alone). Each orphan is listed, and removed with --remove-orphans.
+@bp.cli.command("backup")
+@click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="folder for backups (default: INSTANCE/backups)")
+def backup_command(target):
+    """Back up the database and uploaded files to a timestamped folder."""
+    database, uploads = paths()
+    target = target or Path(current_app.instance_path) / "backups"
+    try:
+        folder = backup(database, uploads, target)
+    except BackupError as error:
+        raise click.ClickException(f"backup failed its check: {error}") from error
+    anchor = write_anchor(folder, audit.anchors_file(current_app.config))
+    click.echo(f"audit chain head {anchor} (written with the backup)")
+    click.echo(f"backed up to {folder}")
 
-        Exit status 1 if the database has a problem, or orphans were found and not removed."""
-        database, uploads = paths()
-        problems = check_database(database)
-        for problem in problems:
-            click.echo(problem, err=True)
-        if not problems:
-            click.echo("database OK: integrity and foreign keys checked")
-        orphans_left = check_uploads(database, uploads, remove_orphans)
-        if problems or orphans_left:
-            raise SystemExit(1)
+@bp.cli.command("restore")
+@click.argument("backup_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(backup_dir):
+    """Restore a backup folder made by 'backup' (stop the tracker first)."""
+    database, uploads = paths()
+    forget_connection()  # nothing of ours may hold the old file open
+    try:
+        with no_server_running(database):
+            restore(backup_dir, database, uploads)
+            anchor = record_restore(database, backup_dir)
+    except ServerRunning as error:
+        raise click.ClickException(f"nothing was restored: {error}") from error
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"restored {backup_dir}; the audit chain carries on from {anchor}")
+
+@bp.cli.command("check-db")
+@click.option("--remove-orphans", is_flag=True,
+              help="remove orphaned uploads (files older than an hour that no evidence row names)")
+def check_db_command(remove_orphans):
+    """Run SQLite's integrity and foreign-key checks, and look for orphaned uploads: files in the
+    upload folder that no evidence row names, older than an hour (younger ones may be uploads
+    being saved, and are left alone). Each orphan is listed, and removed with --remove-orphans.
+
+    Exit status 1 if the database has a problem, or orphans were found and not removed."""
+    database, uploads = paths()
+    problems = check_database(database)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if not problems:
+        click.echo("database OK: integrity and foreign keys checked")
+    orphans_left = check_uploads(database, uploads, remove_orphans)
+    if problems or orphans_left:
+        raise SystemExit(1)

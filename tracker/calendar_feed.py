@@ -29,6 +29,7 @@ from icalendar import Calendar, Event
 
 from . import accounts, audit, content, mail
 from .access import role_required
+from .audit_actions import Action
 from .dates import as_date
 from .db import get_db, writing
 from .i18n import language_for
@@ -77,7 +78,8 @@ def make_link(db, user_id: int) -> str:
                         " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) ON CONFLICT (user_id) DO UPDATE SET"
                         " token_hash = excluded.token_hash, created_at = excluded.created_at",
                         (user_id, token_hash(token)))
-        audit.log(db, user_id, "calendar.link_reset" if replaced else "calendar.link_made", subject_id=user_id)
+        audit.log(db, user_id, Action.CALENDAR_LINK_RESET if replaced else Action.CALENDAR_LINK_MADE,
+                  subject_id=user_id)
     return token
 
 

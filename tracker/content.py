@@ -3,14 +3,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
+from flask import Blueprint, current_app
 from flask_babel import gettext
 
 from handbook import model, site
 from handbook.loader import Project, load_project
+from handbook.service import load_service
+from handbook.siteconfig import site_languages
+
+from .i18n import current_language
+
+bp = Blueprint("content", __name__)
 
 
-def init_app(app) -> None:
+def load(state) -> None:
+    """The handbook's content, loaded once as the app is made (it does not change while running)."""
+    app = state.app
     project = load_project(Path(app.config["CONTENT_ROOT"]), check_links=False)
     if project.errors:
         # The tracker still starts with the valid content; `build.py check` names the problems.
@@ -18,10 +26,12 @@ def init_app(app) -> None:
     app.extensions["handbook"] = project
 
 
+bp.record_once(load)
+
+
 def project(language: str | None = None) -> Project:
     """The handbook in the page's language (or `language`): Welsh text where a Welsh translation exists,
     English elsewhere; the same ids and structure in every language."""
-    from .i18n import current_language
     language = language or current_language()
     english = current_app.extensions["handbook"]
     if language == "en":
@@ -45,7 +55,6 @@ def kept_title(activity_id: str) -> str:
 
 def activities() -> list[model.Activity]:
     """Every activity in handbook order (sorted once per language: the content does not change while running)."""
-    from .i18n import current_language
     cache = current_app.extensions.setdefault("handbook_sorted", {})
     key = ("activities", current_language())
     if key not in cache:
@@ -58,7 +67,6 @@ def activity(activity_id: str) -> model.Activity | None:
 
 
 def sections() -> list[model.Section]:
-    from .i18n import current_language
     cache = current_app.extensions.setdefault("handbook_sorted", {})
     key = ("sections", current_language())
     if key not in cache:
@@ -77,21 +85,11 @@ def section_label(section: model.Section) -> str:
             else gettext("Appendix %(id)s", id=section.id))
 
 
-def _ignore_tags():
-    import yaml
-
-    class IgnoreTags(yaml.SafeLoader):
-        """MkDocs configurations use tags (!ENV, !!python/name:...): read them as plain values."""
-
-    IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
-    IgnoreTags.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    return IgnoreTags
-
-
 def service(language: str | None = None):
-    """The service's name and words in the page's language: mkdocs.cy.yml's extra.service for Welsh
-    (the Welsh site's configuration), else mkdocs.yml's."""
-    from .i18n import current_language
+    """The service's name and words in the page's language: extra.service of that language's site
+    configuration (mkdocs.cy.yml with its INHERIT, read as the build reads it: handbook/service.py).
+    A configuration with a problem leaves the English words, and the problem in the log (build.py
+    check reports it too): a page never fails for it."""
     language = language or current_language()
     english = project("en").service
     if language == "en":
@@ -99,32 +97,28 @@ def service(language: str | None = None):
     cache = current_app.extensions.setdefault("handbook_services", {})
     if language not in cache:
         cache[language] = english
-        config = Path(current_app.config["CONTENT_ROOT"]) / f"mkdocs.{language}.yml"
-        if config.exists():
-            import yaml
-            try:  # a configuration the tracker cannot read leaves the English words (build.py check reports it)
-                data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ignore_tags()) or {}
-                words = (data.get("extra") or {}).get("service") or {}
-                cache[language] = english.model_copy(update={k: str(v) for k, v in words.items()
-                                                             if k in type(english).model_fields})
-            except (yaml.YAMLError, AttributeError, TypeError, ValueError):
-                pass
+        root = Path(current_app.config["CONTENT_ROOT"])
+        if language in site_languages(root):
+            words, errors = load_service(root, language)
+            for error in errors:
+                current_app.logger.warning("%s (the tracker shows the English service's words in %s)", error,
+                                           language)
+            if not errors:
+                cache[language] = words
     return cache[language]
 
 
 def handbook_home() -> str:
     """The handbook's home page in the page's language: the Welsh handbook is at SITE_URL/cy/."""
-    from .i18n import current_language
-    base = current_app.config.get("SITE_URL", "")
+    base = current_app.config["SITE_URL"]
     language = current_language()
     return f"{base.rstrip('/')}/{language}/" if language != "en" else base
 
 
 def handbook_url(activity_id: str) -> str | None:
     """Link to the activity's page in the built handbook, when SITE_URL is configured."""
-    base = current_app.config.get("SITE_URL", "")
+    base = current_app.config["SITE_URL"]
     if not base or not model.ACTIVITY_ID.match(activity_id):
         return None
-    from .i18n import current_language
     language = "" if current_language() == "en" else f"{current_language()}/"  # the Welsh handbook is at /cy/
     return f"{base.rstrip('/')}/{language}{site.page_url(site.activity_page_for_id(activity_id))}"

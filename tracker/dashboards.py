@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from . import accounts, charts, content, pagecache, pinned, progress, reflections, supervision
@@ -18,6 +18,16 @@ OVERDUE_SHOWN = 10  # the most overdue; each inductee's page lists all of theirs
 def home_endpoint(user) -> str:
     return {"inductee": "dashboards.my_induction", "manager": "dashboards.my_team",
             "admin": "admin.users"}[user.role]
+
+
+def home():
+    """/: each person's own starting page, or the sign-in page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(home_endpoint(current_user)))
+
+
+bp.record_once(lambda state: state.app.add_url_rule("/", "home", home))  # url_for("home"), outside the blueprint
 
 
 @bp.route("/my-induction")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from babel.dates import format_date
+from flask_babel import gettext
 from wtforms import DateField
 from wtforms.validators import StopValidation
 
@@ -103,3 +105,21 @@ class IsoDateField(DateField):
     def pre_validate(self, form):
         if self.process_errors:
             raise StopValidation()  # the message above is the only one
+
+
+def shown(value, language: str) -> str:
+    """A stored date or timestamp as a reader sees it, month names in their language (Babel's CLDR data):
+    "5 March 2026", "5 Mawrth 2026", "5 March 2026 at 14:30". What is stored but is no date is shown as it is
+    (a date the date migration could not put right)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = (dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value
+                     else parse_date(value))
+        except ValueError:
+            return value
+    day = format_date(value, "d MMMM y", locale=language)
+    if isinstance(value, dt.datetime):
+        return gettext("%(date)s at %(time)s", date=day, time=value.strftime("%H:%M"))
+    return day

@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 import click
+from flask import Blueprint
 
-from . import account_links, accounts, content, mail, notifications, plans, records
+from . import account_links, accounts, content, mail, plans, records
 from .db import get_db, writing
+from .notifications import delivery, summary
 
 DEMO_PASSWORD = "induction-demo-2026"
 PEOPLE = [
@@ -88,8 +90,8 @@ def create_demo_data(db) -> dict[str, int]:
         demo_supervision_and_reflection(db, first, manager, start)
     # The emails these changes make, in the outbox with no email server: Dafydd's at once, and
     # everyone's daily summary (Rhian's lists what her team submitted). Nothing new the second time.
-    notifications.deliver_pending(db)
-    notifications.send_reminders(db)
+    delivery.deliver_pending(db)
+    summary.send_reminders(db)
     demo_invitation_and_reset(db, ids)
     mail.send_waiting(db)
     return ids
@@ -111,7 +113,6 @@ def demo_invitation_and_reset(db, ids: dict[str, int]) -> None:
 
 
 def demo_supervision_and_reflection(db, inductee: int, manager: int, start: dt.date) -> None:
-    from .db import writing
     with writing(db):
         db.conn.execute(
             "INSERT INTO supervision_agreements (inductee_id, purpose, confidentiality, timing, location, recording,"
@@ -142,13 +143,15 @@ def demo_supervision_and_reflection(db, inductee: int, manager: int, start: dt.d
              "1.3" if content.activity("1.3") else None, start.isoformat()))
 
 
-def init_app(app) -> None:
-    @app.cli.command("demo-data")
-    def demo_data_command():
-        """Create demo accounts and records (safe to run twice)."""
-        create_demo_data(get_db())
-        click.echo("Demo accounts (password: %s):" % DEMO_PASSWORD)
-        for email, name, role in PEOPLE:
-            click.echo(f"  {role:9} {email:24} {name}")
-        email, name, role = INVITED
-        click.echo(f"  {role:9} {email:24} {name} (invited: her invitation is on the Outbox page)")
+bp = Blueprint("demo", __name__, cli_group=None)
+
+
+@bp.cli.command("demo-data")
+def demo_data_command():
+    """Create demo accounts and records (safe to run twice)."""
+    create_demo_data(get_db())
+    click.echo("Demo accounts (password: %s):" % DEMO_PASSWORD)
+    for email, name, role in PEOPLE:
+        click.echo(f"  {role:9} {email:24} {name}")
+    email, name, role = INVITED
+    click.echo(f"  {role:9} {email:24} {name} (invited: her invitation is on the Outbox page)")

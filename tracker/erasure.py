@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from . import accounts, audit
 from .access import role_required
 from .accounts import hash_password
+from .audit_actions import Action
 from .db import checkpoint, get_db, writing
 from .personal_data import delete_about, files_about
 
@@ -32,7 +33,7 @@ def erase_person(db: Database, person_id: int, actor_id: int) -> int:
             "UPDATE users SET name = 'Erased user', email = ?, password_hash = ?, active = 0,"
             " session_version = session_version + 1, failed_logins = 0, locked_until = NULL WHERE id = ?",
             (f"erased-{person_id}@erased.invalid", hash_password(secrets.token_urlsafe(32)), person_id))
-        audit.log(db, actor_id, "user.erased", subject_id=person_id)
+        audit.log(db, actor_id, Action.USER_ERASED, subject_id=person_id)
     for path in stored:
         path.unlink(missing_ok=True)
     # secure_delete (set on every connection) zeroed the deleted rows in the pages written to the

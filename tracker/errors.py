@@ -4,7 +4,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 
-from flask import Flask, current_app, render_template
+from flask import Blueprint, current_app, render_template
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -40,34 +40,41 @@ def database_problem(error: sqlite3.OperationalError) -> tuple | None:
     return None
 
 
-def register_error_pages(app: Flask) -> None:
-    def render(code: int):
-        title, advice = ERRORS[code]
-        return render_template("error.html", title=title, advice=advice, code=code), code
+bp = Blueprint("errors", __name__)
 
-    for code in ERRORS:
-        app.register_error_handler(code, lambda error, code=code: render(code))
 
-    def unavailable(page: tuple, error: Exception):
-        current_app.logger.warning("answered 503 (%s): %s", "busy" if page is BUSY else "disk full", error)
-        title, advice = page
-        headers = {"Retry-After": str(BUSY_RETRY_SECONDS)} if page is BUSY else {}
-        return render_template("error.html", title=title, advice=advice, code=503), 503, headers
+def render(code: int):
+    title, advice = ERRORS[code]
+    return render_template("error.html", title=title, advice=advice, code=code), code
 
-    @app.errorhandler(sqlite3.OperationalError)
-    def database_error(error):
-        page = database_problem(error)
-        if page is None:
-            raise error
-        return unavailable(page, error)
 
-    @app.errorhandler(OSError)
-    def disk_error(error):
-        if error.errno not in FULL_ERRNOS:
-            raise error
-        return unavailable(FULL, error)
+for _code in ERRORS:
+    bp.app_errorhandler(_code)(lambda error, code=_code: render(code))
 
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return render_template("error.html", title=gettext("Your form has expired"),
-                               advice=gettext("Go back, reload the page and submit the form again."), code=400), 400
+
+def unavailable(page: tuple, error: Exception):
+    current_app.logger.warning("answered 503 (%s): %s", "busy" if page is BUSY else "disk full", error)
+    title, advice = page
+    headers = {"Retry-After": str(BUSY_RETRY_SECONDS)} if page is BUSY else {}
+    return render_template("error.html", title=title, advice=advice, code=503), 503, headers
+
+
+@bp.app_errorhandler(sqlite3.OperationalError)
+def database_error(error):
+    page = database_problem(error)
+    if page is None:
+        raise error
+    return unavailable(page, error)
+
+
+@bp.app_errorhandler(OSError)
+def disk_error(error):
+    if error.errno not in FULL_ERRNOS:
+        raise error
+    return unavailable(FULL, error)
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    return render_template("error.html", title=gettext("Your form has expired"),
+                           advice=gettext("Go back, reload the page and submit the form again."), code=400), 400

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, has_request_context, redirect, request, session
+from flask import Blueprint, has_request_context, redirect, request, session
 from flask_babel import Babel, get_locale, refresh
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+
+from .db import get_db, writing
+from .security import safe_next
 
 LANGUAGES = ("cy", "en")
 HTML_LANG = {"cy": "cy", "en": "en-GB"}
@@ -43,7 +46,6 @@ def language_for(user) -> str | None:
 
 
 def set_language(db, user_id: int, language: str) -> None:
-    from .db import writing
     if language not in LANGUAGES:
         raise ValueError(language)
     with writing(db):
@@ -113,8 +115,6 @@ def here_without_lang() -> str:
 @bp.route("/language", methods=["POST"])
 def switch():
     """The switch for a signed-in person (and anyone posting it): this session, and the account."""
-    from .auth import safe_next
-    from .db import get_db
     language = request.form.get("lang")
     if language not in LANGUAGES:
         language = current_language()
@@ -124,7 +124,8 @@ def switch():
     return redirect(safe_next(request.form.get("next")), 303)
 
 
-def init_app(app: Flask) -> None:
+def set_up(state) -> None:
+    app = state.app
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")  # relative to the tracker package
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     babel.init_app(app, locale_selector=select_language)
@@ -132,12 +133,16 @@ def init_app(app: Flask) -> None:
     # A lazy string (form labels and messages) says it is safe HTML (LazyString.__html__), so Jinja would
     # print "witness's" unescaped: make it a plain string first, escaped like any other text.
     app.jinja_env.finalize = lambda value: str(value) if type(value) is LazyString else value
-    app.before_request(_lang_from_query)
 
-    @app.context_processor
-    def languages():
-        language = current_language()
-        other = "en" if language == "cy" else "cy"
-        return {"page_language": language, "html_lang": HTML_LANG[language], "other_language": other,
-                "other_language_name": NAMES[other], "other_language_url": url_in,
-                "here_without_lang": here_without_lang}
+
+bp.record_once(set_up)
+bp.before_app_request(_lang_from_query)
+
+
+@bp.app_context_processor
+def languages():
+    language = current_language()
+    other = "en" if language == "cy" else "cy"
+    return {"page_language": language, "html_lang": HTML_LANG[language], "other_language": other,
+            "other_language_name": NAMES[other], "other_language_url": url_in,
+            "here_without_lang": here_without_lang}

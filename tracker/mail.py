@@ -35,6 +35,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlite_utils import Database
 
+from . import signals
+from .db import writing
 from .i18n import language_for
 
 log = logging.getLogger(__name__)
@@ -78,8 +80,7 @@ def queue(db: Database, address: str, languages: list[str], template: str, *, re
     queued = db.conn.execute(
         "INSERT INTO mail_queue (recipient_id, about_id, template, message) VALUES (?, ?, ?, ?)",
         (recipient_id, about_id, template, seal(message.as_bytes()))).lastrowid
-    from .mail_worker import wake_after_commit
-    wake_after_commit(db)
+    signals.work_queued.send(db)  # the mail worker sends it once the change has committed
     return queued
 
 
@@ -147,8 +148,6 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 def claim_next(db: Database) -> dict | None:
     """The next message due, claimed for CLAIM_MINUTES (so no other worker sends it meanwhile), or None."""
-    from .db import writing
-
     current = _now()
     with writing(db):
         row = db.conn.execute(
@@ -179,8 +178,6 @@ def send_waiting(db: Database, limit: int | None = None) -> tuple[int, int]:
 
 
 def send_one(db: Database, row: dict) -> bool:
-    from .db import writing
-
     try:
         message = email.message_from_bytes(unseal(row["message"]), policy=POLICY)
         deliver(message, people=(row["recipient_id"], row["about_id"]))

@@ -13,10 +13,12 @@ import os
 import threading
 
 import click
-from flask import Flask, current_app, has_request_context
+from flask import Blueprint, Flask, current_app, has_request_context
 from sqlite_utils import Database
 
-from . import mail
+from . import mail, signals
+from .db import after_commit, get_db
+from .notifications.delivery import deliver_pending
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +26,6 @@ log = logging.getLogger(__name__)
 def work(db: Database) -> tuple[int, int]:
     """One round: notifications chosen 'straight away' become messages, then what is due is sent.
     Returns (sent, failed)."""
-    from .notifications import deliver_pending
-
     try:
         deliver_pending(db)
     finally:  # whatever happened to the notifications, what is already queued still goes
@@ -74,7 +74,6 @@ class Worker:
                 break
             try:
                 with self.app.app_context():
-                    from .db import get_db
                     work(get_db())
             except Exception:  # noqa: BLE001 - the thread must outlive a bad round; the queue keeps the mail
                 log.exception("mail: the worker's round failed; what waits is tried again next round")
@@ -86,33 +85,40 @@ def worker(app: Flask) -> Worker | None:
     return app.extensions.setdefault("mail_worker", Worker(app))
 
 
+@signals.work_queued.connect
 def wake_after_commit(db: Database) -> None:
     """Wake this process's worker once the caller's transaction has committed (a request only: a command
-    sends what it queued itself, before it exits)."""
+    sends what it queued itself, before it exits). Mail and notifications send work_queued."""
     if not has_request_context():
         return
     found = worker(current_app._get_current_object())
     if found is not None:
-        from .db import after_commit
         after_commit(db, found.wake)
 
 
-def init_app(app: Flask) -> None:
-    if app.config["MAIL_WORKER"] not in ("thread", "off"):
-        raise SystemExit(f"MAIL_WORKER must be 'thread' or 'off', not {app.config['MAIL_WORKER']!r}")
+bp = Blueprint("mail_worker", __name__, cli_group=None)
 
-    @app.before_request
-    def start_worker():
-        found = worker(app)
-        if found is not None:
-            found.ensure_running()  # sends what was left waiting, e.g. by a process that stopped
 
-    @app.cli.command("send-mail")
-    def send_mail_command():
-        """Send the email waiting in the queue (with MAIL_WORKER=off, run this every minute from a timer)."""
-        from .db import get_db
-        sent, failed = work(get_db())
-        click.echo(f"send-mail: {sent} sent" + (f", {failed} refused by the email server (tried again later)"
-                                                 if failed else ""))
-        if failed:
-            raise SystemExit(1)
+def check_setting(state) -> None:
+    if state.app.config["MAIL_WORKER"] not in ("thread", "off"):
+        raise SystemExit(f"MAIL_WORKER must be 'thread' or 'off', not {state.app.config['MAIL_WORKER']!r}")
+
+
+bp.record_once(check_setting)
+
+
+@bp.before_app_request
+def start_worker():
+    found = worker(current_app._get_current_object())
+    if found is not None:
+        found.ensure_running()  # sends what was left waiting, e.g. by a process that stopped
+
+
+@bp.cli.command("send-mail")
+def send_mail_command():
+    """Send the email waiting in the queue (with MAIL_WORKER=off, run this every minute from a timer)."""
+    sent, failed = work(get_db())
+    click.echo(f"send-mail: {sent} sent" + (f", {failed} refused by the email server (tried again later)"
+                                             if failed else ""))
+    if failed:
+        raise SystemExit(1)

@@ -1,4 +1,4 @@
-"""Council sign-in by OpenID Connect (issue 13), and switching local passwords off.
+"""Council sign-in by OpenID Connect, and switching local passwords off.
 
 The council's identity provider is found by discovery from OIDC_ISSUER (empty: council sign-in is off).
 /login/oidc sends the person there with an authorization-code request (PKCE S256, a state and a nonce,
@@ -10,7 +10,7 @@ OIDC_CREATE_ACCOUNTS_DOMAIN names the address's domain is an account made by sig
 no manager, audited.
 
 With LOCAL_PASSWORDS off, no one signs in with a password except BREAK_GLASS_ADMIN, at /login/break-glass;
-local_passwords_allowed(email) is the one question every password path asks (sign-in, change, reset).
+password_policy.local_passwords_allowed(email) is the one question every password path asks (sign-in, change, reset).
 
 Every refusal is a page saying what happened and what to do, with a 4xx status; the log gets the reason's
 code only, never an address, a name or a token.
@@ -31,7 +31,10 @@ from flask_login import current_user, login_user
 from joserfc.errors import JoseError
 
 from . import accounts, audit, auth, i18n, mail
+from .audit_actions import Action
 from .db import get_db, writing
+from .password_policy import local_passwords_allowed, local_passwords_on
+from .security import safe_next
 
 bp = Blueprint("oidc", __name__)
 log = logging.getLogger(__name__)
@@ -67,36 +70,8 @@ REFUSALS = {
 
 # ---- settings ------------------------------------------------------------------------------
 
-def setting_on(value) -> bool:
-    """A true/false setting, from config.py (a bool) or the environment (JSON true/false, or a word)."""
-    if isinstance(value, str):
-        return value.strip().lower() not in ("", "0", "false", "no", "off")
-    return bool(value)
-
-
 def enabled() -> bool:
     return bool((current_app.config.get("OIDC_ISSUER") or "").strip())
-
-
-def local_passwords_on() -> bool:
-    return setting_on(current_app.config.get("LOCAL_PASSWORDS", True))
-
-
-def break_glass_email() -> str:
-    return (current_app.config.get("BREAK_GLASS_ADMIN") or "").strip()
-
-
-def local_passwords_allowed(email: str | None) -> bool:
-    """May this address sign in with, or set, a local password? Always while LOCAL_PASSWORDS is on; when it
-    is off, only the break-glass administrator's (an active administrator's account). Password sign-in,
-    change and reset all ask this, so no path lets anyone else back in by password."""
-    if local_passwords_on():
-        return True
-    named = break_glass_email()
-    if not named or (email or "").strip().casefold() != named.casefold():
-        return False
-    row = accounts.find_by_email(get_db(), named)
-    return bool(row and row["active"] and row["role"] == "admin")
 
 
 def button_label() -> str:
@@ -162,7 +137,7 @@ def start():
     if not enabled():
         return redirect(url_for("auth.login"))
     forget_earlier_attempts()
-    session[NEXT_KEY] = auth.safe_next(request.args.get("next"))
+    session[NEXT_KEY] = safe_next(request.args.get("next"))
     try:
         client = provider()
         check_discovered_issuer(client)
@@ -196,7 +171,7 @@ def callback():
         return refusal_page(refused)
     target = session.get(NEXT_KEY)
     sign_in(row)
-    return redirect(auth.safe_next(target))
+    return redirect(safe_next(target))
 
 
 def verified_claims() -> dict:
@@ -258,7 +233,7 @@ def create_account(db, email: str, claims: dict) -> int:
         user_id = db.conn.execute(
             "INSERT INTO users (email, name, role, password_hash) VALUES (?, ?, 'inductee', ?)",
             (email.strip(), name.strip()[:200], accounts.hash_password(secrets.token_urlsafe(32)))).lastrowid
-        audit.log(db, None, "user.created", subject_id=user_id, detail="role=inductee, by council sign-in")
+        audit.log(db, None, Action.USER_CREATED, subject_id=user_id, detail="role=inductee, by council sign-in")
     return user_id
 
 
@@ -287,8 +262,3 @@ def break_glass():
             return redirect(url_for("home"))
         form.email.errors.append(error)
     return render_template("oidc/break_glass.html", form=form), 200 if not form.errors else 400
-
-
-def no_local_password_page():
-    """/account/password for someone who signs in through the council: nothing to change here."""
-    return render_template("oidc/no_password.html"), 200 if request.method == "GET" else 403

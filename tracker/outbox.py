@@ -20,7 +20,7 @@ from . import mail
 from .access import role_required
 from .db import get_db, writing
 
-bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
+bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox", cli_group=None)
 
 
 @bp.route("/")
@@ -90,14 +90,13 @@ def redacted(text: str) -> str:
     return URL.sub(lambda match: TOKEN.sub(HIDDEN, match.group(0)), text)
 
 
-def init_cli(app) -> None:
-    @app.cli.command("send-test-email")
-    @click.argument("address")
-    def send_test_email_command(address):
-        """Send a test message (both languages) to ADDRESS with the configured email settings."""
-        try:
-            mail.deliver(mail.build(address, ["cy", "en"], "test_message"))  # at once: the operator is waiting
-        except mail.MailError as error:
-            raise click.ClickException(f"the email server did not take the message ({error})") from error
-        where = app.config["MAIL_SERVER"] or app.config["OUTBOX_FOLDER"]
-        click.echo(f"Sent a test message through {where}")
+@bp.cli.command("send-test-email")
+@click.argument("address")
+def send_test_email_command(address):
+    """Send a test message (both languages) to ADDRESS with the configured email settings."""
+    try:
+        mail.deliver(mail.build(address, ["cy", "en"], "test_message"))  # at once: the operator is waiting
+    except mail.MailError as error:
+        raise click.ClickException(f"the email server did not take the message ({error})") from error
+    where = current_app.config["MAIL_SERVER"] or current_app.config["OUTBOX_FOLDER"]
+    click.echo(f"Sent a test message through {where}")

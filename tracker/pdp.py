@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from . import audit, notifications
 from .access import inductee_or_404, role_required
+from .audit_actions import Action
 from .db import get_db, writing
 from .forms import Rows, ascii_int, read_rows
 
@@ -109,7 +110,7 @@ def plan(inductee_id: int):
                     f" VALUES (?, ?, {', '.join('?' for _ in values)}, ?, ?, ?)",
                     (inductee_id, version, *values.values(), json.dumps(rows.filled),
                      optional_id(form.supervision_id.data), current_user.id))
-                audit.log(db, current_user.id, "pdp.saved", subject_id=inductee_id, detail=f"version {version}")
+                audit.log(db, current_user.id, Action.PDP_SAVED, subject_id=inductee_id, detail=f"version {version}")
             flash(gettext("Development plan saved as version %(version)s. Earlier versions are kept.", version=version),
                   "success")
             return redirect(url_for(".plan", inductee_id=inductee_id))
@@ -147,6 +148,6 @@ def comment(inductee_id: int):
     with writing(db):
         cursor = db.conn.execute("INSERT INTO pdp_comments (inductee_id, version, author_id, body) VALUES (?, ?, ?, ?)",
                                  (inductee_id, latest["version"], current_user.id, form.body.data))
-        notifications.to_inductee(db, "pdp_comment", inductee_id, current_user.id, cursor.lastrowid)
+        notifications.notify(db, notifications.kinds.PDP_COMMENT, inductee_id, current_user.id, cursor.lastrowid)
     flash(gettext("Comment added."), "success")
     return redirect(url_for(".plan", inductee_id=inductee_id) + "#comments")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from . import files, mail
+
 
 @dataclass(frozen=True)
 class Holds:
@@ -75,7 +77,6 @@ def delete_about(db: Database, person_id: int) -> None:
 
 def _uploads(db: Database, person: dict) -> list[Path]:
     """Evidence files on the person's records (the rows go with the records)."""
-    from . import files
     names = [r["stored_name"] for r in db.query(
         "SELECT e.stored_name FROM evidence e JOIN records r ON r.id = e.record_id"
         " WHERE r.inductee_id = ? AND e.stored_name IS NOT NULL", [person["id"]])]
@@ -90,7 +91,6 @@ def _uploads(db: Database, person: dict) -> list[Path]:
 
 def _outbox(db: Database, person: dict) -> list[Path]:
     """Messages written to the outbox (no email server) to the person or about them."""
-    from . import mail
     return mail.outbox_files_about(person)
 
 

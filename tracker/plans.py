@@ -12,6 +12,7 @@ from handbook.due import Due
 
 from . import audit, content
 from .access import can_manage_induction, inductee_or_404, role_required
+from .audit_actions import Action
 from .dates import is_date, parse_date
 from .db import get_db, writing
 
@@ -156,12 +157,13 @@ def save_plan(db, inductee_id: int, plan: PlanInput, previous: PlanInput, actor_
                 (inductee_id, activity_id, row.target_date or None, int(row.priority), int(row.not_required),
                  row.reason, int(row.by_hand)))
             if row.not_required != previous.rows[activity_id].not_required:
-                audit.log(db, actor_id, "plan.not_required" if row.not_required else "plan.required",
+                audit.log(db, actor_id, Action.PLAN_NOT_REQUIRED if row.not_required else Action.PLAN_REQUIRED,
                           subject_id=inductee_id, activity_id=activity_id)
         if filled:
-            audit.log(db, actor_id, "plan.dates_filled", subject_id=inductee_id,
+            audit.log(db, actor_id, Action.PLAN_DATES_FILLED, subject_id=inductee_id,
                       detail=f"{filled} target dates from the start date")
-        audit.log(db, actor_id, "plan.updated", subject_id=inductee_id, detail=f"{len(changed)} activities changed")
+        audit.log(db, actor_id, Action.PLAN_UPDATED, subject_id=inductee_id,
+                  detail=f"{len(changed)} activities changed")
 
 
 @bp.route("/plan/<int:inductee_id>", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from handbook import answers, model
 
 from . import accounts, audit, content, i18n, records
 from .access import inductee_or_404, role_required
+from .audit_actions import Action
 from .db import get_db, writing
 from .forms import ascii_int
 
@@ -168,7 +169,7 @@ def save_attempt(db, inductee_id: int, quiz: model.Quiz, marked: list[Marked], r
             " pass_mark, passed, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (inductee_id, quiz.id, quiz.title, quiz.activity, right, total, result, quiz.pass_mark, int(passed),
              json.dumps([asdict(m) for m in marked])))
-        audit.log(db, inductee_id, "quiz.passed" if passed else "quiz.attempted", subject_id=inductee_id,
+        audit.log(db, inductee_id, Action.QUIZ_PASSED if passed else Action.QUIZ_ATTEMPTED, subject_id=inductee_id,
                   activity_id=quiz.activity, detail=f"{quiz.id} {result}%")
         activity = content.activity(quiz.activity) if quiz.activity else None
         if passed and activity is not None:

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from . import accounts, audit, content, notifications
 from .access import role_required
+from .audit_actions import Action
 from .dates import IsoDateField, as_date
 from .db import get_db, writing
 from .pdp import optional_id
@@ -209,11 +210,11 @@ def share(reflection_id: int):
         db.conn.execute("UPDATE reflections SET shared_at = ? WHERE id = ?",
                         (dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if sharing else None,
                          row["id"]))
-        audit.log(db, current_user.id, "reflection.shared" if sharing else "reflection.unshared",
+        audit.log(db, current_user.id, Action.REFLECTION_SHARED if sharing else Action.REFLECTION_UNSHARED,
                   subject_id=current_user.id, detail=f"reflection {row['id']}")
         if sharing:
-            notifications.to_managers(db, "reflection_shared", current_user.id, current_user.id,
-                                      f"{row['id']}:{notifications.last_audit_entry(db)}", reflection_id=row["id"])
+            notifications.notify(db, notifications.kinds.REFLECTION_SHARED, current_user.id, current_user.id,
+                                 f"{row['id']}:{notifications.last_audit_entry(db)}", reflection_id=row["id"])
     flash(gettext("Shared with your manager.") if sharing else gettext("No longer shared: only you can see it."),
           "success")
     return redirect(url_for(".view", reflection_id=reflection_id))
@@ -230,8 +231,8 @@ def comment(reflection_id: int):
     with writing(db):
         cursor = db.conn.execute("INSERT INTO reflection_comments (reflection_id, author_id, body) VALUES (?, ?, ?)",
                                  (reflection_id, current_user.id, form.body.data))
-        notifications.to_inductee(db, "reflection_comment", row["author_id"], current_user.id, cursor.lastrowid,
-                                  reflection_id=reflection_id)
+        notifications.notify(db, notifications.kinds.REFLECTION_COMMENT, row["author_id"], current_user.id,
+                             cursor.lastrowid, reflection_id=reflection_id)
     flash(gettext("Comment added."), "success")
     return redirect(url_for(".view", reflection_id=reflection_id) + "#comments")
 
@@ -243,7 +244,7 @@ def delete(reflection_id: int):
     db = get_db()
     with writing(db):
         db.conn.execute("DELETE FROM reflections WHERE id = ?", (row["id"],))
-        audit.log(db, current_user.id, "reflection.deleted", subject_id=current_user.id,
+        audit.log(db, current_user.id, Action.REFLECTION_DELETED, subject_id=current_user.id,
                   detail=f"reflection {row['id']}")
     flash(gettext("Reflection deleted."), "success")
     return redirect(url_for(".index"))

@@ -2,7 +2,13 @@
 when the combined server serves it (tracker/wsgi.py)."""
 from __future__ import annotations
 
-from flask import request
+import unicodedata
+from urllib.parse import urlsplit
+
+from flask import Blueprint, request, url_for
+from werkzeug.exceptions import SecurityError
+
+from . import log_redaction
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -18,6 +24,11 @@ SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "
                     ("X-Frame-Options", "DENY"))
 
 
+bp = Blueprint("security", __name__)
+bp.record_once(lambda state: log_redaction.install())  # names and tokens kept out of the request log
+
+
+@bp.after_app_request
 def security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     for name, value in SECURITY_HEADERS:
@@ -31,9 +42,26 @@ def security_headers(response):
     return response
 
 
+@bp.app_errorhandler(SecurityError)
 def unknown_host(error):
     """A request for a host name the tracker does not serve (TRUSTED_HOSTS): refused before routing, so the
     usual error page, which builds links from the request, cannot be made. A plain answer instead."""
     from flask import Response
     return Response("400 Bad Request: this server does not answer to that host name.\n", status=400,
                     mimetype="text/plain")
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: only a path on this server, else the home page.
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so a slash,
+    a tab and "/evil.example", or a slash, a backslash and "evil.example", would leave the site.
+    The target is judged, and used, with every whitespace and control character removed
+    (which also keeps CR and LF out of the Location header)."""
+    cleaned = "".join(c for c in target or "" if not (c.isspace() or unicodedata.category(c)[0] in "CZ"))
+    if not cleaned.startswith("/") or cleaned.startswith("//") or "\\" in cleaned:
+        return url_for("home")
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc:
+        return url_for("home")
+    return cleaned

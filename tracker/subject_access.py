@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from . import accounts, audit, i18n
 from .access import role_required
+from .audit_actions import Action
 from .db import get_db, writing
 from .personal_data import ABOUT_PERSON, rows_about
 
@@ -127,7 +128,7 @@ def _json_download(data: dict, person_id: int) -> Response:
 def export_mine():
     db = get_db()
     with writing(db):
-        audit.log(db, current_user.id, "user.data_exported", subject_id=current_user.id)
+        audit.log(db, current_user.id, Action.USER_DATA_EXPORTED, subject_id=current_user.id)
     return _json_download(export(db, current_user.id), current_user.id)
 
 
@@ -139,6 +140,6 @@ def export_for(user_id: int):
         abort(404)
     data, withheld = export_for_administrator(db, user_id)  # no private reflections: least privilege
     with writing(db):
-        audit.log(db, current_user.id, "admin.data_exported", subject_id=user_id,
+        audit.log(db, current_user.id, Action.ADMIN_DATA_EXPORTED, subject_id=user_id,
                   detail=f"private_reflections_withheld={withheld}")
     return _json_download(data, user_id)

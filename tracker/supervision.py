@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from . import accounts, audit, notifications
 from .access import can_manage_induction, inductee_or_404, role_required
 from .accounts import get_user
+from .audit_actions import Action
 from .dates import IsoDateField, as_date, is_date
 from .db import get_db, writing
 from .forms import Rows, ascii_int, read_rows
@@ -202,7 +203,7 @@ def agreement(inductee_id: int):
                 + ", updated_at = excluded.updated_at, updated_by = excluded.updated_by,"
                   " inductee_agreed_at = NULL, manager_agreed_at = NULL, manager_agreed_by = NULL",
                 (inductee_id, *values.values(), _now(), current_user.id))
-            audit.log(db, current_user.id, "supervision.agreement_changed", subject_id=inductee_id)
+            audit.log(db, current_user.id, Action.SUPERVISION_AGREEMENT_CHANGED, subject_id=inductee_id)
         flash(gettext("Agreement saved. You both need to agree to it again."), "success")
         return redirect(url_for(".overview", inductee_id=inductee_id))
     return render_template("supervision/agreement.html", form=form, inductee=inductee,
@@ -224,7 +225,7 @@ def agree(inductee_id: int):
             db.conn.execute("UPDATE supervision_agreements SET manager_agreed_at = ?, manager_agreed_by = ?"
                             " WHERE inductee_id = ?",
                             (_now(), current_user.id, inductee_id))
-        audit.log(db, current_user.id, "supervision.agreement_agreed", subject_id=inductee_id)
+        audit.log(db, current_user.id, Action.SUPERVISION_AGREEMENT_AGREED, subject_id=inductee_id)
     flash(gettext("You have agreed to the supervision agreement."), "success")
     return redirect(url_for(".overview", inductee_id=inductee_id))
 
@@ -270,10 +271,10 @@ def new_session(inductee_id: int):
                                     " (session_id, inductee_id, description, owner, due_date)"
                                     " VALUES (?, ?, ?, ?, ?)",
                                     (session_id, inductee_id, row["description"], row["owner"], row["due"] or None))
-            audit.log(db, current_user.id, "supervision.session_recorded", subject_id=inductee_id,
+            audit.log(db, current_user.id, Action.SUPERVISION_SESSION_RECORDED, subject_id=inductee_id,
                       detail=f"session {session_id}")
-            notifications.to_inductee(db, "session_recorded", inductee_id, current_user.id, session_id,
-                                      session_id=session_id)
+            notifications.notify(db, notifications.kinds.SESSION_RECORDED, inductee_id, current_user.id, session_id,
+                                 session_id=session_id)
         flash(gettext("Supervision session recorded. The inductee will be asked to confirm it."), "success")
         return redirect(url_for(".session", session_id=session_id))
     errors = bool(form.errors or action_errors)
@@ -310,11 +311,11 @@ def confirm(session_id: int):
     with writing(db):
         confirmed = db.conn.execute("UPDATE supervision_sessions SET confirmed_at = ? WHERE id = ?"
                                     " AND confirmed_at IS NULL", (_now(), session_id)).rowcount
-        audit.log(db, current_user.id, "supervision.session_confirmed", subject_id=current_user.id,
+        audit.log(db, current_user.id, Action.SUPERVISION_SESSION_CONFIRMED, subject_id=current_user.id,
                   detail=f"session {session_id}")
         if confirmed:
-            notifications.to_managers(db, "session_confirmed", current_user.id, current_user.id, session_id,
-                                      session_id=session_id)
+            notifications.notify(db, notifications.kinds.SESSION_CONFIRMED, current_user.id, current_user.id,
+                                 session_id, session_id=session_id)
     flash(gettext("You have confirmed the record of this session."), "success")
     return redirect(url_for(".session", session_id=session_id))
 

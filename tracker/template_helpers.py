@@ -6,7 +6,7 @@ import re
 from urllib.parse import quote
 
 from babel.dates import format_date
-from flask import Flask, request
+from flask import Blueprint, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -14,71 +14,59 @@ from markupsafe import Markup, escape
 from handbook.timeestimate import TimeEstimateError, describe_range
 from handbook.timeestimate import in_language as estimate_in_language
 
-from .dates import parse_date
+from . import content
+from .accounts import ROLE_LABELS
+from .dates import shown
 from .i18n import current_language
+from .records import STATE_LABELS, STATE_TAG_COLOURS
+
+bp = Blueprint("template_helpers", __name__)
+# Python helpers, not Jinja macros: dashboards show one per activity, and macro calls are slow.
+# One set of state tags per language, made on first use.
+_state_tags: dict[str, dict[str, Markup]] = {}
 
 
-def register_template_helpers(app: Flask) -> None:
-    from .accounts import ROLE_LABELS
-    from .records import STATE_LABELS, STATE_TAG_COLOURS
-
-    # Python helpers, not Jinja macros: dashboards show one per activity, and macro calls are slow.
-    # One set of tags per language, made on first use.
-    state_tags: dict[str, dict[str, Markup]] = {}
-
-    def state_tag(state: str) -> Markup:
-        language = current_language()
-        if language not in state_tags:
-            state_tags[language] = {
-                key: Markup('<strong class="govuk-tag govuk-tag--{}">{}</strong>').format(STATE_TAG_COLOURS[key],
-                                                                                         whole_words(label))
-                for key, label in STATE_LABELS.items()}
-        return state_tags[language][state]
-
-    def record_url(inductee_id: int, activity_id: str) -> str:
-        # Same URL as url_for("records.record", ...) (a test checks), built without the router
-        # because dashboards link every activity of every inductee.
-        return f"{request.script_root}/records/{int(inductee_id)}/{quote(str(activity_id), safe='.')}"
-
-    app.jinja_env.globals.update(ROLE_LABELS=ROLE_LABELS, STATE_LABELS=STATE_LABELS,
-                                 STATE_TAG_COLOURS=STATE_TAG_COLOURS, state_tag=state_tag,
-                                 record_url=record_url)
-    app.jinja_env.filters["date"] = lambda value: _format_date(value)
-    app.jinja_env.filters["weekday_date"] = weekday_date
-    app.jinja_env.filters["estimate"] = estimate
-    app.jinja_env.globals.update(time_range=time_range, quiz_title=quiz_title, given_text=given_text,
-                                 activity_title=activity_title, lang_of=lang_of)
-    app.jinja_env.filters["marked"] = marked
-    app.jinja_env.filters["whole_words"] = whole_words
-    app.jinja_env.filters["email_address"] = email_address
-
-    from . import content
-
-    @app.context_processor
-    def service():  # the service's name and words, from the pack's mkdocs.yml (handbook/service.py)
-        return {"service": content.service(), "tracker_name": tracker_name, "section_label": content.section_label,
-                "handbook_home": content.handbook_home}
+def state_tag(state: str) -> Markup:
+    language = current_language()
+    if language not in _state_tags:
+        _state_tags[language] = {
+            key: Markup('<strong class="govuk-tag govuk-tag--{}">{}</strong>').format(STATE_TAG_COLOURS[key],
+                                                                                     whole_words(label))
+            for key, label in STATE_LABELS.items()}
+    return _state_tags[language][state]
 
 
-def _format_date(value) -> str:
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = (dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value
-                     else parse_date(value))
-        except ValueError:  # shown as stored (a date the date migration could not put right)
-            return value
-    # Month names in the page's language (Babel's CLDR data): "5 March 2026", "5 Mawrth 2026".
-    day = format_date(value, "d MMMM y", locale=current_language())
-    if isinstance(value, dt.datetime):
-        return gettext("%(date)s at %(time)s", date=day, time=value.strftime("%H:%M"))
-    return day
+def record_url(inductee_id: int, activity_id: str) -> str:
+    # Same URL as url_for("records.record", ...) (a test checks), built without the router
+    # because dashboards link every activity of every inductee.
+    return f"{request.script_root}/records/{int(inductee_id)}/{quote(str(activity_id), safe='.')}"
+
+
+def register(state) -> None:
+    env = state.app.jinja_env
+    env.globals.update(ROLE_LABELS=ROLE_LABELS, STATE_LABELS=STATE_LABELS, STATE_TAG_COLOURS=STATE_TAG_COLOURS,
+                       state_tag=state_tag, record_url=record_url, time_range=time_range, quiz_title=quiz_title,
+                       given_text=given_text, activity_title=activity_title, lang_of=lang_of)
+    env.filters.update(date=format_day, weekday_date=weekday_date, estimate=estimate, marked=marked,
+                       whole_words=whole_words, email_address=email_address)
+
+
+bp.record_once(register)
+
+
+@bp.app_context_processor
+def service():  # the service's name and words, from the pack's mkdocs.yml (handbook/service.py)
+    return {"service": content.service(), "tracker_name": tracker_name, "section_label": content.section_label,
+            "handbook_home": content.handbook_home}
+
+
+def format_day(value) -> str:
+    """A stored date or timestamp in the page's language (the `date` filter)."""
+    return shown(value, current_language())
 
 
 def tracker_name() -> str:
     """handbook.service.Service.tracker_name in the page's language."""
-    from . import content
     return gettext("%(service)s induction tracker", service=content.service().short_name)
 
 
@@ -105,7 +93,6 @@ def weekday_date(value: dt.date) -> str:
 
 def quiz_title(quiz_id: str, stored: str) -> str:
     """A quiz attempt's title in the page's language while the quiz is in the handbook, else as stored."""
-    from . import content
     quiz = content.project().quizzes.get(quiz_id)
     return quiz.title if quiz else stored
 
@@ -122,7 +109,6 @@ def given_text(given: str) -> str:
 
 def activity_title(activity_id: str, stored: str) -> str:
     """A record's activity title in the page's language while the activity is in the handbook, else as stored."""
-    from . import content
     activity = content.project().activities.get(activity_id)
     return activity.title if activity else stored
 
@@ -131,7 +117,6 @@ def lang_of(kind: str, key) -> Markup:
     """' lang="en"' for an element holding a handbook item's text (kind: activity, quiz, section) when the page
     is not in English and the item has no translation into its language: a screen reader then reads the
     English as English. Empty otherwise."""
-    from . import content
     language = current_language()
     if language == "en" or content.project().translated(kind, str(key), language):
         return Markup("")

@@ -33,9 +33,13 @@ from wtforms.validators import AnyOf, DataRequired, Length
 
 from . import accounts, audit, content, mail, records
 from .access import can_manage_induction, inductee_or_404, role_required
+from .account_links import no_public_address_problem
+from .audit_actions import Action
 from .db import get_db, writing
 from .forms import email_address
+from .records import panels
 from .records.forms import NOTES_LIMIT
+from .records.routes import record_page_with
 
 bp = Blueprint("witness", __name__)
 OPEN_STATES = records.EDITABLE | {"submitted"}  # a statement may join a record until it is signed off
@@ -126,7 +130,7 @@ def create(db: Database, inductee_id: int, activity_id: str, title: str, *, witn
             " expires_at, language, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (record["id"], inductee_id, witness_name, witness_email, purpose, token_hash(token), _expiry(days),
              language or None, now())).lastrowid
-        audit.log(db, inductee_id, "witness.requested", subject_id=inductee_id, activity_id=activity_id,
+        audit.log(db, inductee_id, Action.WITNESS_REQUESTED, subject_id=inductee_id, activity_id=activity_id,
                   record_id=record["id"], detail=f"request={request_id}")
         _email_witness(db, get_request(db, request_id), token, title)
     return request_id
@@ -145,7 +149,7 @@ def resend(db: Database, request_id: int, actor_id: int, days: int) -> None:
             raise Closed("closed")
         db.conn.execute("UPDATE witness_requests SET token_hash = ?, expires_at = ?, sent_at = ?, opened_at = NULL,"
                         " failed_posts = 0 WHERE id = ?", (token_hash(token), _expiry(days), now(), request_id))
-        audit.log(db, actor_id, "witness.resent", subject_id=row["inductee_id"], activity_id=record["activity_id"],
+        audit.log(db, actor_id, Action.WITNESS_RESENT, subject_id=row["inductee_id"], activity_id=record["activity_id"],
                   record_id=record["id"], detail=f"request={request_id}")
         _email_witness(db, get_request(db, request_id), token, _title(record))
 
@@ -174,6 +178,12 @@ def requests_for(db: Database, record_id: int) -> list[dict]:
     return rows
 
 
+panels.register(panels.Panel(
+    "witness", "witness/_requests.html",
+    context=lambda db, record: {"witness_requests": requests_for(db, record["id"]) if record else []},
+    forms=lambda: {"witness_request_form": RequestForm()}))
+
+
 def get_request(db: Database, request_id: int) -> dict | None:
     row = next(db.query("SELECT * FROM witness_requests WHERE id = ?", [request_id]), None)
     return dict(row, status=status(row)) if row else None
@@ -192,8 +202,8 @@ def revoke(db: Database, request_id: int, actor_id: int) -> None:
         db.conn.execute("UPDATE witness_requests SET revoked_at = ?, revoked_by = ? WHERE id = ?",
                         (now(), actor_id, request_id))
         record = records.get_by_id(db, row["record_id"])
-        audit.log(db, actor_id, "witness.revoked", subject_id=row["inductee_id"], activity_id=record["activity_id"],
-                  record_id=record["id"], detail=f"request={request_id}")
+        audit.log(db, actor_id, Action.WITNESS_REVOKED, subject_id=row["inductee_id"],
+                  activity_id=record["activity_id"], record_id=record["id"], detail=f"request={request_id}")
 
 
 def confirm(db: Database, token: str, *, witness_role: str, statement: str) -> int:
@@ -211,7 +221,7 @@ def confirm(db: Database, token: str, *, witness_role: str, statement: str) -> i
             " VALUES (?, ?, 'witness', ?, ?, ?, ?)",
             (record["id"], row["inductee_id"], statement, row["witness_name"], witness_role, row["id"])).lastrowid
         db.conn.execute("UPDATE witness_requests SET used_at = ? WHERE id = ?", (now(), row["id"]))
-        audit.log(db, None, "witness.confirmed", subject_id=row["inductee_id"], activity_id=record["activity_id"],
+        audit.log(db, None, Action.WITNESS_CONFIRMED, subject_id=row["inductee_id"], activity_id=record["activity_id"],
                   record_id=record["id"], detail=f"request={row['id']} evidence={evidence_id}")
     return evidence_id
 
@@ -265,7 +275,6 @@ def ask(inductee_id: int, activity_id: str):
         abort(404)
     form = RequestForm()
     if not form.validate_on_submit():
-        from .records.routes import record_page_with
         return record_page_with(inductee_id, activity_id, witness_request_form=form)
     db = get_db()
     try:
@@ -277,10 +286,8 @@ def ask(inductee_id: int, activity_id: str):
         flash(gettext("This record has been signed off, so no more evidence can be added."), "error")
         return redirect(url_for("records.record", inductee_id=inductee_id, activity_id=activity_id))
     except mail.NoPublicAddress:
-        from .account_links import no_public_address_problem
         form.witness_name.errors = list(form.witness_name.errors) + [
             gettext("Nothing was sent: %(problem)s", problem=no_public_address_problem())]
-        from .records.routes import record_page_with
         return record_page_with(inductee_id, activity_id, witness_request_form=form)
     flash(gettext("The request was emailed to %(name)s. You will see here when they open it and when they give"
                   " their statement.", name=form.witness_name.data.strip()), "success")
@@ -328,7 +335,6 @@ def resend_request(request_id: int):
     except Closed:
         flash(gettext("This request has ended, so it cannot be sent again. Ask the witness again instead."), "info")
     except mail.NoPublicAddress:
-        from .account_links import no_public_address_problem
         flash(gettext("Nothing was sent: %(problem)s", problem=no_public_address_problem()), "error")
     else:
         flash(gettext("A new link was emailed to %(name)s. The link sent before no longer works.",

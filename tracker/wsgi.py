@@ -4,7 +4,8 @@
     gunicorn 'tracker.wsgi:combined()'       # the built handbook at / and the tracker at /tracker
 
 Both refuse to start without TRACKER_PUBLIC_URL: links in emails are made only from it, and requests
-for any Host other than its (and TRACKER_TRUSTED_HOSTS) are refused.
+for any Host other than its (and TRACKER_TRUSTED_HOSTS) are refused. Both refuse to start, too, on a
+database that `flask --app tracker migrate` has not made or brought up to this version's schema.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.utils import redirect
 from werkzeug.wsgi import get_host
 
-from . import PROJECT_ROOT, create_app, portfolio, server_lock
+from . import PROJECT_ROOT, create_app, db, portfolio, server_lock
+from .config import setting_on
 from .security import SECURITY_HEADERS
 
 TRACKER_PREFIX = "/tracker"
@@ -30,15 +32,24 @@ class NoPublicUrl(SystemExit):
     pass
 
 
+class DatabaseNotReady(SystemExit):
+    pass
+
+
 def production_app(overrides: dict | None = None):
     app = create_app(overrides)
-    # held while this process runs: `restore` refuses to replace the database under a running server
-    app.extensions["server_lock"] = server_lock.hold_for_server(app.config["DATABASE"])
     if not app.config["PUBLIC_URL"]:
         raise NoPublicUrl("TRACKER_PUBLIC_URL is not set. Set it to the address people use to reach the tracker,"
                           " e.g. https://tracker.example.org/tracker: links in emails are made only from it, and"
                           " requests for other host names are refused (docs/deployment.md).")
-    if app.config.get("PDF_WARM_UP", True):  # TRACKER_PDF_WARM_UP=false turns it off (bench/portfolio_pdf.py)
+    # The server never migrates by itself (each worker would, as it started): the operator runs
+    # `flask --app tracker migrate`, after a backup, and until then the server refuses to start.
+    problem = db.schema_problem(app.config["DATABASE"])
+    if problem:
+        raise DatabaseNotReady(f"{problem} (docs/deployment.md). The tracker did not start.")
+    # held while this process runs: `restore` refuses to replace the database under a running server
+    app.extensions["server_lock"] = server_lock.hold_for_server(app.config["DATABASE"])
+    if setting_on(app.config["PDF_WARM_UP"]):  # TRACKER_PDF_WARM_UP=false turns it off (bench/portfolio_pdf.py)
         portfolio.warm_up(app)  # in the background: the first portfolio PDF is then as quick as the next
     return app
 

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlite_utils import Database
 
 from .. import audit, files, notifications, pinned
+from ..audit_actions import Action
 from ..db import writing
 
 STATE_LABELS = {
@@ -50,6 +51,10 @@ def allowed(action: str, state: str) -> bool:
 
 class TransitionError(Exception):
     """The record is not in a state that allows this action (for example already signed off)."""
+
+
+class NothingToSubmit(TransitionError):
+    """Submitting, or marking done, a record with no notes, no evidence and no passed quiz."""
 
 
 def get(db: Database, inductee_id: int, activity_id: str) -> dict | None:
@@ -92,7 +97,7 @@ def _move(db: Database, record: dict, action: str, actor_id: int, detail: str = 
         {"state": to_state, "id": record["id"], "actor": actor_id})
     if to_state != record["state"]:
         pinned.pin(db, record, action)
-        audit.log(db, actor_id, f"record.{action}", subject_id=record["inductee_id"],
+        audit.log(db, actor_id, Action.for_record(action), subject_id=record["inductee_id"],
                   activity_id=record["activity_id"], record_id=record["id"],
                   from_state=record["state"], to_state=to_state, detail=detail)
     return to_state
@@ -124,7 +129,7 @@ def add_evidence(db: Database, inductee_id: int, activity_id: str, title: str, a
             f"INSERT INTO evidence ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
             (record["id"], actor_id, *fields.values()))
         _move(db, record, "save", actor_id)
-        audit.log(db, actor_id, "evidence.added", subject_id=inductee_id, activity_id=activity_id,
+        audit.log(db, actor_id, Action.EVIDENCE_ADDED, subject_id=inductee_id, activity_id=activity_id,
                   record_id=record["id"], detail=f"kind={fields.get('kind')}")
         return cursor.lastrowid
 
@@ -146,19 +151,19 @@ def save_page(db: Database, inductee_id: int, activity_id: str, title: str, acto
                 db.conn.execute(
                     f"INSERT INTO evidence ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
                     (record["id"], actor_id, *fields.values()))
-                audit.log(db, actor_id, "evidence.added", subject_id=inductee_id, activity_id=activity_id,
+                audit.log(db, actor_id, Action.EVIDENCE_ADDED, subject_id=inductee_id, activity_id=activity_id,
                           record_id=record["id"], detail=f"kind={fields.get('kind')}")
             if remove is not None:
                 if remove["record_id"] != record["id"]:
                     raise TransitionError("save")
                 db.conn.execute("DELETE FROM evidence WHERE id = ?", (remove["id"],))
-                audit.log(db, actor_id, "evidence.removed", subject_id=inductee_id, activity_id=activity_id,
+                audit.log(db, actor_id, Action.EVIDENCE_REMOVED, subject_id=inductee_id, activity_id=activity_id,
                           record_id=record["id"], detail=f"kind={remove['kind']}")
             record = get_by_id(db, record["id"])
         if then is not None:
             record = _locked_record(db, record["id"], then)
             if then in ("submit", "mark_done") and not has_content(db, record):
-                raise TransitionError("empty")
+                raise NothingToSubmit(then)
             _move(db, record, then, actor_id)
             record = get_by_id(db, record["id"])
         return record
@@ -168,7 +173,7 @@ def remove_evidence(db: Database, evidence: dict, actor_id: int) -> None:
     with writing(db):
         record = _locked_record(db, evidence["record_id"], "save")
         db.conn.execute("DELETE FROM evidence WHERE id = ?", (evidence["id"],))
-        audit.log(db, actor_id, "evidence.removed", subject_id=record["inductee_id"],
+        audit.log(db, actor_id, Action.EVIDENCE_REMOVED, subject_id=record["inductee_id"],
                   activity_id=record["activity_id"], record_id=record["id"], detail=f"kind={evidence['kind']}")
 
 
@@ -177,7 +182,7 @@ def transition(db: Database, record_id: int, action: str, actor_id: int, comment
     with writing(db):
         record = _locked_record(db, record_id, action)
         if action in ("submit", "mark_done") and not has_content(db, record):
-            raise TransitionError("empty")
+            raise NothingToSubmit(action)
         if comment:
             db.conn.execute("INSERT INTO comments (record_id, author_id, body) VALUES (?, ?, ?)",
                             (record_id, actor_id, comment))

@@ -6,9 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext
 from flask_login import current_user
 
-from .. import accounts, audit, content, files, pinned, records, witness
+from .. import accounts, audit, content, files, pinned, records
 from ..access import can_manage_induction, inductee_or_404, role_required
 from ..db import get_db
+from . import panels
 from .forms import (
     FileEvidenceForm,
     NotesForm,
@@ -59,7 +60,7 @@ def _context(inductee_id: int, activity_id: str) -> dict:
         "history": audit.entries_for_record(db, record["id"]) if record else [],
         "quiz_passes": records.passed_quizzes(db, inductee_id, activity_id),
         "pin": pinned.view(db, record),
-        "witness_requests": witness.requests_for(db, record["id"]) if record else [],
+        **panels.context(db, record),
         "handbook_url": content.handbook_url(activity_id),
         "is_owner": current_user.id == inductee_id,
         "is_manager": can_manage_induction(inductee_id),
@@ -70,10 +71,12 @@ def _render(ctx: dict, status: int = 200, **forms):
     editable = ctx["is_owner"] and ctx["state"] in records.EDITABLE and ctx["activity"] is not None
     notes_form = forms.pop("notes_form", None) or NotesForm(notes=ctx["record"]["notes"] if ctx["record"] else "")
     defaults = {"text_form": TextEvidenceForm(), "file_form": FileEvidenceForm(), "witness_form": WitnessForm(),
-                "sign_off_form": SignOffForm(), "return_form": ReturnForm(), "reopen_form": ReopenForm(),
-                "witness_request_form": witness.RequestForm(), "witness_revoke_form": witness.RevokeForm()}
+                "sign_off_form": SignOffForm(), "return_form": ReturnForm(), "reopen_form": ReopenForm()}
+    panel_forms = panels.blank_forms()
+    defaults.update(panel_forms)
     defaults.update(forms)
     return render_template("records/record.html", editable=editable, notes_form=notes_form,
+                           panels=panels.PANELS.values(), panel_forms=[defaults[name] for name in panel_forms],
                            **defaults, **ctx), status
 
 
@@ -148,12 +151,12 @@ def _save_page(inductee_id: int, activity_id: str, *, required: str | None = Non
         with files.removed_unless_saved(stored_names):
             records.save_page(get_db(), inductee_id, activity_id, content.kept_title(activity_id), current_user.id,
                               notes=notes, evidence=evidence, remove=remove, then=then)
-    except records.TransitionError as error:
-        if str(error) == "empty":
-            notes_form = notes_form or NotesForm(formdata=None, notes=before)
-            notes_form.notes.errors = list(notes_form.notes.errors) + [
-                gettext("Add notes or evidence before you mark this activity as done")]
-            return _refuse(ctx, notes_form, forms, file_kept=True)
+    except records.NothingToSubmit:
+        notes_form = notes_form or NotesForm(formdata=None, notes=before)
+        notes_form.notes.errors = list(notes_form.notes.errors) + [
+            gettext("Add notes or evidence before you mark this activity as done")]
+        return _refuse(ctx, notes_form, forms, file_kept=True)
+    except records.TransitionError:
         return _locked(inductee_id, activity_id)
     if remove and remove["stored_name"]:
         files.remove(remove["stored_name"])
@@ -261,9 +264,10 @@ def submit(inductee_id: int, activity_id: str):
     if request.method == "POST" and form.validate():
         try:
             records.transition(get_db(), ctx["record"]["id"], "submit", current_user.id)
-        except records.TransitionError as error:
-            form.confirm.errors = [gettext("Add notes or evidence before you submit") if str(error) == "empty"
-                                   else gettext("This record cannot be submitted now")]
+        except records.NothingToSubmit:
+            form.confirm.errors = [gettext("Add notes or evidence before you submit")]
+        except records.TransitionError:
+            form.confirm.errors = [gettext("This record cannot be submitted now")]
         else:
             flash(gettext("Submitted for sign-off. Your manager will review it."), "success")
             return redirect(url_for(".record", inductee_id=inductee_id, activity_id=activity_id))
