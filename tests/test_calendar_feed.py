@@ -7,6 +7,7 @@ import logging
 import re
 
 import pytest
+from factories import set_user
 from icalendar import Calendar
 
 from helpers import csrf_token, query
@@ -131,10 +132,7 @@ def test_an_unknown_or_a_deactivated_persons_link_is_not_found(tracker_app, sign
     reader = tracker_app.test_client()
     assert reader.get("/calendar/" + "x" * 43 + ".ics").status_code == 404
     path = make_link(signed_in("inductee@example.org"))
-    with tracker_app.app_context():
-        db = get_db()
-        with writing(db):
-            db.conn.execute("UPDATE users SET active = 0 WHERE id = ?", [people["dafydd"]])
+    set_user(tracker_app, people["dafydd"], active=0)
     assert reader.get(path).status_code == 404
 
 

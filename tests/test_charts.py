@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from factories import set_target, set_user
 from markupsafe import Markup, escape
 
 from helpers import signed_in_client
@@ -157,15 +158,9 @@ def monday_of(day: dt.date) -> dt.date:
 
 def set_targets(app, inductee_id: int, targets: dict[str, dt.date | None]) -> None:
     """Replace an inductee's target dates: only the activities named get one."""
-    from tracker.db import get_db
-
-    with app.app_context():
-        db = get_db()
-        db.execute("UPDATE plan_items SET target_date = NULL WHERE inductee_id = ?", [inductee_id])
-        for activity_id, target in targets.items():
-            db.execute("UPDATE plan_items SET target_date = ? WHERE inductee_id = ? AND activity_id = ?",
-                       [target.isoformat() if target else None, inductee_id, activity_id])
-        db.conn.commit()
+    set_target(app, inductee_id, None, None)
+    for activity_id, target in targets.items():
+        set_target(app, inductee_id, activity_id, target.isoformat() if target else None)
 
 
 def timeline(html: str) -> list[tuple[str, list[str]]]:
@@ -266,13 +261,9 @@ def test_my_induction_and_the_managers_view_of_it_chart_each_section_with_the_fi
 
 
 def test_the_team_page_charts_each_inductee_by_section(tracker_app):
-    from tracker.db import get_db
 
     ids = tracker_app.config["DEMO_IDS"]
-    with tracker_app.app_context():  # a name that must be escaped
-        get_db().execute("UPDATE users SET name = ? WHERE id = ?",
-                         ['Ceri <b>"Williams"</b> & co', ids["inductee2@example.org"]])
-        get_db().conn.commit()
+    set_user(tracker_app, ids["inductee2@example.org"], name='Ceri <b>"Williams"</b> & co')  # must be escaped
     page = signed_in_client(tracker_app, "manager@example.org").get("/team").get_data(as_text=True)
     assert "<b>" not in page
     block = page.split('id="team-progress-by-section"')[1].split('<h2 class="govuk-heading-m">Overdue</h2>')[0]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from factories import set_target
+
 from helpers import csrf_token, post, query
 from tracker import accounts
 from tracker.db import get_db
@@ -195,11 +197,7 @@ def test_overdue_activities_need_the_inductees_action(tracker_app, people, signe
 
 def test_a_returned_record_past_its_target_is_listed_once(tracker_app, people, signed_in):
     d = people["dafydd"]
-    with tracker_app.app_context():  # 1.5, returned for changes in the demo, now past its target date too
-        db = get_db()
-        db.execute("UPDATE plan_items SET target_date = ? WHERE inductee_id = ? AND activity_id = '1.5'",
-                   [days(-3), d])
-        db.conn.commit()
+    set_target(tracker_app, d, "1.5", days(-3))  # 1.5, returned for changes in the demo, now past its target too
     needs = needs_section(signed_in("inductee@example.org").get("/my-induction").get_data(as_text=True))
     assert "1.5" not in overdue_lines(needs)
     assert needs.count("1.5 Exploring absence") == 1

@@ -1,8 +1,9 @@
 """Whole-induction sign-off: refused until every required activity is complete, then recorded and audited."""
 from __future__ import annotations
 
+from factories import sign_off_all
+
 from helpers import post, query
-from tracker.db import get_db
 
 
 def test_whole_induction_sign_off_needs_every_required_activity(tracker_app, people, signed_in):
@@ -10,14 +11,7 @@ def test_whole_induction_sign_off_needs_every_required_activity(tracker_app, peo
     manager = signed_in("manager@example.org")
     assert post(manager, f"/portfolio/{d}/sign-off").status_code == 303
     assert not query(tracker_app, "SELECT * FROM induction_signoffs")
-    with tracker_app.app_context():
-        db = get_db()
-        from tracker.content import activities
-        for activity in activities():
-            db.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state)"
-                       " VALUES (?, ?, ?, 'signed_off')"
-                       " ON CONFLICT (inductee_id, activity_id) DO UPDATE SET state = 'signed_off'",
-                       [d, activity.id, activity.title])
+    sign_off_all(tracker_app, d)
     assert "Sign off the whole induction" in manager.get(f"/portfolio/{d}").get_data(as_text=True)
     assert post(manager, f"/portfolio/{d}/sign-off").status_code == 302
     assert query(tracker_app, "SELECT signed_off_by FROM induction_signoffs WHERE inductee_id = ?",
@@ -29,14 +23,7 @@ def test_a_second_sign_off_changes_nothing_and_is_audited_once(tracker_app, peop
     """A second click, or a second manager, once wrote a second 'induction.signed_off' entry for one
     sign-off, and both answered success. Now the first stands and the second is told so."""
     d = people["dafydd"]
-    with tracker_app.app_context():
-        db = get_db()
-        from tracker.content import activities
-        for activity in activities():
-            db.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state)"
-                       " VALUES (?, ?, ?, 'signed_off')"
-                       " ON CONFLICT (inductee_id, activity_id) DO UPDATE SET state = 'signed_off'",
-                       [d, activity.id, activity.title])
+    sign_off_all(tracker_app, d)
     manager = signed_in("manager@example.org")
     assert post(manager, f"/portfolio/{d}/sign-off", {"comment": "Well done."}).status_code == 302
     again = post(manager, f"/portfolio/{d}/sign-off", {"comment": "Second thoughts."})

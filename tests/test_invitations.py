@@ -8,11 +8,12 @@ import logging
 import threading
 
 import requests
+from factories import expire_account_links
 from werkzeug.serving import make_server
 
 from helpers import choose_password, csrf_token, login, post, query, set_password_path, use_smtp
 from tracker import accounts, audit
-from tracker.db import get_db, writing
+from tracker.db import get_db
 
 NEW_PASSWORD = "my-own-password-42"
 
@@ -84,8 +85,7 @@ def test_an_expired_invitation_says_so_and_can_be_sent_again(tracker_app, smtp_s
     use_smtp(tracker_app, controller)
     admin = invite_by_form(tracker_app)
     path = set_password_path(inbox.wait_for(1)[0])
-    with tracker_app.app_context(), writing(get_db()) as db:  # the clock moved on: past expires_at in the file
-        db.conn.execute("UPDATE account_tokens SET expires_at = '2020-01-01T00:00:00Z'")
+    expire_account_links(tracker_app)  # the clock moved on: past expires_at in the file
     page = tracker_app.test_client().get(path)
     html = page.get_data(as_text=True)
     assert page.status_code == 410 and "The link has expired." in html and "send the invitation again" in html

@@ -11,6 +11,7 @@ import re
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from factories import mail_due_now
 
 from helpers import Inbox, csrf_token, deliver_mail, free_port, query
 from tracker import mail
@@ -133,10 +134,7 @@ def test_an_unreachable_server_keeps_the_message_queued_and_the_log_names_nobody
     # the server is back: once the retry is due, the message goes, once
     controller, inbox = smtp_server
     tracker_app.config["MAIL_PORT"] = controller.port
-    with tracker_app.app_context():
-        db = get_db()
-        with writing(db):
-            db.conn.execute("UPDATE mail_queue SET next_attempt_at = '2000-01-01T00:00:00Z'")
+    mail_due_now(tracker_app)
     assert deliver_mail(tracker_app) == (1, 0)
     assert len(inbox.wait_for(1)) == 1 and query(tracker_app, "SELECT * FROM mail_queue") == []
 
@@ -146,10 +144,7 @@ def test_a_message_is_given_up_after_the_set_number_of_tries_and_the_outbox_page
                               MAIL_MAX_ATTEMPTS=2)
     queue_to(tracker_app, user(tracker_app, "inductee@example.org"))
     for _ in range(2):
-        with tracker_app.app_context():
-            db = get_db()
-            with writing(db):
-                db.conn.execute("UPDATE mail_queue SET next_attempt_at = '2000-01-01T00:00:00Z'")
+        mail_due_now(tracker_app)
         assert deliver_mail(tracker_app) == (0, 1)
     [row] = query(tracker_app, "SELECT * FROM mail_queue")
     assert row["failed_at"] and row["attempts"] == 2

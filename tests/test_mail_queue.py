@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from factories import set_user
 
 from helpers import deliver_mail, free_port, post, query, signed_in_client, tracker_config, use_smtp
 from tracker import create_app, mail, mail_worker, notifications, records
@@ -35,10 +36,7 @@ def wait_until(condition, what: str):
 
 
 def choose_now(app, person_id: int) -> None:
-    with app.app_context():
-        db = get_db()
-        with writing(db):
-            db.conn.execute("UPDATE users SET notify = 'now' WHERE id = ?", [person_id])
+    set_user(app, person_id, notify="now")
 
 
 def submit(client, inductee_id: int, activity_id: str = "1.1"):

@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 
 import pytest
+from factories import mail_due_now, make_supervision, set_target, set_user
 
 from helpers import csrf_token, deliver_mail, free_port, post, query
 from tracker import notifications, records
@@ -38,10 +39,7 @@ def sent(app, inbox, count: int) -> list:
 
 def time_passes(app) -> None:
     """Move every waiting message's next try into the past, as if its retry delay had gone by."""
-    with app.app_context():
-        db = get_db()
-        with writing(db):
-            db.conn.execute("UPDATE mail_queue SET next_attempt_at = '2000-01-01T00:00:00Z'")
+    mail_due_now(app)
 
 
 def to(inbox, address: str) -> list:
@@ -53,10 +51,7 @@ def text_of(message) -> str:
 
 
 def choose(app, person_id: int, notify: str | None) -> None:
-    with app.app_context():
-        db = get_db()
-        with writing(db):
-            db.conn.execute("UPDATE users SET notify = ? WHERE id = ?", (notify, person_id))
+    set_user(app, person_id, notify=notify)
 
 
 def assert_no_secret(inbox) -> None:
@@ -322,23 +317,12 @@ def test_a_summary_the_server_refuses_is_reported_and_sent_later_once(tracker_ap
 def test_reminders_targets_actions_and_sessions_once_each(tracker_app, people, inbox):
     day = dt.date(2030, 1, 10)
     ceri = people["ceri"]
-    with tracker_app.app_context():
-        db = get_db()
-        with writing(db):
-            db.conn.execute("UPDATE plan_items SET target_date = NULL WHERE inductee_id = ?", [ceri])
-            db.conn.execute("UPDATE plan_items SET target_date = '2030-01-14' WHERE inductee_id = ?"
-                            " AND activity_id = '1.4'", [ceri])  # in 4 days
-            db.conn.execute("UPDATE plan_items SET target_date = '2030-01-05' WHERE inductee_id = ?"
-                            " AND activity_id = '1.5'", [ceri])  # overdue
-            db.conn.execute("UPDATE plan_items SET target_date = '2030-02-28' WHERE inductee_id = ?"
-                            " AND activity_id = '2.1'", [ceri])  # later: not yet
-            session = db.conn.execute(
-                "INSERT INTO supervision_sessions (inductee_id, manager_id, session_date, agenda, next_date)"
-                " VALUES (?, ?, '2029-12-20', ?, '2030-01-15')", (ceri, people["rhian"], SECRET)).lastrowid
-            db.conn.execute("INSERT INTO supervision_actions (session_id, inductee_id, description, owner, due_date)"
-                            " VALUES (?, ?, ?, 'inductee', '2030-01-12')", (session, ceri, SECRET))
-            db.conn.execute("INSERT INTO supervision_actions (session_id, inductee_id, description, owner, due_date)"
-                            " VALUES (?, ?, ?, 'manager', '2030-01-08')", (session, ceri, SECRET))
+    set_target(tracker_app, ceri, None, None)
+    set_target(tracker_app, ceri, "1.4", "2030-01-14")  # in 4 days
+    set_target(tracker_app, ceri, "1.5", "2030-01-05")  # overdue
+    set_target(tracker_app, ceri, "2.1", "2030-02-28")  # later: not yet
+    make_supervision(tracker_app, ceri, people["rhian"], "2029-12-20", agenda=SECRET, next_date="2030-01-15",
+                     actions=(("inductee", SECRET, "2030-01-12"), ("manager", SECRET, "2030-01-08")))
     runner = tracker_app.test_cli_runner()
     first = runner.invoke(args=["send-reminders", "--today", day.isoformat()])
     assert first.exit_code == 0, first.output
@@ -439,13 +423,7 @@ def test_how_often_is_read_from_the_agreement_when_it_says_so_plainly(timing, da
 
 def test_a_session_is_due_by_the_agreements_frequency(tracker_app, people, inbox):
     ceri = people["ceri"]
-    with tracker_app.app_context():
-        db = get_db()
-        with writing(db):
-            db.conn.execute("INSERT INTO supervision_agreements (inductee_id, timing) VALUES (?, 'Every three weeks')",
-                            [ceri])
-            db.conn.execute("INSERT INTO supervision_sessions (inductee_id, manager_id, session_date, agenda)"
-                            " VALUES (?, ?, '2029-12-20', 'a')", (ceri, people["rhian"]))
+    make_supervision(tracker_app, ceri, people["rhian"], "2029-12-20", timing="Every three weeks")
     result = tracker_app.test_cli_runner().invoke(args=["send-reminders", "--today", "2030-01-08"])
     assert result.exit_code == 0, result.output
     [manager] = to(inbox, "manager@example.org")

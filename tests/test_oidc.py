@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
+from factories import set_user
 from flask import Flask, jsonify, redirect
 from flask import request as provider_request
 from joserfc import jwt
@@ -348,10 +349,8 @@ def test_an_unknown_person_is_refused_and_no_account_is_made(council_app, mock_p
 
 
 def test_an_inactive_account_is_refused(council_app, mock_provider):
-    with council_app.app_context():
-        from tracker.db import get_db
-        get_db().execute("UPDATE users SET active = 0 WHERE email = 'inductee2@example.org'")
-        get_db().conn.commit()
+    [ceri] = query(council_app, "SELECT id FROM users WHERE email = 'inductee2@example.org'")
+    set_user(council_app, ceri["id"], active=0)
     client = council_app.test_client()
     answer, _ = through_the_mock(client, person_at(mock_provider, "ceri", email="inductee2@example.org",
                                                    email_verified=True))

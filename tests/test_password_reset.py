@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import time
 
+from factories import expire_account_links
+
 from helpers import DEMO_PASSWORD, choose_password, csrf_token, login, post, query, set_password_path, use_smtp
-from tracker.db import get_db, writing
+from tracker.db import get_db
 
 NEW_PASSWORD = "a-brand-new-password-7"
 FLOOR = 0.4  # RESET_MIN_SECONDS in these tests
@@ -90,8 +92,7 @@ def test_an_expired_reset_link_says_so(tracker_app, smtp_server):
     tracker_app.config["RESET_MIN_SECONDS"] = 0
     ask_for_reset(tracker_app, "inductee@example.org")
     path = set_password_path(inbox.wait_for(1)[0])
-    with tracker_app.app_context(), writing(get_db()) as db:
-        db.conn.execute("UPDATE account_tokens SET expires_at = '2020-01-01T00:00:00Z'")
+    expire_account_links(tracker_app)
     page = tracker_app.test_client().get(path)
     assert page.status_code == 410 and "The link has expired." in page.get_data(as_text=True)
 

@@ -6,6 +6,7 @@ import re
 import sqlite3
 
 import pytest
+from factories import make_record
 
 from helpers import PNG, post
 from tracker import records
@@ -207,10 +208,7 @@ def test_request_bigger_than_the_limit_gets_a_friendly_413(tracker_app, people, 
 
 def test_records_of_an_activity_removed_from_the_handbook_stay_visible_and_flagged(tracker_app, people, signed_in):
     d = people["dafydd"]
-    with tracker_app.app_context():
-        db = get_db()
-        db.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state, notes)"
-                   " VALUES (?, '1.9', 'An activity that was removed', 'signed_off', 'old notes')", [d])
+    make_record(tracker_app, d, "1.9", "signed_off", title="An activity that was removed", notes="old notes")
     inductee = signed_in("inductee@example.org")
     dashboard = inductee.get("/my-induction").get_data(as_text=True)
     assert "An activity that was removed" in dashboard and "No longer in the handbook" in dashboard
@@ -328,11 +326,8 @@ def test_activity_with_sign_off_still_needs_it(tracker_app, people, signed_in):
 def test_record_submitted_before_the_rule_leaves_the_queue_and_can_be_marked_done(tracker_app, people, signed_in):
     """A record of an activity without sign-off that was submitted before sign_off: false was honoured."""
     d = people["dafydd"]
-    with tracker_app.app_context():
-        db = get_db()
-        db.execute("INSERT INTO records (inductee_id, activity_id, activity_title, state, notes, submitted_at)"
-                   " VALUES (?, '1.6', 'Old title', 'submitted', 'Finished it.', '2026-11-01T10:00:00Z')", [d])
-        db.conn.commit()
+    make_record(tracker_app, d, "1.6", "submitted", title="Old title", notes="Finished it.",
+                submitted_at="2026-11-01T10:00:00Z")
     manager = signed_in("manager@example.org")
     assert "1.6 " not in pending_table(manager.get("/team").get_data(as_text=True))
     inductee = signed_in("inductee@example.org")

@@ -13,6 +13,7 @@ import shutil
 
 import pytest
 from conftest import demo_app
+from factories import expire_witness_link
 
 from helpers import csrf_token, deliver_mail, post, query, signed_in_client, tracker_config
 from tracker import audit, log_redaction, mail
@@ -102,10 +103,7 @@ def token_hash_of(app, request_id: int) -> str:
 
 
 def expire(app, request_id: int) -> None:
-    with app.app_context():
-        db = get_db()
-        db.execute("UPDATE witness_requests SET expires_at = '2020-01-01T00:00:00Z' WHERE id = ?", [request_id])
-        db.conn.commit()
+    expire_witness_link(app, request_id)
 
 
 # ---- what the inductee and the manager see ----------------------------------------------------
