@@ -33,7 +33,7 @@ def check_site_links(site: Path, tracker_url: str = "") -> list[str]:
     """Every link, stylesheet, script and image in the built pages must point at a file of the
     site, and every #fragment at an id of the page it names; an absolute path would not work
     from file://. The same check for both builders, on what readers get (the page's head and
-    article: tests/test_builders.py checks every link of the handbook). Each distinct link is
+    article: tests/handbook/test_builders.py checks every link of the handbook). Each distinct link is
     judged once per folder, and each problem is reported once with the pages it is on."""
     pages: dict[str, tuple[set[bytes], set[bytes]]] = {}
     for file in site.rglob("*.html"):

@@ -2,7 +2,7 @@
 
 English is written in the code and the templates (`_("Time estimate")`); the Welsh comes
 from a gettext catalogue, handbook/locale/cy/LC_MESSAGES/handbook.po, read with Babel at
-build time (no compile step). tests/test_handbook_words.py fails on any string without Welsh.
+build time (no compile step). tests/handbook/test_handbook_words.py fails on any string without Welsh.
 
     .venv/bin/python -m handbook.words     # after adding a string: extract, merge, list what to translate
 """

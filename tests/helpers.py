@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The small content pack the tracker's tests run against, not the real handbook, so that content edits
-# never break a tracker test (tests/pack/README.md says what it holds; tests/test_pack.py checks it).
+# never break a tracker test (tests/pack/README.md says what it holds; tests/handbook/test_pack.py checks it).
 TEST_PACK = Path(__file__).resolve().parent / "pack"
 
 def free_port() -> int:
@@ -156,6 +156,9 @@ def tracker_config(folder: Path, **overrides) -> dict:
         "MAIL_WORKER": "off",
         # the database is made (or upgraded) as the app is, where production runs `flask --app tracker migrate`
         "MIGRATE_ON_START": True,
+        # a test's SMTP server is on this machine: a refused or half-closed connection need not be waited on for
+        # production's 30 s (generous still for a busy machine)
+        "MAIL_TIMEOUT": 8,
         **overrides,
     }
 

@@ -17,7 +17,7 @@ from .forms import AsciiIntConverter
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
-DEFAULT_LOGIN_FAILURE_DELAY = config.default("LOGIN_FAILURE_DELAY")  # as in production (tests/test_auth.py)
+DEFAULT_LOGIN_FAILURE_DELAY = config.default("LOGIN_FAILURE_DELAY")  # as in production (tests/tracker/test_auth.py)
 
 
 class Tracker(Flask):

@@ -2,11 +2,11 @@
 
 create_app loads the defaults from SETTINGS, then INSTANCE/config.py, then the TRACKER_<NAME> environment
 variables, then a test's configuration; code reads each as app.config[name], with no default of its own.
-docs/configuration.md is made from this table (`flask --app tracker settings-doc`); tests/test_config.py
+docs/configuration.md is made from this table (`flask --app tracker settings-doc`); tests/tracker/test_config.py
 fails when the two differ, or when code under tracker/ reads a setting the table lacks.
 
 The keys kept in the instance folder are made here too, by `flask --app tracker migrate` or when first
-needed, never when the app is made: making the app writes nothing (tests/test_app_creation.py).
+needed, never when the app is made: making the app writes nothing (tests/tracker/test_app_creation.py).
 """
 from __future__ import annotations
 
@@ -257,7 +257,7 @@ DOC_HEAD = """\
 # The tracker's settings
 
 <!-- Made from tracker/config.py by `flask --app tracker settings-doc > docs/configuration.md`:
-change the table there, then run that (tests/test_config.py checks the two agree). -->
+change the table there, then run that (tests/tracker/test_config.py checks the two agree). -->
 
 Each setting is an environment variable `TRACKER_<NAME>`, or a line `NAME = value` of
 `INSTANCE/config.py`. An environment variable's value is read as JSON when it is JSON (`true`,

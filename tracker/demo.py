@@ -22,7 +22,7 @@ PEOPLE = [
 INVITED = ("newstarter@example.org", "Siân Jones", "inductee")
 LANGUAGES = {"cymraeg@example.org": "cy"}  # the stored choice (tracker/i18n.py); the others have not chosen
 # The activities the demo records are about. The demo invents no activity: any of these the loaded
-# content lacks is left out (tests/test_demo.py checks this against the real pack and the test pack).
+# content lacks is left out (tests/tracker/test_demo.py checks this against the real pack and the test pack).
 DEMO_ACTIVITIES = ("1.1", "1.2", "1.3", "1.4", "1.5", "2.1")
 
 

@@ -1,7 +1,7 @@
 """Rendered dashboards, reused until something they show changes.
 
 Every change to a table in DASHBOARD_TABLES bumps data_version (triggers in migrations 3, 4 and 6;
-tests/test_schema.py checks that exactly these tables carry them).
+tests/tracker/test_schema.py checks that exactly these tables carry them).
 A page is reused only for the same signed-in session (its CSRF secret), the same URL, the
 same data version, the same language and the same day (overdue depends on the date), and never when a flash
 message is waiting. Access checks run before the cache is consulted."""

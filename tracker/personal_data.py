@@ -1,6 +1,6 @@
 """Where personal data lives: which tables hold rows about a person, by which columns, and what
 erasure does with them; and which folders hold files about a person, and how to find them. One set of
-rules, read by subject access (subject_access.py) and erasure (erasure.py); tests/test_personal_data.py
+rules, read by subject access (subject_access.py) and erasure (erasure.py); tests/tracker/test_personal_data.py
 fails when a table or column referring to users(id), or a folder setting, is missing from them."""
 from __future__ import annotations
 

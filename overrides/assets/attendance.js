@@ -1,6 +1,6 @@
 /* Attendance calculator: the arithmetic, with no page and no network.
    Used by attendance-tool.js on content/reference/attendance-calculator.md and
-   tested in tests/test_attendance_tool.py. Which code counts as what comes only
+   tested in tests/handbook/test_attendance_tool.py. Which code counts as what comes only
    from the code data (register-codes.js, window.EWSRegisterCodes), passed in.
 
    Input: one line per school week, the Monday's date then ten marks, morning

@@ -2,7 +2,7 @@
    for the attendance calculator (content/reference/attendance-calculator.md).
 
    It must agree with the code table on content/reference/register-codes.md
-   (tests/test_attendance_tool.py checks this). That table is NOT yet confirmed
+   (tests/handbook/test_attendance_tool.py checks this). That table is NOT yet confirmed
    against the Welsh Government's 'Guidance on school attendance codes': every
    code below carries "confirmed": false until someone checks it.
 
@@ -14,7 +14,7 @@
    present) | authorised | unauthorised | not-required (not a possible session).
    late: true if the code is counted as a late mark.
    meaningCy, noteCy: the Welsh, shown on the Welsh site; the meanings are those of the code table on
-   content/reference/register-codes.cy.md (tests/test_attendance_tool.py checks this too). */
+   content/reference/register-codes.cy.md (tests/handbook/test_attendance_tool.py checks this too). */
 window.EWSRegisterCodes = {
   "status": "Not yet confirmed for Wales: the codes and categories follow a legacy UK code table, not a Welsh Government document. Check them against the Welsh Government's current 'Guidance on school attendance codes' and the school's MIS.",
   "persistentAbsence": {

@@ -1,5 +1,5 @@
 """An activity's usual timing (`due`): how it is read, checked and shown in the handbook, and the
-target date it gives from a start date (the tracker's plan fills from it: tests/test_plans.py)."""
+target date it gives from a start date (the tracker's plan fills from it: tests/tracker/test_plans.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,13 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_welsh_site import welsh_activity
 
 from handbook import versions
 from handbook.due import Due, parse_due
 from handbook.loader import format_errors, load_project
-from tests.test_welsh_site import welsh_activity
 
-PACK = Path(__file__).resolve().parent / "pack"
+PACK = Path(__file__).resolve().parents[1] / "pack"
 MONDAY = dt.date(2026, 1, 5)
 
 

@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_site_browser import search
 
 import build
 from handbook import sitebuild, translations
 from handbook.loader import format_errors, load_project
 from handbook.timeestimate import in_language
 from helpers import ROOT, write
-from test_site_browser import search
 
 
 def english_hash(path: Path) -> str:

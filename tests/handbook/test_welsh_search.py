@@ -15,7 +15,7 @@ import pytest
 
 from handbook.welsh_search import FIELD, FORMS_BOOST, add_mutation_forms, radicals, rewrite_index, search_forms
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIM = ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js"
 CYNGOR_FORMS = ["cyngor", "gyngor", "nghyngor", "chyngor"]
 

@@ -18,7 +18,7 @@ import pytest
 
 from helpers import ACTIVITY, write
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEARCH_INDEX = {"mkdocs": "search/search_index.json", "zensical": "search.json"}
 DEADLINE = 120  # seconds: generous, the machine may be busy; we wait on conditions, not on time
 

@@ -13,14 +13,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from test_site_browser import SEARCHES
 
 from handbook import linkcheck, sitebuild
 from handbook import site as layout
 from handbook.loader import load_project
 from helpers import write
-from test_site_browser import SEARCHES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TRACKER = "/tracker"
 BUILDERS = ("mkdocs", "zensical")
 SEARCH_INDEX = {"mkdocs": "search/search_index.json", "zensical": "search.json"}

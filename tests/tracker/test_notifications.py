@@ -5,7 +5,7 @@ what anyone wrote; erasure and subject access cover the new tables.
 
 Email is never sent on the request's thread: the change queues it and the mail worker sends it. The tests
 run with the worker off (helpers.tracker_config), so after a change that emails, `sent()` runs one round
-of the worker, as the worker thread would just after the change (tests/test_mail_queue.py runs the real
+of the worker, as the worker thread would just after the change (tests/tracker/test_mail_worker.py runs the real
 thread)."""
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import datetime as dt
 import threading
 
 import pytest
-from factories import mail_due_now, make_supervision, set_target, set_user
 
+from factories import mail_due_now, make_supervision, set_target, set_user
 from helpers import csrf_token, deliver_mail, free_port, post, query
 from tracker import notifications, records
 from tracker.db import get_db, writing

@@ -10,7 +10,7 @@ from tracker.db import get_db
 
 
 def test_admin_creates_a_user_with_managers(tracker_app):
-    """The form asks for no password: the person is invited to choose one (tests/test_invitations.py)."""
+    """The form asks for no password: the person is invited to choose one (tests/tracker/test_invitations.py)."""
     client = tracker_app.test_client()
     login(client, "admin@example.org")
     manager_id = tracker_app.config["DEMO_IDS"]["manager@example.org"]

@@ -6,8 +6,8 @@ import re
 import sqlite3
 
 import pytest
-from factories import make_record
 
+from factories import make_record
 from helpers import PNG, post
 from tracker import records
 from tracker.db import get_db

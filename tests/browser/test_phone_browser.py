@@ -41,7 +41,7 @@ NOT_PAGES = {
 REDIRECTS = {
     "home": "sends you to your dashboard, or to the sign-in page",
     # council sign-in is off in the demo; its pages (refusals, break-glass) are measured at 360 px in
-    # tests/test_oidc_browser.py, against a real provider
+    # tests/browser/test_oidc_browser.py, against a real provider
     "oidc.start": "with council sign-in off, sends you to the sign-in page (on: to the council's provider)",
     "oidc.callback": "with council sign-in off, sends you to the sign-in page",
     "oidc.break_glass": "with local passwords on, sends you to the sign-in page",

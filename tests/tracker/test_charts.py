@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
-from factories import set_target, set_user
 from markupsafe import Markup, escape
 
+from factories import set_target, set_user
 from helpers import signed_in_client
 from tracker import charts, progress
 from tracker.progress import DueItem, SectionProgress

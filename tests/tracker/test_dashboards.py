@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from factories import set_target
-
 from helpers import csrf_token, post, query
 from tracker import accounts
 from tracker.db import get_db

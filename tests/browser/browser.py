@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from helpers import DEMO_PASSWORD
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -50,7 +50,7 @@ def launch(playwright):
 def axe_violations(page, impacts=("serious", "critical"), within: str | None = None) -> list[dict]:
     """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) and return violations of the given impact: on the whole
     page, or only inside the elements matching the selector `within`. On a handbook page, within="article"
-    checks the content: Material's own sidebar is left to tests/test_site_browser.py, since once the page
+    checks the content: Material's own sidebar is left to tests/browser/test_site_browser.py, since once the page
     has scrolled axe can report its pruned navigation links under target-size, whatever the page holds."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(

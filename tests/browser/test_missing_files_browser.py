@@ -13,7 +13,7 @@ from test_phone_browser import ROLES, add_phone_test_data, page_urls
 
 from browser import new_page, sign_in
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ICON = ROOT / "tracker" / "static" / "favicon.svg"
 
 
@@ -62,7 +62,7 @@ def test_the_tracker_and_the_handbook_show_the_same_icon(tracker_app):
 
 @pytest.mark.browser
 def test_no_tracker_page_asks_for_a_missing_file(browser, live_tracker):
-    """Each page of the tracker (every GET route, from tests/test_phone_browser.py), as each role and signed
+    """Each page of the tracker (every GET route, from tests/browser/test_phone_browser.py), as each role and signed
     out: nothing the browser asks for while showing it answers 404 (the icon, fonts, styles, scripts)."""
     add_phone_test_data(live_tracker.app, live_tracker.ids)
     urls, _ = page_urls(live_tracker.app)

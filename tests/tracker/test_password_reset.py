@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 from factories import expire_account_links
-
 from helpers import DEMO_PASSWORD, choose_password, csrf_token, login, post, query, set_password_path, use_smtp
 from tracker.db import get_db
 

@@ -12,9 +12,9 @@ import re
 import shutil
 
 import pytest
+
 from conftest import demo_app
 from factories import expire_witness_link
-
 from helpers import csrf_token, deliver_mail, post, query, signed_in_client, tracker_config
 from tracker import audit, log_redaction, mail
 from tracker.db import get_db

@@ -8,9 +8,9 @@ import logging
 import threading
 
 import requests
-from factories import expire_account_links
 from werkzeug.serving import make_server
 
+from factories import expire_account_links
 from helpers import choose_password, csrf_token, login, post, query, set_password_path, use_smtp
 from tracker import accounts, audit
 from tracker.db import get_db

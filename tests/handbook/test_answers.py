@@ -86,7 +86,7 @@ def test_empty_submission_scores_zero():
 @functools.cache
 def _real_quizzes():
     from handbook.loader import load_project
-    return load_project(Path(__file__).resolve().parent.parent, check_links=False).quizzes
+    return load_project(Path(__file__).resolve().parents[2], check_links=False).quizzes
 
 
 def _real_question(quiz_id: str, words_in_prompt: str):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from factories import sign_off_all
-
 from helpers import post, query
 
 

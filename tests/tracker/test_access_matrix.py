@@ -207,7 +207,7 @@ ROUTES = [
     ("POST", "/language", {"lang": "cy", "next": "/my-induction"}, ALL_SIGNED_IN),
     # council sign-in (tracker/oidc.py), here switched off as in the demo: a visitor not signed in is sent to
     # the sign-in page, someone signed in to their dashboard. The flow itself, with a real provider, and the
-    # break-glass page with local passwords off, are in tests/test_oidc.py.
+    # break-glass page with local passwords off, are in tests/tracker/test_oidc.py.
     ("GET", "/login/oidc", None, ALL_SIGNED_IN),
     ("GET", "/login/oidc/callback", None, ALL_SIGNED_IN),
     ("GET", "/login/break-glass", None, ALL_SIGNED_IN),
@@ -274,12 +274,12 @@ def test_login_without_csrf_token_is_refused(tracker_app):
 
 
 # Routes open to everyone by design, so not in the matrix: static files, the sign-in page, the home redirect.
-# The witness's page is open to anyone holding its link (a capability: tests/test_witness.py).
+# The witness's page is open to anyone holding its link (a capability: tests/tracker/test_witness.py).
 # A calendar feed is open to anyone holding its secret address, as calendar apps cannot sign in (a capability:
-# tests/test_calendar_feed.py checks unknown and reset addresses answer 404).
+# tests/tracker/test_calendar_feed.py checks unknown and reset addresses answer 404).
 # Asking for a password-reset link is open to everyone (it says the same whatever the address), and choosing
-# a password is open to anyone holding an invitation or reset link (a capability): tests/test_invitations.py
-# and tests/test_password_reset.py.
+# a password is open to anyone holding an invitation or reset link (a capability): tests/tracker/test_invitations.py
+# and tests/tracker/test_password_reset.py.
 PUBLIC_ENDPOINTS = {"static", "govuk.govuk", "auth.login", "home", "witness.give", "calendar_feed.feed",
                     "account_links.forgotten", "account_links.choose_password"}
 

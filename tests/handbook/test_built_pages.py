@@ -12,7 +12,7 @@ import tinyhtml5
 
 from handbook.loader import load_project
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 XHTML = "{http://www.w3.org/1999/xhtml}"
 RAW_MARKDOWN = {
     "heading": re.compile(r"#{2,6} \S"),  # a single "#" is a register code

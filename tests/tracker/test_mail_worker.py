@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from factories import set_user
 
+from factories import set_user
 from helpers import deliver_mail, free_port, post, query, signed_in_client, tracker_config, use_smtp
 from tracker import create_app, mail, mail_worker, notifications, records
 from tracker.db import forget_connection, get_db, writing

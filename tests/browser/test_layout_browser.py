@@ -1,7 +1,7 @@
 """Every tracker page at every width from a small phone to a desktop, in English and in Welsh: no table or block
 reaches out of its column (over the next column, or past the page's content area), the columns of a row do not
 overlap, and no email address or status tag is split mid-word. The plan page's test checks words split across
-lines the same way (tests/test_plans_browser.py); the phone test checks sideways scrolling (tests/
+lines the same way (tests/browser/test_plans_browser.py); the phone test checks sideways scrolling (tests/
 test_phone_browser.py), whose pages, test data and long words this test shares. Also: the check page before
 submitting a record gives the notes most of the page's width, and no banner.
 
@@ -131,7 +131,7 @@ def test_no_page_spills_out_of_its_columns_at_any_width(browser, live_tracker, l
         page.context.set_default_timeout(DEADLINE)
         if role:
             sign_in(page, live_tracker.url, role)
-            page.wait_for_load_state("networkidle", timeout=DEADLINE)  # as in tests/test_phone_browser.py
+            page.wait_for_load_state("networkidle", timeout=DEADLINE)  # as in tests/browser/test_phone_browser.py
         choose_language(page, live_tracker.url, language)
         for path in paths:
             if path in checked:

@@ -72,7 +72,7 @@ def test_every_pages_heading_shows_on_a_small_phone(browser, live_tracker, langu
         page.set_viewport_size(SMALL_PHONE)
         if role:
             sign_in(page, live_tracker.url, role)
-            page.wait_for_load_state("networkidle", timeout=DEADLINE)  # as in tests/test_phone_browser.py
+            page.wait_for_load_state("networkidle", timeout=DEADLINE)  # as in tests/browser/test_phone_browser.py
         in_language(page, live_tracker.url, language)
         who = f"{role or 'signed out'} ({language})"
         for path in [paths[0] for paths in urls.values()]:  # one of each page: the header is the same

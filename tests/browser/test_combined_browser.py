@@ -7,7 +7,6 @@ import logging
 import threading
 
 import pytest
-
 from test_site_browser import search
 
 VIOLATIONS = """document.addEventListener('securitypolicyviolation',

@@ -9,7 +9,7 @@ import pytest
 import test_builders
 from test_builders import BUILDERS
 
-# Both builders' real sites, built once per run: the session fixtures of tests/test_builders.py.
+# Both builders' real sites, built once per run: the session fixtures of tests/handbook/test_builders.py.
 sites, zensical_site = test_builders.sites, test_builders.zensical_site
 
 pytestmark = pytest.mark.browser

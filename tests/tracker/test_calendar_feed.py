@@ -7,9 +7,9 @@ import logging
 import re
 
 import pytest
-from factories import set_user
 from icalendar import Calendar
 
+from factories import set_user
 from helpers import csrf_token, query
 from tracker import i18n, log_redaction
 from tracker.db import get_db, writing

@@ -8,7 +8,7 @@ from pathlib import Path
 from tracker import notifications
 from tracker.audit_actions import Action
 
-TRACKER = Path(__file__).resolve().parent.parent / "tracker"
+TRACKER = Path(__file__).resolve().parents[2] / "tracker"
 
 
 def module_name(path: Path) -> str:

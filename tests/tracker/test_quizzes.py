@@ -1,7 +1,7 @@
 """Quizzes in the tracker: the page holds no answers, an attempt is stored only when every question is
 answered, results show explanations, a pass is evidence for the linked activity (and says at which attempt),
 a failed attempt is recorded but is not, and a quiz's attempt limit holds (and the handbook's quiz page states it).
-Marking itself: test_quiz_scoring.py."""
+Marking itself: test_answers.py."""
 from __future__ import annotations
 
 import re

@@ -19,13 +19,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
-from factories import set_user
 from flask import Flask, jsonify, redirect
 from flask import request as provider_request
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from werkzeug.serving import make_server
 
+from factories import set_user
 from helpers import DEMO_PASSWORD, csrf_token, free_port, login, post, query
 from tracker import password_policy
 

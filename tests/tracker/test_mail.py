@@ -11,8 +11,8 @@ import re
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from factories import mail_due_now
 
+from factories import mail_due_now
 from helpers import Inbox, csrf_token, deliver_mail, free_port, query
 from tracker import mail
 from tracker.db import get_db, writing
