@@ -43,6 +43,7 @@ from flask import Blueprint, current_app, has_app_context
 from sqlite_utils import Database
 
 from . import db as _db
+from .audit_actions import Action
 from .config import instance_secret
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def _last(db: Database) -> tuple[int, str]:
     return (row[0], row[1] or GENESIS) if row else (0, GENESIS)
 
 
-def log(db: Database, actor_id: int | None, action: str, *, subject_id: int | None = None,
+def log(db: Database, actor_id: int | None, action: Action, *, subject_id: int | None = None,
         activity_id: str | None = None, record_id: int | None = None,
         from_state: str | None = None, to_state: str | None = None, detail: str = "",
         key: bytes | None = None) -> None:
@@ -107,6 +108,7 @@ def log(db: Database, actor_id: int | None, action: str, *, subject_id: int | No
     previous entry and fork the chain."""
     if not db.conn.in_transaction:
         raise RuntimeError("audit.log must be called inside the write transaction of the change it records")
+    action = Action(action)  # only the registered actions (tracker/audit_actions.py): ValueError otherwise
     key = key or app_keys()[0]
     last_id, prev_hash = _last(db)
     entry = {"id": last_id + 1, "at": now(), "actor_id": actor_id, "action": action, "subject_id": subject_id,
@@ -141,7 +143,7 @@ def chain_at_upgrade(db: Database, context: dict) -> int:
         db.conn.execute("UPDATE audit_log SET key_id = ?, prev_hash = ?, hash = ? WHERE id = ?",
                         (key_id(key), prev_hash, digest, row["id"]))
         prev_hash = digest
-    log(db, None, "audit.chain_started", detail=f"chained={rows[0]['id']}-{rows[-1]['id']} count={len(rows)}",
+    log(db, None, Action.AUDIT_CHAIN_STARTED, detail=f"chained={rows[0]['id']}-{rows[-1]['id']} count={len(rows)}",
         key=key)
     return len(rows)
 

@@ -10,6 +10,7 @@ import pytest
 
 from helpers import query, tracker_config
 from tracker import audit, create_app
+from tracker.audit_actions import Action
 from tracker.db import MIGRATIONS, connect, get_db, writing
 
 
@@ -28,12 +29,13 @@ def tamper(app, *statements):
     conn.close()
 
 
-def add_entries(app, count: int, action: str = "test.entry") -> None:
+def add_entries(app, count: int, label: str = "test") -> None:
+    """Entries of an ordinary action; `label` (in the detail) tells a test's batches apart."""
     with app.app_context():
         db = get_db()
         for n in range(count):
             with writing(db):
-                audit.log(db, None, action, detail=f"n={n}")
+                audit.log(db, None, Action.PDP_SAVED, detail=f"{label} n={n}")
 
 
 def verified(app, *anchors) -> tuple[int, str]:
@@ -147,7 +149,7 @@ def test_concurrent_writers_do_not_fork_the_chain(tracker_app):
         try:
             for n in range(25):
                 with writing(db):
-                    audit.log(db, None, f"{name}.{n}", key=b"test-audit-chain-key")
+                    audit.log(db, None, Action.PDP_SAVED, detail=f"{name}.{n}", key=b"test-audit-chain-key")
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -159,7 +161,7 @@ def test_concurrent_writers_do_not_fork_the_chain(tracker_app):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(query(tracker_app, "SELECT 1 FROM audit_log WHERE action LIKE 'w_.%'")) == 100
+    assert len(query(tracker_app, "SELECT 1 FROM audit_log WHERE detail LIKE 'w_.%'")) == 100
     assert verified(tracker_app)[0] == 0
 
 
@@ -278,3 +280,14 @@ def test_anchors_are_written_at_most_every_interval_per_process(tracker_app):
     written = len(anchors.read_text().splitlines())
     add_entries(app, 5)
     assert len(anchors.read_text().splitlines()) == written
+
+
+def test_an_action_not_in_the_registry_is_refused_and_nothing_is_written(tracker_app):
+    """Every audited action is named once, in tracker/audit_actions.py; a free string (a typo, a
+    'signed_off' for 'sign_off') would make an entry no page or query expects."""
+    before = len(query(tracker_app, "SELECT id FROM audit_log"))
+    with tracker_app.app_context():
+        db = get_db()
+        with pytest.raises(ValueError), writing(db):
+            audit.log(db, None, "record.signed_off")
+    assert len(query(tracker_app, "SELECT id FROM audit_log")) == before

@@ -121,12 +121,13 @@ def test_check_db_with_no_orphans_says_so(tracker_app):
 
 def add_entries(app, count: int) -> None:
     from tracker import audit
+    from tracker.audit_actions import Action
     from tracker.db import writing
     with app.app_context():
         db = get_db()
         for n in range(count):
             with writing(db):
-                audit.log(db, None, "test.entry", detail=f"n={n}")
+                audit.log(db, None, Action.PDP_SAVED, detail=f"n={n}")
 
 
 def test_after_restoring_an_older_backup_the_chain_carries_on_verifiably_and_the_restore_is_recorded(
