@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 .venv/bin/ruff check .
 .venv/bin/djlint --lint tracker/templates overrides  # the tracker's and the handbook theme's Jinja templates
 .venv/bin/python build.py check
-.venv/bin/python -m pytest "$@"
+# every core (pytest-xdist); each worker builds the site it tests once. Pass -n 0 to run in one process.
+.venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" "$@"

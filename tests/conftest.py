@@ -3,6 +3,8 @@ the tracker with the demo data (on the test pack, tests/pack/), its people and s
 and a headless browser. Plain helpers are in helpers.py."""
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -16,25 +18,43 @@ def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "handbook")
 
 
+def once_per_run(tmp_path_factory, name: str, make) -> Path:
+    """A folder `make(folder)` fills, made once for the whole run: with several test workers (pytest-xdist,
+    scripts/test.sh) the first to ask makes it, under a lock, and the others use it. Each worker's temporary
+    folder sits in the run's own, so nothing is shared between runs."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released as the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The real handbook, built once per test run into a temporary folder."""
     from handbook.sitebuild import build
-    folder = tmp_path_factory.mktemp("real-site") / "site"
-    assert build(ROOT, site_dir=folder) == 0
-    return folder
+    return once_per_run(tmp_path_factory, "real-site",
+                        lambda folder: _built(build(ROOT, site_dir=folder / "site"))) / "site"
 
 
 @pytest.fixture(scope="session")
 def real_site_with_tracker(tmp_path_factory) -> Path:
     """The real handbook built as run.sh builds it: linked to a tracker at /tracker."""
     from handbook.sitebuild import build
-    folder = tmp_path_factory.mktemp("real-site-tracker") / "site"
-    assert build(ROOT, site_dir=folder, tracker_url="/tracker") == 0
-    return folder
+    return once_per_run(tmp_path_factory, "real-site-tracker",
+                        lambda folder: _built(build(ROOT, site_dir=folder / "site", tracker_url="/tracker"))) / "site"
 
 
-# ---- tracker -------------------------------------------------------------------
+def _built(status: int) -> None:
+    assert status == 0, "the real handbook did not build: see the output above"
+
 
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory) -> tuple[Path, dict]:

@@ -11,6 +11,7 @@ may not have reached the replica (bench/replication_lag.py measures that window)
 anchors file are kept elsewhere, as docs/deployment.md asks."""
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import shlex
@@ -27,7 +28,7 @@ import pytest
 import requests
 
 from helpers import PNG, ROOT, csrf_token, free_port, post, signed_in_client, tracker_config
-from tracker import accounts, create_app, replication
+from tracker import accounts, create_app, replication, server_lock
 from tracker.db import forget_connection
 
 LITESTREAM = Path(sys.executable).parent / "litestream"
@@ -94,9 +95,24 @@ def start_litestream(instance: Path, replica: Path, log: Path, started: list) ->
     return process
 
 
-def kill(process: subprocess.Popen) -> None:
+def kill(process: subprocess.Popen, instance: Path | None = None) -> None:
+    """SIGKILL the unit's whole process group (flock and Litestream under it). With `instance`, wait until
+    the server lock is free: that is when Litestream itself has exited, which may be after flock has."""
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=60)
+    if instance is not None:
+        wait_until(lambda: lock_is_free(instance / "tracker.sqlite"), "Litestream has let go of the server lock")
+
+
+def lock_is_free(database: Path) -> bool:
+    fd = os.open(server_lock.lock_path(database), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # and with it the lock, if taken
+    return True
 
 
 def newest_audit_entry(database: Path) -> int:
@@ -310,7 +326,7 @@ def test_restore_from_a_backup_is_refused_while_litestream_runs(tmp_path, proces
     litestream = start_litestream(instance, tmp_path / "replica", tmp_path / "litestream.log", processes)
     refused = cli(tracker_app, "restore", str(folder))
     assert refused.exit_code != 0 and "nothing was restored" in refused.output
-    kill(litestream)
+    kill(litestream, instance)
     assert cli(tracker_app, "restore", str(folder)).exit_code == 0
 
 
