@@ -256,3 +256,22 @@ def choose_password(client, path: str, password: str):
     assert page.status_code == 200, page.status_code
     token = csrf_token(page.get_data(as_text=True))
     return client.post(path, data={"csrf_token": token, "new_password": password, "confirm_password": password})
+
+
+def write_evidence_until_stopped(session, base: str, inductee_id: int, token: str, stop, prefix: str,
+                                 acknowledged: list) -> None:
+    """Add written evidence to activity 1.4 over HTTP until `stop` is set or the server dies, keeping in
+    `acknowledged` each marker the server answered 302 for: what a crash or a lost machine must not lose."""
+    import requests
+
+    n = 0
+    while not stop.is_set():
+        marker = f"{prefix}-{inductee_id}-{n}"
+        try:
+            response = session.post(f"{base}/records/{inductee_id}/1.4/evidence/text",
+                                    data={"body": marker, "csrf_token": token}, allow_redirects=False, timeout=30)
+        except requests.RequestException:
+            return  # the server died mid-request: this write was never acknowledged
+        if response.status_code == 302:
+            acknowledged.append(marker)
+        n += 1

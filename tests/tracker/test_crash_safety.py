@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from helpers import ROOT, csrf_token, free_port, tracker_config
+from helpers import ROOT, csrf_token, free_port, tracker_config, write_evidence_until_stopped
 from tracker import accounts
 
 WRITERS = 8
@@ -83,17 +83,7 @@ def writer(base: str, inductee_id: int, email: str, acknowledged: list[str], sto
         token = csrf_token(session.get(f"{base}/account/password", timeout=30).text)
     except requests.RequestException:
         return  # the server was killed before this writer got going
-    n = 0
-    while not stop.is_set():
-        marker = f"crash-marker-{inductee_id}-{n}"
-        try:
-            response = session.post(f"{base}/records/{inductee_id}/1.4/evidence/text",
-                                    data={"body": marker, "csrf_token": token}, allow_redirects=False, timeout=30)
-        except requests.RequestException:
-            return  # the server died mid-request: this write was never acknowledged
-        if response.status_code == 302:
-            acknowledged.append(marker)
-        n += 1
+    write_evidence_until_stopped(session, base, inductee_id, token, stop, "crash-marker", acknowledged)
 
 
 def test_sigkill_under_load_loses_no_acknowledged_write(tmp_path, servers):

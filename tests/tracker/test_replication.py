@@ -27,7 +27,16 @@ from pathlib import Path
 import pytest
 import requests
 
-from helpers import PNG, ROOT, csrf_token, free_port, post, signed_in_client, tracker_config
+from helpers import (
+    PNG,
+    ROOT,
+    csrf_token,
+    free_port,
+    post,
+    signed_in_client,
+    tracker_config,
+    write_evidence_until_stopped,
+)
 from tracker import accounts, create_app, replication, server_lock
 from tracker.db import forget_connection
 
@@ -203,17 +212,7 @@ def writer(base: str, inductee_id: int, email: str, acknowledged: dict, stop: th
             acknowledged["uploads"][email] = upload
     except requests.RequestException:
         return  # the server was killed before this writer got going
-    n = 0
-    while not stop.is_set():
-        marker = f"replication-marker-{inductee_id}-{n}"
-        try:
-            response = session.post(f"{base}/records/{inductee_id}/1.4/evidence/text",
-                                    data={"body": marker, "csrf_token": token}, allow_redirects=False, timeout=30)
-        except requests.RequestException:
-            return  # the server died mid-request: this write was never acknowledged
-        if response.status_code == 302:
-            acknowledged["text"].append(marker)
-        n += 1
+    write_evidence_until_stopped(session, base, inductee_id, token, stop, "replication-marker", acknowledged["text"])
 
 
 @needs_litestream
