@@ -131,3 +131,21 @@ def test_every_notification_is_sent_by_a_registered_kind():
              and len(node.args) >= 2 and not names_a_member(node.args[1], "kinds")]
     assert loose == []
     assert set(notifications.kinds.KINDS) >= {"record_submitted", "session_to_arrange"}
+
+
+def test_every_feature_attaches_one_way_through_its_blueprint():
+    """A module with a blueprint is listed in tracker/features.py (else its routes and commands silently do not
+    exist), and no module keeps another way in (an init_app, init_cli, register_… or install hook)."""
+    from tracker.features import FEATURES
+
+    with_blueprint, other_hooks = set(), []
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "bp" for t in node.targets):
+                with_blueprint.add(name.removeprefix("tracker."))
+            if isinstance(node, ast.FunctionDef) and (node.name in ("init_app", "init_cli", "install_hooks")
+                                                      or node.name.startswith("register_")):
+                other_hooks.append(f"{name}.{node.name}")
+    assert with_blueprint == set(FEATURES)
+    assert other_hooks == []
