@@ -159,6 +159,9 @@ def tracker_config(folder: Path, **overrides) -> dict:
         # a test's SMTP server is on this machine: a refused or half-closed connection need not be waited on for
         # production's 30 s (generous still for a busy machine)
         "MAIL_TIMEOUT": 8,
+        # test accounts' passwords are hashed cheaply: a sign-in then costs milliseconds, not argon2's 0.1-0.2 s
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_KIB": 1024,
         **overrides,
     }
 

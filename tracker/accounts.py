@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app, has_app_context
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -20,6 +21,7 @@ from sqlite_utils import Database
 
 from . import audit, mail
 from .audit_actions import Action
+from .config import default
 from .db import writing
 
 ROLES = ("inductee", "manager", "admin")
@@ -28,7 +30,6 @@ MIN_PASSWORD_LENGTH = 10
 # The password hash of an account whose person has not chosen a password yet (invited): no password
 # matches it (argon2 refuses it as a hash), so no one can sign in with it.
 NO_PASSWORD = "!"
-_hasher = PasswordHasher()
 
 
 class User(UserMixin):
@@ -60,8 +61,20 @@ class User(UserMixin):
         return self.role == "inductee"
 
 
+@functools.cache
+def _hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+
+
+def hasher() -> PasswordHasher:
+    """argon2 with the app's cost settings (the defaults outside an app). Verifying uses the cost written in
+    the stored hash, so a change of settings applies to new hashes only."""
+    setting = current_app.config.__getitem__ if has_app_context() else default
+    return _hasher(int(setting("PASSWORD_HASH_TIME_COST")), int(setting("PASSWORD_HASH_MEMORY_KIB")))
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
@@ -73,7 +86,7 @@ def verify_password(stored_hash: str, password: str) -> bool:
     else:
         usable = True
     try:
-        return _hasher.verify(stored_hash, password) and usable
+        return hasher().verify(stored_hash, password) and usable
     except (VerificationError, InvalidHashError):
         return False
 
@@ -219,11 +232,15 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
-@functools.cache
 def dummy_hash() -> str:
-    """A hash of a random password, made once: sign-ins for unknown addresses are checked against
-    it, so they cost the same argon2 time as a wrong password for a real account."""
-    return hash_password(secrets.token_urlsafe(24))
+    """A hash of a random password, made once for each cost: sign-ins for unknown addresses are checked
+    against it, so they cost the same argon2 time as a wrong password for a real account."""
+    return _dummy_hash(hasher())
+
+
+@functools.cache
+def _dummy_hash(made_by: PasswordHasher) -> str:
+    return made_by.hash(secrets.token_urlsafe(24))
 
 
 def throttle_key(secret_key: str, email: str, client: str) -> str:

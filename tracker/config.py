@@ -135,6 +135,12 @@ SECTIONS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
         Setting("LOGIN_FAILURE_DELAY", 0.2,
                 "Seconds added to every failed sign-in, the same for each, whether or not the address has an"
                 " account."),
+        Setting("PASSWORD_HASH_TIME_COST", 3,
+                "argon2's passes over memory for each new password hash (argon2-cffi's default). Sign-in reads the"
+                " cost from the stored hash. Lower it only for tests: a cheap hash is cheap to guess."),
+        Setting("PASSWORD_HASH_MEMORY_KIB", 65536,
+                "argon2's memory, in KiB, for each new password hash (argon2-cffi's default, 64 MiB). Lower it only"
+                " for tests."),
         Setting("LOCAL_PASSWORDS", True,
                 "`false`: no password sign-in, change or reset for anyone but `BREAK_GLASS_ADMIN` (everyone signs"
                 " in through the council)."),
