@@ -7,14 +7,8 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 
 from . import accounts
+from .config import setting_on
 from .db import get_db
-
-
-def setting_on(value) -> bool:
-    """A true/false setting, from config.py (a bool) or the environment (JSON true/false, or a word)."""
-    if isinstance(value, str):
-        return value.strip().lower() not in ("", "0", "false", "no", "off")
-    return bool(value)
 
 
 def local_passwords_on() -> bool:

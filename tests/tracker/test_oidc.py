@@ -27,7 +27,7 @@ from werkzeug.serving import make_server
 
 from factories import set_user
 from helpers import DEMO_PASSWORD, csrf_token, free_port, login, post, query
-from tracker import password_policy
+from tracker import config, password_policy
 
 CLIENT_ID, CLIENT_SECRET = "ews-tracker", "a-client-secret"
 DEADLINE = 60  # seconds for a provider to start answering: the machine is shared
@@ -500,7 +500,7 @@ def test_local_passwords_allowed(passwords_off):
         passwords_off.config["LOCAL_PASSWORDS"] = "true"  # as from the environment
         assert password_policy.local_passwords_allowed("inductee@example.org")
         values = ("false", "0", "no", "off", False, "yes", True)
-        assert [password_policy.setting_on(v) for v in values] == [False] * 5 + [True] * 2
+        assert [config.setting_on(v) for v in values] == [False] * 5 + [True] * 2
 
 
 def test_the_callback_never_answers_500(council_app):
