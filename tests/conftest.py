@@ -148,7 +148,8 @@ def live_tracker(tmp_path, demo_database):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_URL"] = url  # the address the browser uses: links in email and the sign-in callback
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # it looks for shutdown every 0.05 s, not werkzeug's 0.5 s: each test ends that much sooner
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield SimpleNamespace(app=app, ids=app.config["DEMO_IDS"], url=url)

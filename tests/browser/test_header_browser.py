@@ -1,5 +1,6 @@
 """The header on a small phone: its menu folds behind a button (GOV.UK Frontend's service navigation script), so
-every page's heading shows on the first screen of a 320 x 700 phone, for every role, in English and Welsh. The
+every page's heading shows on the first screen of a 320 x 700 phone, for every role, in English and Welsh (measured
+on every page by tests/browser/test_every_page_browser.py, with MEASURE and HEADER_MOST from here). The
 button works by keyboard (Enter opens, Escape closes), without JavaScript every link shows, the language switch
 stays in view, and from the tablet breakpoint up the header is as it was: every link in view, no button.
 
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from test_phone_browser import ROLES, add_phone_test_data, page_urls
 
 from browser import MENU, assert_accessible, new_page, sign_in
 
@@ -55,43 +55,6 @@ def in_language(page, base: str, language: str) -> None:
 def menu_items(page):
     """The links and the Sign out button in the header's menu."""
     return page.locator("#tracker-menu").locator("a, button")
-
-
-@pytest.mark.parametrize("language", ["en", "cy"])
-def test_every_pages_heading_shows_on_a_small_phone(browser, live_tracker, language):
-    """At 320 x 700, as each role and signed out: the header, menu folded, takes at most HEADER_MOST px and
-    the page's heading is whole on the first screen."""
-    add_phone_test_data(live_tracker.app, live_tracker.ids)  # the pages reached only through emailed links too
-    urls, unfilled = page_urls(live_tracker.app)
-    assert not unfilled, f"Routes whose URL parameters the demo data cannot fill: {unfilled}"
-    problems: list[str] = []
-    checked = 0
-    for role in ROLES:
-        page = new_page(browser)
-        page.context.set_default_timeout(DEADLINE)
-        page.set_viewport_size(SMALL_PHONE)
-        if role:
-            sign_in(page, live_tracker.url, role)
-            page.wait_for_load_state("networkidle", timeout=DEADLINE)  # as in tests/browser/test_phone_browser.py
-        in_language(page, live_tracker.url, language)
-        who = f"{role or 'signed out'} ({language})"
-        for path in [paths[0] for paths in urls.values()]:  # one of each page: the header is the same
-            response = page.goto(live_tracker.url + path, wait_until="load", timeout=DEADLINE)
-            if "text/html" not in response.headers.get("content-type", ""):
-                continue  # a download: no header
-            found = page.evaluate(MEASURE)
-            checked += 1
-            if found["h1"] is None:
-                problems.append(f"{who} {path}: no heading")
-                continue
-            if found["signedIn"] and not found["buttonShown"]:
-                problems.append(f"{who} {path}: no menu button")
-            if found["header"] > HEADER_MOST or found["h1"]["bottom"] > SMALL_PHONE["height"] or found["scrollY"]:
-                problems.append(f"{who} {path}: header {found['header']} px, heading "
-                                f"'{found['h1']['text']}' from {found['h1']['top']} to {found['h1']['bottom']} px")
-        page.context.close()
-    assert checked >= 5 * len(urls), f"only {checked} pages checked"
-    assert not problems, "\n".join(problems)
 
 
 KEYBOARD_ROLES = [("inductee@example.org", "/my-induction"), ("manager@example.org", "/team"),

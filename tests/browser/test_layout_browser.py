@@ -1,17 +1,15 @@
-"""Every tracker page at every width from a small phone to a desktop, in English and in Welsh: no table or block
-reaches out of its column (over the next column, or past the page's content area), the columns of a row do not
-overlap, and no email address or status tag is split mid-word. The plan page's test checks words split across
-lines the same way (tests/browser/test_plans_browser.py); the phone test checks sideways scrolling (tests/
-test_phone_browser.py), whose pages, test data and long words this test shares. Also: the check page before
-submitting a record gives the notes most of the page's width, and no banner.
+"""A page at every width from a small phone to a desktop: no table or block reaches out of its column (over the
+next column, or past the page's content area), the columns of a row do not overlap, and no email address or status
+tag is split mid-word. The measures are made on every tracker page, in English and in Welsh, by tests/browser/
+test_every_page_browser.py; the plan page's test checks words split across lines the same way (tests/browser/
+test_plans_browser.py). Here: the check page before submitting a record gives the notes most of the page's width,
+and no banner.
 
 Set TRACKER_SCREENSHOTS=/some/folder to keep screenshots of the check page."""
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from test_phone_browser import REDIRECTS, add_phone_test_data, page_urls
-from test_plans_browser import BROKEN_WORDS
 
 from browser import new_page, screenshot, sign_in
 
@@ -19,9 +17,6 @@ pytestmark = pytest.mark.browser
 DEADLINE = 60_000  # ms: generous, the machine is shared; every wait is on a condition
 WIDTHS = (320, 360, 600, 768, 800, 900, 1024, 1280)  # phones, tablets, both sides of 769 px, laptops, desktop
 WORD_WIDTHS = (800, 1280)  # where email addresses and tags were split mid-word
-# One role per page is enough: each page is checked as the first of these it answers 200 to (Dafydd has the most
-# records, and the long words of add_phone_test_data).
-ROLES = ["inductee@example.org", "manager@example.org", "admin@example.org", "inductee2@example.org", None]
 
 # What reaches out of the box it is laid out in, measured in the page. The boxes: the page's content area (main),
 # GOV.UK grid columns, table cells, and the items of flex and grid layouts. An element is reported when its box,
@@ -116,43 +111,6 @@ def choose_language(page, base: str, language: str) -> None:
     if language != "en":  # this session's language from now on (tracker/i18n.py)
         page.goto(f"{base}/login?lang={language}")
         expect(page.locator("html")).to_have_attribute("lang", language)
-
-
-@pytest.mark.parametrize("language", ["en", "cy"])
-def test_no_page_spills_out_of_its_columns_at_any_width(browser, live_tracker, language):
-    add_phone_test_data(live_tracker.app, live_tracker.ids)
-    urls, unfilled = page_urls(live_tracker.app)
-    assert not unfilled
-    paths = [path for endpoint, endpoint_paths in urls.items() if endpoint not in REDIRECTS for path in endpoint_paths]
-    checked: set[str] = set()
-    problems: list[str] = []
-    for role in ROLES:
-        page = new_page(browser)
-        page.context.set_default_timeout(DEADLINE)
-        if role:
-            sign_in(page, live_tracker.url, role)
-            page.wait_for_load_state("networkidle", timeout=DEADLINE)  # as in tests/browser/test_phone_browser.py
-        choose_language(page, live_tracker.url, language)
-        for path in paths:
-            if path in checked:
-                continue
-            response = page.goto(live_tracker.url + path, wait_until="load", timeout=DEADLINE)
-            if response.status != 200 or response.request.redirected_from is not None:
-                continue  # another role's page, or another page's address
-            checked.add(path)
-            page.evaluate(MARK_WORDS)
-            for width in WIDTHS:  # one page, resized: its layout at each width
-                page.set_viewport_size({"width": width, "height": 900})
-                at = f"{path} as {role or 'signed out'} at {width} px ({language})"
-                problems += [f"{at}: {found}" for found in page.evaluate(OVERLAPS)]
-                if width in WORD_WIDTHS:
-                    broken = page.evaluate(BROKEN_WORDS, "[data-whole-words]")
-                    problems += [f"{at}: an email address or tag split mid-word: {broken}"] if broken else []
-        page.context.close()
-    unchecked = [endpoint for endpoint, endpoint_paths in urls.items()
-                 if endpoint not in REDIRECTS and not checked.intersection(endpoint_paths)]
-    assert not unchecked, f"No role could open these pages, so their layout was not checked: {unchecked}"
-    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])

@@ -1,5 +1,6 @@
-"""No page asks for a file that is not there: every tracker page as each role, and the handbook's pages through
-the combined server, in a real headless Chromium. The browser's own requests (the icon it looks for, fonts a
+"""No page asks for a file that is not there: every tracker page as each role (in tests/browser/
+test_every_page_browser.py, with the Recorder from here), and the handbook's pages through the combined server, in
+a real headless Chromium. The browser's own requests (the icon it looks for, fonts a
 stylesheet names) are not all reported to Playwright, so the server records what it answered. Also: the tracker
 and the handbook show the same icon, and GOV.UK Frontend's stylesheet names no font file."""
 from __future__ import annotations
@@ -9,9 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_phone_browser import ROLES, add_phone_test_data, page_urls
 
-from browser import new_page, sign_in
+from browser import new_page
 
 ROOT = Path(__file__).resolve().parents[2]
 ICON = ROOT / "tracker" / "static" / "favicon.svg"
@@ -58,28 +58,6 @@ def test_the_tracker_and_the_handbook_show_the_same_icon(tracker_app):
     icon = tracker_app.test_client().get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     assert icon.get_data() == ICON.read_bytes() == (ROOT / "overrides" / "assets" / "favicon.svg").read_bytes()
-
-
-@pytest.mark.browser
-def test_no_tracker_page_asks_for_a_missing_file(browser, live_tracker):
-    """Each page of the tracker (every GET route, from tests/browser/test_phone_browser.py), as each role and signed
-    out: nothing the browser asks for while showing it answers 404 (the icon, fonts, styles, scripts)."""
-    add_phone_test_data(live_tracker.app, live_tracker.ids)
-    urls, _ = page_urls(live_tracker.app)
-    recorder = Recorder(live_tracker.app.wsgi_app)
-    live_tracker.app.wsgi_app = recorder
-    visited: set[str] = set()
-    for role in ROLES:
-        page = new_page(browser)
-        if role:
-            sign_in(page, live_tracker.url, role)
-        for paths in urls.values():
-            page.goto(live_tracker.url + paths[0], wait_until="load", timeout=60_000)
-            visited.add(paths[0].split("?")[0])
-        page.wait_for_load_state("networkidle", timeout=60_000)  # the icon is asked for after the page loads
-        page.context.close()
-    assert recorder.missing(visited) == []
-    assert any(path == "/static/favicon.svg" for path, _ in recorder.answers)  # Chromium did ask for the icon
 
 
 HANDBOOK_PAGES = ["index.html", "section-1/index.html", "section-1/1c-reflective-practice.html",

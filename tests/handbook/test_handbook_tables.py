@@ -59,13 +59,19 @@ def language(site: Path, file: Path) -> str:
     return "cy" if file.relative_to(site).parts[0] == "cy" else "en"
 
 
+# The wide tables a reader could not read at 320 px before: they still scroll, and say so.
+WIDE = {"en": {"reference/legal-powers/index.html", "section-4/activities/4-04.html"},
+        "cy": {"cy/reference/legal-powers/index.html"}}
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])  # one test per language, so the pages share out across test workers
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_every_table_fits_a_phone_or_shows_that_it_scrolls(sites, browser, builder):
+def test_every_table_fits_a_phone_or_shows_that_it_scrolls(sites, browser, builder, lang):
     site = sites[builder]
     context, page = phone(browser)
     problems, scrolling = {}, set()
     try:
-        for file in pages_with_tables(site):
+        for file in (file for file in pages_with_tables(site) if language(site, file) == lang):
             load(page, file)
             name = file.relative_to(site).as_posix()
             assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), name
@@ -88,9 +94,7 @@ def test_every_table_fits_a_phone_or_shows_that_it_scrolls(sites, browser, build
     finally:
         context.close()
     assert problems == {}
-    # the tables a reader could not read at 320 px before: wide ones still scroll, and say so
-    assert {"reference/legal-powers/index.html", "section-4/activities/4-04.html",
-            "cy/reference/legal-powers/index.html"} <= scrolling
+    assert WIDE[lang] <= scrolling
 
 
 @pytest.mark.parametrize("builder", BUILDERS)

@@ -8,7 +8,7 @@ import re
 
 from babel.messages.pofile import read_po
 from test_i18n import demo_text, visible_text
-from test_phone_browser import add_phone_test_data, page_urls
+from tracker_pages import add_phone_test_data, page_urls
 
 from helpers import ROOT, signed_in_client
 
