@@ -72,6 +72,8 @@ SECTIONS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
                 "The handbook's content the tracker reads: activities, quizzes and sections."),
         Setting("GOVUK_FRONTEND", in_project("node_modules/govuk-frontend/dist/govuk"),
                 "GOV.UK Frontend's files (npm), served by the tracker."),
+        Setting("OFFLINE_LIBRARIES", in_project("node_modules"),
+                "The npm packages the phone's service worker and pages load to save offline: Workbox and idb."),
         Setting("SITE_URL", "",
                 "Where the handbook is served, for links back to it, e.g. `/` or"
                 " `https://handbook.example.gov.wales` (`run.sh` sets `/`)."),
@@ -158,6 +160,11 @@ SECTIONS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
         Setting("OIDC_CREATE_ACCOUNTS_DOMAIN", "",
                 "An email domain, e.g. `example.gov.wales`: a verified address there with no account gets one (an"
                 " inductee with no manager) on first sign-in. Empty: signing in never makes an account."),
+    )),
+    ("Saving offline", (
+        Setting("OFFLINE_DRAFT_DAYS", 3,
+                "Days after which something saved on a phone and not yet sent is flagged, asking the person to send"
+                " it: iPhones delete a site's stored data after 7 days without a visit."),
     )),
     ("Invitations, password resets and witness links", (
         Setting("INVITATION_HOURS", 72, "How long an invitation's link works."),

@@ -18,7 +18,7 @@ FEATURES = (
     "auth", "oidc", "account_links",
     # the induction
     "dashboards", "plans", "records.routes", "witness", "quizzes", "reflections", "pdp", "supervision",
-    "portfolio", "induction_sign_off",
+    "portfolio", "induction_sign_off", "offline.routes",
     # people's data, email and calendars
     "subject_access", "erasure", "notifications.routes", "calendar_feed",
     # administration and operations

@@ -31,6 +31,8 @@ ABOUT_PERSON = {
     "notifications": Holds(("recipient_id", "inductee_id"), erase_by=("recipient_id", "inductee_id"),
                            names_actor=("actor_id",)),
     "reminders_sent": Holds(("user_id",), erase_by=("user_id",)),
+    # The keys of changes the person saved offline and sent later (tracker/offline/): no text.
+    "offline_receipts": Holds(("user_id",), erase_by=("user_id",)),
     # The fingerprint of the person's secret calendar address (tracker/calendar_feed.py).
     "calendar_feeds": Holds(("user_id",), erase_by=("user_id",)),
     # Invitation and password-reset links: only the hash of each token (tracker/account_links.py).

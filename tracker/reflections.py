@@ -48,7 +48,7 @@ class CommentForm(FlaskForm):
     body = TextAreaField(_l("Your comment"), validators=[DataRequired(_l("Enter a comment")), Length(max=5000)])
 
 
-def _choices(form: ReflectionForm, author_id: int) -> None:
+def set_choices(form: ReflectionForm, author_id: int) -> None:
     form.activity_id.choices = [SelectChoice("", gettext("None"))] + [
         SelectChoice(a.id, f"{a.id} {a.title}", render_kw={"lang": "en"} if lang_of("activity", a.id) else None)
         for a in content.activities()]
@@ -72,13 +72,20 @@ def reflection_or_404(reflection_id: int, *, for_editing: bool = False) -> dict:
     abort(404)
 
 
-def _values(form: ReflectionForm) -> dict:
+def values_of(form: ReflectionForm) -> dict:
     return {
         "entry_date": form.entry_date.data.isoformat(), "title": form.title.data.strip(),
         "what": form.what.data, "so_what": form.so_what.data, "now_what": form.now_what.data,
         "activity_id": (form.activity_id.data or "").strip() or None,
         "supervision_id": optional_id(form.supervision_id.data),
     }
+
+
+def insert(db, author_id: int, values: dict) -> int:
+    """A new entry, inside the caller's write transaction (offline saves add their receipt to it)."""
+    columns, marks = ", ".join(values), ", ".join("?" for _ in values)
+    return db.conn.execute(f"INSERT INTO reflections (author_id, {columns}) VALUES (?, {marks})",
+                           (author_id, *values.values())).lastrowid
 
 
 def _save(form: ReflectionForm, reflection_id: int | None):
@@ -88,14 +95,10 @@ def _save(form: ReflectionForm, reflection_id: int | None):
         form.confirmed.data = "yes"
         return None, warnings
     db = get_db()
-    values = _values(form)
+    values = values_of(form)
     with writing(db):
         if reflection_id is None:
-            columns = ", ".join(values)
-            cursor = db.conn.execute(
-                f"INSERT INTO reflections (author_id, {columns}) VALUES (?, {', '.join('?' for _ in values)})",
-                (current_user.id, *values.values()))
-            reflection_id = cursor.lastrowid
+            reflection_id = insert(db, current_user.id, values)
         else:
             assignments = ", ".join(f"{k} = ?" for k in values)
             db.conn.execute(f"UPDATE reflections SET {assignments}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -121,7 +124,7 @@ def index():
 
 def _form_page(form: ReflectionForm, row: dict | None, message: str):
     """Show the form, or save it (after the identifying-details check) and go to the entry."""
-    _choices(form, current_user.id)
+    set_choices(form, current_user.id)
     warnings = []
     if form.validate_on_submit():
         reflection_id, warnings = _save(form, row["id"] if row else None)

@@ -106,6 +106,15 @@ CREATE TABLE notifications (
         UNIQUE (recipient_id, event_key)
     );
 
+CREATE TABLE offline_receipts (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('record', 'reflection')),
+        made_id INTEGER,
+        received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        PRIMARY KEY (user_id, key)
+    );
+
 CREATE TABLE pdp_comments (
         id INTEGER PRIMARY KEY,
         inductee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,

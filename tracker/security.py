@@ -6,6 +6,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import SecurityError
 
 from . import log_redaction
@@ -14,9 +15,9 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
                            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
-# The only responses the same for everyone, which browsers may keep: the tracker's CSS and
-# GOV.UK Frontend's files.
-SHARED_ENDPOINTS = {"static", "govuk.govuk"}
+# The only responses the same for everyone, which browsers may keep: the tracker's CSS and scripts, GOV.UK
+# Frontend's files, and the libraries that save offline (Workbox, idb).
+SHARED_ENDPOINTS = {"static", "govuk.govuk", "offline.library"}
 
 
 # The headers every response carries, the tracker's and the handbook's alike.
@@ -24,8 +25,23 @@ SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "
                     ("X-Frame-Options", "DENY"))
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a shared file (SHARED_ENDPOINTS) never sets the cookie: a
+    response a browser or proxy may keep must carry no one's session, and a stylesheet or a library fetched
+    alongside a page (by the page, or by the offline worker as it installs) would otherwise send back the session
+    as it was when asked for, undoing a change the page made meanwhile, such as the language just chosen."""
+
+    def should_set_cookie(self, app, session) -> bool:
+        return request.endpoint not in SHARED_ENDPOINTS and super().should_set_cookie(app, session)
+
+
+def _install(state) -> None:
+    log_redaction.install()  # names and tokens kept out of the request log
+    state.app.session_interface = SessionInterface()
+
+
 bp = Blueprint("security", __name__)
-bp.record_once(lambda state: log_redaction.install())  # names and tokens kept out of the request log
+bp.record_once(_install)
 
 
 @bp.after_app_request

@@ -101,7 +101,8 @@ def sign_in(page, base: str, email: str, check_accessibility: bool = False) -> N
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     # on a phone, Sign out is in the header's folded menu: there, if not shown
-    expect(page.get_by_role("button", name=re.compile("^Sign out"), include_hidden=True)).to_be_attached()
+    sign_out = page.locator("header").get_by_role("button", name=re.compile("^Sign out"), include_hidden=True)
+    expect(sign_out).to_be_attached()
 
 
 MENU = re.compile("^(Menu|Dewislen)$")

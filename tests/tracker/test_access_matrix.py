@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import DEMO_PASSWORD, PNG, csrf_token
-from tracker import account_links, accounts, mail, records, witness
+from conftest import demo_app
+from helpers import DEMO_PASSWORD, PNG, csrf_token, tracker_config
+from tracker import account_links, accounts, mail, offline, records, witness
 from tracker.db import get_db
 
 VISITORS = ["anonymous", "inductee", "other_inductee", "manager", "other_manager", "admin"]
@@ -24,8 +26,35 @@ ALL_SIGNED_IN = set(VISITORS) - {"anonymous"}
 PASSWORD_HASH = accounts.hash_password(DEMO_PASSWORD)
 
 
+@pytest.fixture(scope="module")
+def world_made_once(tmp_path_factory, demo_database) -> tuple[Path, dict]:
+    """The world below, made once in a folder of its own (the database, the uploaded file, the outbox's message):
+    each of the matrix's hundreds of cases starts from a copy of it."""
+    folder = tmp_path_factory.mktemp("matrix-world")
+    app = demo_app(folder, demo_database)
+    made = make_world(app)
+    with app.app_context():
+        get_db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return folder, made
+
+
 @pytest.fixture
-def world(tracker_app):
+def tracker_app(tmp_path, demo_database, world_made_once):
+    """The real tracker on a copy of the world's files (tracker_app of tests/conftest.py, with the world in it)."""
+    from tracker import create_app
+
+    shutil.copytree(world_made_once[0], tmp_path, dirs_exist_ok=True)
+    app = create_app(tracker_config(tmp_path))
+    app.config["DEMO_IDS"] = demo_database[1]
+    return app
+
+
+@pytest.fixture
+def world(world_made_once) -> dict:
+    return world_made_once[1]
+
+
+def make_world(tracker_app) -> dict:
     """The demo data plus another manager with an inductee of their own, and a file of evidence."""
     with tracker_app.app_context():
         db = get_db()
@@ -63,8 +92,11 @@ def world(tracker_app):
         invited = accounts.create_user(db, email="invited@example.org", name="Ina Invited", role="inductee",
                                        password=None)
         account_links.invite(db, invited, None)
-    return {"dafydd": dafydd, "file": file_id, "text": text_id, "private": private, "shared": shared,
-            "attempt": attempt, "session": session, "message": message,
+    with tracker_app.app_context():
+        person = offline.person_key(tracker_app.secret_key, dafydd)
+        base = offline.fingerprint(records.get(get_db(), dafydd, "1.4"))
+    return {"dafydd": dafydd, "person": person, "base": base, "file": file_id, "text": text_id, "private": private,
+            "shared": shared, "attempt": attempt, "session": session, "message": message,
             "witness_request": witness_request, "invited": invited}
 
 
@@ -75,7 +107,7 @@ def snapshot(app) -> dict:
                   "reflection_reads", "reflection_comments", "quiz_attempts", "pdp_versions", "pdp_comments",
                   "supervision_agreements", "supervision_sessions", "supervision_actions", "induction_signoffs",
                   "notifications", "reminders_sent", "calendar_feeds", "account_tokens", "witness_requests",
-                  "mail_queue"]
+                  "mail_queue", "offline_receipts"]
         return {t: list(db.query(f"SELECT * FROM {t} ORDER BY rowid")) for t in tables}
 
 
@@ -151,6 +183,13 @@ ROUTES = [
     ("GET", "/account/calendar", None, {"inductee", "other_inductee", "manager", "other_manager"}),
     ("POST", "/account/calendar", {}, {"inductee", "other_inductee", "manager", "other_manager"}),
     ("GET", "/supervision/sessions/{session}/calendar.ics", None, {"inductee", "manager"}),
+    # saving offline (tracker/offline/): a fresh token, then what the inductee's phone kept, sent to their own
+    # record or reflective log, once ({person}: the key of the person who saved it, Dafydd)
+    ("GET", "/offline/token", None, {"inductee", "other_inductee"}),
+    ("POST", "/offline/records/{dafydd}/1.4",
+     {"key": "0123456789abcdef0123", "person": "{person}", "base": "{base}", "body": "Kept offline."}, {"inductee"}),
+    ("POST", "/offline/reflections", {"key": "0123456789abcdef0124", "person": "{person}", "entry_date": "2026-11-21",
+                                      "title": "T", "what": "w", "so_what": "s", "now_what": "n"}, {"inductee"}),
     # reflective log
     ("GET", "/reflections", None, {"inductee", "other_inductee", "manager", "other_manager"}),
     ("GET", "/reflections/new", None, {"inductee", "other_inductee"}),
@@ -230,7 +269,7 @@ def test_authorization_matrix(tracker_app, world, method, url, data, allowed, vi
             form["csv_file"] = (io.BytesIO(b"email,name,role,password\n"
                                            b"x@example.org,X Y,inductee,long-enough-pw\n"), "u.csv")
         else:
-            form.update(data)
+            form.update({name: value.format(**world) for name, value in data.items()})
         response = client.post(path, data=form)
     if visitor in allowed:
         assert response.status_code in (200, 302, 303), response.status_code
@@ -280,8 +319,11 @@ def test_login_without_csrf_token_is_refused(tracker_app):
 # Asking for a password-reset link is open to everyone (it says the same whatever the address), and choosing
 # a password is open to anyone holding an invitation or reset link (a capability): tests/tracker/test_invitations.py
 # and tests/tracker/test_password_reset.py.
+# Saving offline: the service worker, the manifest, the page shown for a page never kept and the libraries are the
+# same for everyone and name no one (tests/tracker/test_offline.py).
 PUBLIC_ENDPOINTS = {"static", "govuk.govuk", "auth.login", "home", "witness.give", "calendar_feed.feed",
-                    "account_links.forgotten", "account_links.choose_password"}
+                    "account_links.forgotten", "account_links.choose_password",
+                    "offline.worker", "offline.manifest", "offline.page", "offline.library"}
 
 
 def _pattern(rule) -> re.Pattern:

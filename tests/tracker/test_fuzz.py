@@ -78,7 +78,7 @@ def snapshot(app):
         return {t: db.execute(f"SELECT count(*), total(length(quote(t.rowid))) FROM {t} AS t").fetchone()
                 for t in ("records", "evidence", "comments", "plan_items", "reflections", "pdp_versions",
                           "supervision_sessions", "supervision_actions", "users", "quiz_attempts", "account_tokens",
-                          "reset_requests", "witness_requests", "mail_queue")}
+                          "reset_requests", "witness_requests", "mail_queue", "offline_receipts")}
 
 
 # Digits that are not ASCII (str.isdigit() is true for all of them; int() refuses "²" and reads
@@ -125,6 +125,11 @@ ENDPOINTS = [
     ("inductee@example.org", "/language", ["lang", "next"]),  # the language switch (tracker/i18n.py)
     ("manager@example.org", "/account/notifications", ["notify"]),  # email choice (tracker/notifications/)
     ("inductee@example.org", "/account/calendar", []),  # make or reset the calendar link (tracker/calendar_feed.py)
+    # what a phone kept offline, sent later (tracker/offline/): any key, person, fingerprint or choice
+    ("inductee@example.org", "/offline/records/{d}/1.4",
+     ["key", "person", "base", "choice", "notes", "body", "description", "witness_name", "statement"]),
+    ("inductee@example.org", "/offline/reflections",
+     ["key", "person", "entry_date", "title", "what", "so_what", "now_what", "activity_id", "confirmed"]),
 ]
 
 
@@ -145,6 +150,36 @@ def test_forms_never_answer_500_and_refusals_write_nothing(fuzz_app, email, url,
         assert response.status_code < 500, (path, form)
         if response.status_code >= 400:
             assert snapshot(fuzz_app) == before, "a refused form changed the database"
+
+    run()
+
+
+@pytest.mark.parametrize("url,fields", [
+    ("/offline/records/{d}/1.4", ["base", "choice", "notes", "body", "description", "witness_name", "statement"]),
+    ("/offline/reflections", ["entry_date", "title", "what", "so_what", "now_what", "activity_id", "confirmed"]),
+], ids=["record", "reflection"])
+def test_what_a_phone_sends_later_never_answers_500(fuzz_app, url, fields):
+    """Sent with a good key and the person's own key, so that what was kept is read: any text in it is saved,
+    refused with a reason, or found changed meanwhile; a refusal writes nothing."""
+    import secrets
+
+    from tracker import offline
+
+    client = signed_in_client(fuzz_app, "inductee@example.org")
+    answer = client.get("/offline/token").get_json()
+    path = url.format(d=fuzz_app.config["DEMO_IDS"]["inductee@example.org"])
+
+    @FUZZ
+    @given(form=st.dictionaries(st.sampled_from(fields), field_text, max_size=len(fields)))
+    def run(form):
+        before = snapshot(fuzz_app)
+        response = client.post(path, data={"key": secrets.token_hex(16), "person": answer["person"], **form},
+                               headers={"X-CSRFToken": answer["token"]})
+        assert response.status_code < 500, (path, form)
+        assert response.get_json()["status"] in ("saved", "failed", "conflict", "check")
+        if response.status_code >= 400:
+            assert snapshot(fuzz_app) == before, "a refused send changed the database"
+        assert offline.KEEP_HEADER not in response.headers
 
     run()
 

@@ -140,33 +140,41 @@ def save_page(db: Database, inductee_id: int, activity_id: str, title: str, acto
     """Everything the record page sends, in one transaction: the notes (None: leave them), evidence
     to add, evidence to remove, then optionally a transition (mark_done). All or nothing."""
     with writing(db):
-        record = ensure(db, inductee_id, activity_id, title)
-        if notes is not None or evidence or remove is not None:
-            record = _locked_record(db, record["id"], "save")
-            if notes is not None and notes != record["notes"]:
-                db.conn.execute("UPDATE records SET notes = ? WHERE id = ?", (notes, record["id"]))
-            _move(db, record, "save", actor_id)
-            for fields in evidence:
-                columns = ["record_id", "created_by", *fields]
-                db.conn.execute(
-                    f"INSERT INTO evidence ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                    (record["id"], actor_id, *fields.values()))
-                audit.log(db, actor_id, Action.EVIDENCE_ADDED, subject_id=inductee_id, activity_id=activity_id,
-                          record_id=record["id"], detail=f"kind={fields.get('kind')}")
-            if remove is not None:
-                if remove["record_id"] != record["id"]:
-                    raise TransitionError("save")
-                db.conn.execute("DELETE FROM evidence WHERE id = ?", (remove["id"],))
-                audit.log(db, actor_id, Action.EVIDENCE_REMOVED, subject_id=inductee_id, activity_id=activity_id,
-                          record_id=record["id"], detail=f"kind={remove['kind']}")
-            record = get_by_id(db, record["id"])
-        if then is not None:
-            record = _locked_record(db, record["id"], then)
-            if then in ("submit", "mark_done") and not has_content(db, record):
-                raise NothingToSubmit(then)
-            _move(db, record, then, actor_id)
-            record = get_by_id(db, record["id"])
-        return record
+        return apply_page(db, inductee_id, activity_id, title, actor_id, notes=notes, evidence=evidence,
+                          remove=remove, then=then)
+
+
+def apply_page(db: Database, inductee_id: int, activity_id: str, title: str, actor_id: int, *,
+               notes: str | None = None, evidence: list[dict] = (), remove: dict | None = None,
+               then: str | None = None) -> dict:
+    """save_page's changes, inside the caller's write transaction (offline saves add their receipt to it)."""
+    record = ensure(db, inductee_id, activity_id, title)
+    if notes is not None or evidence or remove is not None:
+        record = _locked_record(db, record["id"], "save")
+        if notes is not None and notes != record["notes"]:
+            db.conn.execute("UPDATE records SET notes = ? WHERE id = ?", (notes, record["id"]))
+        _move(db, record, "save", actor_id)
+        for fields in evidence:
+            columns = ["record_id", "created_by", *fields]
+            db.conn.execute(
+                f"INSERT INTO evidence ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                (record["id"], actor_id, *fields.values()))
+            audit.log(db, actor_id, Action.EVIDENCE_ADDED, subject_id=inductee_id, activity_id=activity_id,
+                      record_id=record["id"], detail=f"kind={fields.get('kind')}")
+        if remove is not None:
+            if remove["record_id"] != record["id"]:
+                raise TransitionError("save")
+            db.conn.execute("DELETE FROM evidence WHERE id = ?", (remove["id"],))
+            audit.log(db, actor_id, Action.EVIDENCE_REMOVED, subject_id=inductee_id, activity_id=activity_id,
+                      record_id=record["id"], detail=f"kind={remove['kind']}")
+        record = get_by_id(db, record["id"])
+    if then is not None:
+        record = _locked_record(db, record["id"], then)
+        if then in ("submit", "mark_done") and not has_content(db, record):
+            raise NothingToSubmit(then)
+        _move(db, record, then, actor_id)
+        record = get_by_id(db, record["id"])
+    return record
 
 
 def remove_evidence(db: Database, evidence: dict, actor_id: int) -> None:

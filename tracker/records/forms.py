@@ -1,6 +1,8 @@
-"""The record page's forms: notes, evidence, submit, and the manager's sign-off, return and reopen."""
+"""The record page's forms: notes, evidence, submit, and the manager's sign-off, return and reopen; and how
+what the page sends is read (the record page's own routes, and saving offline: tracker/offline/)."""
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -59,3 +61,40 @@ class ReturnForm(FlaskForm):
 class ReopenForm(FlaskForm):
     comment = TextAreaField(_l("Why are you reopening this record?"), validators=[
         DataRequired(_l("Give a reason for reopening the record")), Length(max=5000)])
+
+
+EVIDENCE_FORMS = {"text": TextEvidenceForm, "file": FileEvidenceForm, "witness": WitnessForm}
+
+
+def typed(kind: str, form) -> bool:
+    """Whether anything was typed (or a file chosen) in this kind of evidence's part of the page."""
+    if kind == "text":
+        return bool((form.body.data or "").strip())
+    if kind == "witness":
+        return any((f.data or "").strip() for f in (form.witness_name, form.witness_role, form.statement))
+    upload = request.files.get("upload")
+    return bool(upload and upload.filename) or bool((form.description.data or "").strip())
+
+
+def read_page(required: str | None = None) -> tuple[NotesForm | None, dict, list[str], list[str]]:
+    """The record page's one form as sent: its notes form (None: no notes were sent), every evidence form,
+    the kinds to add (the one `required`, and any other with something typed), and those that need fixing
+    (the notes as "notes")."""
+    notes_form = NotesForm() if "notes" in request.form else None
+    forms = {kind: form_class() for kind, form_class in EVIDENCE_FORMS.items()}
+    wanted = [kind for kind, form in forms.items() if kind == required or typed(kind, form)]
+    invalid = [kind for kind in wanted if not forms[kind].validate()]
+    if notes_form is not None and not notes_form.validate():
+        invalid.append("notes")
+    return notes_form, forms, wanted, invalid
+
+
+def evidence_fields(kind: str, form, stored=None) -> dict:
+    """The evidence row's fields for a kind of evidence (a file's once stored: files.check_and_store)."""
+    if kind == "text":
+        return {"kind": kind, "body": form.body.data}
+    if kind == "witness":
+        return {"kind": kind, "body": form.statement.data, "witness_name": form.witness_name.data,
+                "witness_role": form.witness_role.data}
+    return {"kind": kind, "body": form.description.data, "file_name": stored.file_name,
+            "stored_name": stored.stored_name, "content_type": stored.content_type, "size": stored.size}

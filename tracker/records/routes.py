@@ -11,6 +11,7 @@ from ..access import can_manage_induction, inductee_or_404, role_required
 from ..db import get_db
 from . import panels
 from .forms import (
+    EVIDENCE_FORMS,
     FileEvidenceForm,
     NotesForm,
     ReopenForm,
@@ -19,10 +20,11 @@ from .forms import (
     SubmitForm,
     TextEvidenceForm,
     WitnessForm,
+    evidence_fields,
+    read_page,
 )
 
 bp = Blueprint("records", __name__)
-EVIDENCE_FORMS = {"text": TextEvidenceForm, "file": FileEvidenceForm, "witness": WitnessForm}
 
 
 @bp.route("/activities/<activity_id>")
@@ -107,43 +109,24 @@ def _owner_context(inductee_id: int, activity_id: str) -> dict:
 # complete; other evidence is added only if something was typed in it. All or nothing: if anything
 # needs fixing, nothing is saved and the page shows everything typed again, with what to fix.
 
-def _typed(kind: str, form) -> bool:
-    if kind == "text":
-        return bool((form.body.data or "").strip())
-    if kind == "witness":
-        return any((f.data or "").strip() for f in (form.witness_name, form.witness_role, form.statement))
-    upload = request.files.get("upload")
-    return bool(upload and upload.filename) or bool((form.description.data or "").strip())
-
-
 def _save_page(inductee_id: int, activity_id: str, *, required: str | None = None, remove: dict | None = None,
                then: str | None = None, anchor: str = "", go_to: str | None = None):
     """Save everything typed on the record page, then (optionally) mark it done or go on to check it."""
     ctx = _owner_context(inductee_id, activity_id)
-    notes_form = NotesForm() if "notes" in request.form else None
-    forms = {kind: form_class() for kind, form_class in EVIDENCE_FORMS.items()}
-    wanted = [kind for kind, form in forms.items() if kind == required or _typed(kind, form)]
-    invalid = [kind for kind in wanted if not forms[kind].validate()]
-    notes_ok = notes_form is None or notes_form.validate()
-    if invalid or not notes_ok:
+    notes_form, forms, wanted, invalid = read_page(required)
+    if invalid:
         return _refuse(ctx, notes_form, forms, file_kept=False)
     evidence = []
     for kind in wanted:
-        form = forms[kind]
-        if kind == "text":
-            evidence.append({"kind": kind, "body": form.body.data})
-        elif kind == "witness":
-            evidence.append({"kind": kind, "body": form.statement.data, "witness_name": form.witness_name.data,
-                             "witness_role": form.witness_role.data})
-        else:
-            try:
-                stored = files.check_and_store(request.files.get("upload") or _no_file())
-            except files.UploadError as error:
-                form.upload.errors = [str(error)]
-                return _refuse(ctx, notes_form, forms, file_kept=True)
-            evidence.append({"kind": kind, "body": form.description.data, "file_name": stored.file_name,
-                             "stored_name": stored.stored_name, "content_type": stored.content_type,
-                             "size": stored.size})
+        if kind != "file":
+            evidence.append(evidence_fields(kind, forms[kind]))
+            continue
+        try:
+            stored = files.check_and_store(request.files.get("upload") or _no_file())
+        except files.UploadError as error:
+            forms[kind].upload.errors = [str(error)]
+            return _refuse(ctx, notes_form, forms, file_kept=True)
+        evidence.append(evidence_fields(kind, forms[kind], stored))
     stored_names = [e["stored_name"] for e in evidence if e.get("stored_name")]
     before = ctx["record"]["notes"] if ctx["record"] else ""
     notes = (notes_form.notes.data or "") if notes_form else None
