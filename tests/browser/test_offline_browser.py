@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from test_phone_browser import assert_fits
 
-from browser import new_page, screenshot, sign_in
+from browser import assert_accessible, new_page, screenshot, sign_in
 from helpers import PNG, query
 from tracker import records
 from tracker.db import get_db
@@ -130,7 +130,8 @@ def test_notes_evidence_and_a_photo_saved_offline_reach_the_tracker_once(browser
     expect(page.locator(".tracker-offline__item")).to_have_count(3)
     expect(page.locator("textarea[name=notes]")).to_have_value(NOTES)
     assert_fits(page, f"the record page offline with three saved ({language}, {width} px)")
-    screenshot(page, f"offline-record-{language}-{width}")
+    assert_accessible(page, f"the record page offline with three saved ({language})")
+    screenshot(page, f"offline-record-{language}", widths=(320, 768, 1280))
     stored = page.evaluate(STORED)
     assert stored["count"] == 3 and NOTES not in stored["text"] and TEXT not in stored["text"]
     assert (stored["extractable"], stored["exported"]) == (False, "refused")
@@ -200,9 +201,12 @@ def sign_off_meanwhile(app, me: int, manager: int) -> None:
 def test_a_sign_off_made_meanwhile_keeps_the_draft_beside_it(browser, live_tracker):
     base, app = live_tracker.url, live_tracker.app
     me, manager = live_tracker.ids["inductee@example.org"], live_tracker.ids["manager@example.org"]
+    app.config["OFFLINE_DRAFT_DAYS"] = 0  # so that this draft is already old enough to be flagged
     page = phone(browser, 320, workers=False)
     sign_in(page, base, "inductee@example.org")
     save_notes_offline(page, base, me, NOTES)
+    expect(page.locator(".tracker-offline__old")).to_have_text(
+        "Saved more than 0 days ago: send it soon. A phone may delete what a website keeps on it.")
     sign_off_meanwhile(app, me, manager)
     page.context.set_offline(False)
     item = page.locator(".tracker-offline__item")
@@ -212,7 +216,7 @@ def test_a_sign_off_made_meanwhile_keeps_the_draft_beside_it(browser, live_track
     expect(item.locator(".govuk-grid-column-one-half").last).to_contain_text("Finished on the laptop.")
     expect(item.get_by_role("button")).to_have_text(["Discard my draft"])  # nothing else can be done with it
     assert_fits(page, "a conflict with a sign-off at 320 px")
-    screenshot(page, "offline-conflict-signed-off-320")
+    screenshot(page, "offline-conflict-signed-off", widths=(320, 768, 1280))
     row = record_row(app, me, "1.4")
     assert (row["state"], row["notes"]) == ("signed_off", "Finished on the laptop.")
     page.reload()  # still kept, still shown
@@ -306,4 +310,29 @@ def test_a_page_never_kept_opens_the_offline_page(browser, live_tracker):
     assert "Dafydd" not in page.content()
     page.goto(f"{base}/my-induction")  # kept: opens
     expect(page.get_by_role("heading", level=1)).to_have_text("My induction")
+    page.context.close()
+
+
+def test_a_reflection_written_offline_is_sent_once_back_online(browser, live_tracker):
+    base, app = live_tracker.url, live_tracker.app
+    me = live_tracker.ids["inductee@example.org"]
+    page = phone(browser, 360)
+    sign_in(page, base, "inductee@example.org")
+    kept_by_the_worker(page, f"{base}/reflections/new")
+    page.context.set_offline(True)
+    page.reload()
+    page.get_by_label("Title", exact=True).fill("A first home visit")
+    page.get_by_role("button", name="Save reflection").click()  # not all of it yet: nothing kept, and it says so
+    expect(page.locator(".tracker-offline__message")).to_contain_text("Fill in the date, the title and all three")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("A first home visit")  # what was typed stays
+    page.get_by_label("What?", exact=True).fill("I went with a senior officer.")
+    page.get_by_label("So what?", exact=True).fill("I listened more than I spoke.")
+    page.get_by_label("Now what?", exact=True).fill("Plan my questions beforehand.")
+    page.get_by_role("button", name="Save reflection").click()
+    expect(counts(page)).to_have_text("Saved on this device, not sent yet: 1")
+    expect(page.locator(".tracker-offline__item")).to_contain_text("Reflection: A first home visit")
+    page.context.set_offline(False)
+    expect(counts(page)).to_have_text("Sent: 1")
+    assert query(app, "SELECT what FROM reflections WHERE author_id = ? AND title = ?",
+                 [me, "A first home visit"]) == [{"what": "I went with a senior officer."}]
     page.context.close()

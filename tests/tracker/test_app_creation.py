@@ -5,6 +5,7 @@ itself: each says what to run instead."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
 import subprocess
@@ -121,6 +122,9 @@ def database_behind(folder: Path, demo_database) -> Path:
     folder.mkdir(exist_ok=True)
     database.write_bytes(demo_database[0].read_bytes())
     conn = sqlite3.connect(database)
+    # what the last migration made goes too (the tables it creates), as on a database that never had it
+    for table in re.findall(r"CREATE TABLE (\w+)", tracker_db.MIGRATIONS[-1].sql or ""):
+        conn.execute(f"DROP TABLE {table}")
     conn.execute(f"PRAGMA user_version = {LATEST - 1}")
     conn.commit()
     conn.close()

@@ -323,3 +323,19 @@ def test_the_offline_page_names_no_one_and_speaks_both_languages(tracker_app, da
     assert "You are offline" in page and "Rydych chi all-lein" in page and '<div lang="cy">' in page
     signed_out = tracker_app.test_client().get("/offline").get_data(as_text=True)
     assert "Dafydd" not in signed_out
+
+
+def test_behind_the_combined_server_the_worker_keeps_to_the_tracker(real_site, tmp_path, monkeypatch):
+    """Served at /tracker/sw.js, the worker's scope is /tracker/: the handbook's pages at / are never its."""
+    from test_security import combined_app
+    from werkzeug.test import Client
+
+    client = Client(combined_app(real_site, tmp_path / "instance", monkeypatch))
+    response = client.get("/tracker/sw.js")
+    assert response.status_code == 200 and "Service-Worker-Allowed" not in response.headers
+    settings = json.loads(response.get_data(as_text=True).split("self.TRACKER = ", 1)[1].split(";\n", 1)[0])
+    assert settings["offlinePage"] == "/tracker/offline"
+    assert all(url.startswith("/tracker/") for url in settings["precache"])
+    assert client.get("/sw.js").status_code == 404  # none at the handbook's root
+    manifest = json.loads(client.get("/tracker/manifest.webmanifest").get_data(as_text=True))
+    assert (manifest["scope"], manifest["start_url"]) == ("/tracker/", "/tracker/my-induction")

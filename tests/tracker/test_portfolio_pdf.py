@@ -110,8 +110,17 @@ def page_main(html: str):
     return next(tinyhtml5.parse(html).iter(f"{XHTML}main"))
 
 
+def shown(element):
+    """The element and everything in it, in order, except what is hidden (the offline panel, until it is needed)."""
+    if element.get("hidden") is not None:
+        return
+    yield element
+    for child in element:
+        yield from shown(child)
+
+
 def page_headings(main) -> list[tuple[int, str]]:
-    return [(int(HEADING.fullmatch(e.tag.removeprefix(XHTML))[1]), text_of(e)) for e in main.iter()
+    return [(int(HEADING.fullmatch(e.tag.removeprefix(XHTML))[1]), text_of(e)) for e in shown(main)
             if isinstance(e.tag, str) and HEADING.fullmatch(e.tag.removeprefix(XHTML))]
 
 

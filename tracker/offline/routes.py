@@ -90,11 +90,15 @@ def offline_context():
 
 
 def offline_words() -> dict:
-    """Every word tracker/static/offline/queue.js shows, in the page's language. {name} is filled in there."""
+    """The words tracker/static/offline/queue.js shows, in the page's language ({name} is filled in there): all of
+    them for an inductee, and for anyone signed out only the warning that the last person left something unsent."""
+    if not getattr(current_user, "is_authenticated", False):
+        return {"someoneElse": _someone_else()}
     return {
         "kept": gettext("Saved on this device. It will be sent when you are back online."),
         "notKept": gettext("This could not be saved on this device"),
         "nothing": gettext("There is nothing new to save."),
+        "incomplete": gettext("Fill in the date, the title and all three questions, then save: nothing was kept yet."),
         "waiting": gettext("Saved on this device, not sent yet: {count}"),
         "sent": gettext("Sent: {count}"),
         "needsYou": gettext("Needs you: {count}"),
@@ -110,7 +114,7 @@ def offline_words() -> dict:
                    "conflict": gettext("Changed meanwhile"), "check": gettext("Check it")},
         "changed": gettext("This record changed on the tracker after you saved your draft. Nothing has been"
                            " written over: choose what to do with your draft."),
-        "locked": gettext("This record is now “{state}”, so it cannot change. Copy what you need from your draft,"
+        "cannotChange": gettext("This record is now “{state}”, so it cannot change. Copy what you need from your draft,"
                           " for example into a reflection, then discard it."),
         "yourDraft": gettext("Your draft, saved {when}"), "onTracker": gettext("On the tracker now: {state}"),
         "noNotes": gettext("No notes yet."),
@@ -121,9 +125,13 @@ def offline_words() -> dict:
         "sendAnyway": gettext("Send it as it is"),
         "signOutWarning": gettext("Saved on this device and not yet sent: {count}. Signing out deletes them from"
                                   " this device."),
-        "someoneElse": gettext("Saved on this device by the last person signed in, and not yet sent: {count}. If"
-                               " someone else signs in, they are deleted."),
+        "someoneElse": _someone_else(),
     }
+
+
+def _someone_else() -> str:
+    return gettext("Saved on this device by the last person signed in, and not yet sent: {count}. If someone else"
+                   " signs in, they are deleted.")
 
 
 # ---- the worker, the manifest and the page for a page never kept ------------------------------------------------

@@ -93,11 +93,20 @@ function labelOf(form, fields, file) {
   return `${form.dataset.offlineLabel}: ${kinds.join(", ")}`;
 }
 
+// A reflection is checked in full when it is sent; what cannot be sent at all is not kept.
+const REFLECTION_NEEDS = ["entry_date", "title", "what", "so_what", "now_what"];
+
 async function keep(form, submitter) {
   const { fields, file } = typedIn(form, submitter);
-  const onlyChoice = fields.every(([name]) => ["activity_id", "supervision_id", "confirmed", "entry_date"].includes(name));
-  if (!file && (!fields.length || (form.dataset.offlineKind === "reflection" && onlyChoice))) {
+  if (!file && !fields.length) {
     say(words.nothing);
+    return;
+  }
+  const filled = (name) => fields.some(([field, value]) => field === name && value.trim());
+  if (form.dataset.offlineKind === "reflection" && !REFLECTION_NEEDS.every(filled)) {
+    say(words.incomplete);
+    panel.hidden = false;
+    panel.querySelector(".tracker-offline__message").focus();
     return;
   }
   const item = {
@@ -246,7 +255,7 @@ async function conflictView(item) {
   const { fields } = await unseal(item.sealed);
   const server = await unseal(item.server);
   const notes = fields.find(([name]) => name === "notes");
-  box.append(element("p", "govuk-body govuk-!-font-weight-bold", item.locked ? format(words.locked, { state: server.state })
+  box.append(element("p", "govuk-body govuk-!-font-weight-bold", item.locked ? format(words.cannotChange, { state: server.state })
     : words.changed));
   const row = element("div", "govuk-grid-row");
   const mine = element("div", "govuk-grid-column-one-half");
@@ -291,7 +300,7 @@ async function itemView(item) {
   const detail = element("span", "govuk-body-s tracker-offline__when",
     format(item.status === "sent" ? words.sentAt : words.savedAt, { when: when(item.sentAt || item.savedAt) }));
   li.append(element("br"), detail);
-  if (item.status !== "sent" && Date.now() - item.savedAt > Number(body.dataset.offlineDays) * DAY) {
+  if (item.status !== "sent" && Date.now() - item.savedAt >= Number(body.dataset.offlineDays) * DAY) {
     li.append(element("br"), element("strong", "govuk-body-s tracker-offline__old", format(words.old, { days: body.dataset.offlineDays })));
   }
   if (item.status === "failed") li.append(element("br"), element("span", "govuk-body-s", item.reason));
