@@ -3,11 +3,13 @@ was never kept, a fresh CSRF token for each send, and the two endpoints a phone 
 JSON, for tracker/static/offline/queue.js). Which pages a phone may keep is decided here, in KEPT_PAGES."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
 from pathlib import Path
 
+from babel.dates import format_date
 from flask import (
     Blueprint,
     Response,
@@ -126,6 +128,9 @@ def offline_words() -> dict:
         "signOutWarning": gettext("Saved on this device and not yet sent: {count}. Signing out deletes them from"
                                   " this device."),
         "someoneElse": _someone_else(),
+        # dates as the tracker writes them (tracker/dates.py): "7 December 2026 at 19:34"
+        "months": [format_date(dt.date(2026, month, 1), "MMMM", locale=current_language()) for month in range(1, 13)],
+        "at": gettext("%(date)s at %(time)s", date="{date}", time="{time}"),
     }
 
 

@@ -119,6 +119,8 @@ async function keep(form, submitter) {
   for (const name of ["body", "description", "upload", "witness_name", "witness_role", "statement"]) {
     if (form.elements[name]) form.elements[name].value = "";  // kept: not to be saved twice
   }
+  const notes = form.elements.notes;
+  if (notes) notes.defaultValue = notes.value;  // the notes as kept: sent again only if changed again
   if (form.dataset.offlineKind === "reflection") form.reset();
   say(words.kept);
   await show();
@@ -248,7 +250,12 @@ function say(text) {
   if (line) line.textContent = text;
 }
 
-const when = (time) => new Date(time).toLocaleString(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" });
+// As the tracker writes dates and times (tracker/dates.py), in the page's language: "7 December 2026 at 19:34".
+function when(time) {
+  const day = new Date(time);
+  const clock = `${String(day.getHours()).padStart(2, "0")}:${String(day.getMinutes()).padStart(2, "0")}`;
+  return format(words.at, { date: `${day.getDate()} ${words.months[day.getMonth()]} ${day.getFullYear()}`, time: clock });
+}
 
 async function conflictView(item) {
   const box = element("div", "tracker-offline__conflict");
@@ -350,7 +357,7 @@ async function fillNotes(items) {
   for (const item of mine.reverse()) {
     const notes = (await unseal(item.sealed)).fields.find(([name]) => name === "notes");
     if (notes) {
-      box.value = notes[1];
+      box.defaultValue = box.value = notes[1];
       filled = true;
       return;
     }
