@@ -63,6 +63,7 @@ def test_a_save_sent_twice_is_saved_once(tracker_app, dafydd):
     assert first.status_code == 200 and first.get_json()["status"] == "saved"
     again = send(client, url, token, key=same, person=person, base=base, body="Made the two lists.")
     assert again.status_code == 200 and again.get_json()["status"] == "duplicate"
+    assert again.get_json()["fingerprint"] == first.get_json()["fingerprint"] == fingerprint(tracker_app, me, "1.4")
     assert evidence_count(tracker_app, me, "1.4") == 1
     assert query(tracker_app, "SELECT kind, made_id FROM offline_receipts WHERE user_id = ?", [me]) == [
         {"kind": "record", "made_id": query(tracker_app, "SELECT id FROM records WHERE inductee_id = ? AND"

@@ -218,12 +218,15 @@ def _answer(status: str, code: int = 200, **fields):
     return jsonify({"status": status, **fields}), code
 
 
-def _refusal():
-    """Why a send cannot be taken, or None: a bad key, or another person's draft."""
+def _not_to_save(record_of=None):
+    """The answer when nothing is to be saved, or None: a bad key, another person's draft, or a key saved before
+    (then the record's fingerprint as it is now, from `record_of`, so that the phone's later drafts follow it)."""
     if not KEY.fullmatch(request.form.get("key", "")):
         return _answer("failed", 400, reason=gettext("This was not saved as the tracker expects. Save it again."))
     if request.form.get("person") != offline.person_key(current_app.secret_key, current_user.id):
         return _answer("refused", 403, reason=gettext("This was saved on this device by someone else."))
+    if offline.seen(get_db(), current_user.id, request.form["key"]):
+        return _answer("duplicate", **({"fingerprint": offline.fingerprint(record_of())} if record_of else {}))
     return None
 
 
@@ -240,12 +243,10 @@ def send_record(inductee_id: int, activity_id: str):
     """Notes and evidence saved offline on the record page, sent once."""
     if inductee_id != current_user.id or content.activity(activity_id) is None:
         abort(404)
-    refused = _refusal()
-    if refused:
-        return refused
     db = get_db()
-    if offline.seen(db, current_user.id, request.form["key"]):
-        return _answer("duplicate")
+    answer = _not_to_save(lambda: records.get(db, inductee_id, activity_id))
+    if answer:
+        return answer
     notes_form, forms, wanted, invalid = read_page()
     if invalid:
         return _answer("failed", 400, reason=_first_error([notes_form] * ("notes" in invalid)
@@ -282,12 +283,10 @@ def send_record(inductee_id: int, activity_id: str):
 def send_reflection():
     """A reflection written offline, sent once. Text that looks identifying is sent back to be checked first,
     as the form does (tracker/privacy.py); sent again with confirmed=yes, it is saved."""
-    refused = _refusal()
-    if refused:
-        return refused
+    answer = _not_to_save()
+    if answer:
+        return answer
     db = get_db()
-    if offline.seen(db, current_user.id, request.form["key"]):
-        return _answer("duplicate")
     form = reflections.ReflectionForm()
     reflections.set_choices(form, current_user.id)
     if not form.validate():
