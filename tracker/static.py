@@ -1,6 +1,8 @@
-"""GOV.UK Frontend's compiled files, served from the npm package (no copy in the repository)."""
+"""GOV.UK Frontend's compiled files, served from the npm package (no copy in the repository); and the tracker's
+own files (static/) at versioned addresses, so that browsers keep them without asking again on every page."""
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -32,3 +34,44 @@ def govuk(filename: str):
     response.cache_control.max_age = MAX_AGE
     response.add_etag()
     return response.make_conditional(request)
+
+
+# ---- the tracker's own files --------------------------------------------------------------------------------
+# url_for("static", filename=…) adds ?v=<hash of the file's content>; a file asked for at its current version is
+# kept by browsers for a year without asking again (on a phone with a slow signal, one round trip fewer per file
+# and page), and a changed file has a new address. An old address still works, but is asked for each time.
+YEAR = 365 * 24 * 3600
+
+
+@lru_cache(maxsize=64)
+def _content_hash(path: str, modified: int, size: int) -> str:  # modified, size: a changed file is read afresh
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_version(filename: str) -> str:
+    """The version of a file in static/ ("" if there is no such file)."""
+    path = Path(current_app.static_folder) / filename
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""
+    return _content_hash(str(path), stat.st_mtime_ns, stat.st_size) if path.is_file() else ""
+
+
+@bp.app_url_defaults
+def versioned_static(endpoint: str, values: dict) -> None:
+    if endpoint == "static" and "v" not in values:
+        version = static_version(values.get("filename", ""))
+        if version:
+            values["v"] = version
+
+
+@bp.after_app_request
+def keep_versioned_files(response):
+    if request.endpoint == "static" and response.status_code in (200, 304) and request.args.get("v") \
+            and request.args["v"] == static_version((request.view_args or {}).get("filename", "")):
+        response.cache_control.no_cache = None
+        response.cache_control.public = True
+        response.cache_control.max_age = YEAR
+        response.cache_control.immutable = True
+    return response
