@@ -55,7 +55,11 @@ def in_language(page, base: str, language: str) -> None:
 
 
 def kept_by_the_worker(page, url: str) -> None:
-    """Wait until the service worker controls the page and has kept `url`."""
+    """Wait until the service worker controls the page and has kept `url`. A page that opened while the worker was
+    still installing stays uncontrolled (it may miss the worker's claim): the next one is controlled."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=DEADLINE)
     page.goto(url)
     page.wait_for_function("""async (url) => !!(await caches.open('tracker-pages').then(c => c.match(url)))""",

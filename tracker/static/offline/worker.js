@@ -32,12 +32,21 @@ self.addEventListener("activate", (event) => {
     .then(() => self.clients.claim()));
 });
 
-async function keptFor(person) {
+async function makeKeptFor(person) {
   const cache = await caches.open(PERSON);
   const kept = await cache.match("person");
   if (kept && (await kept.text()) === person) return;
   await caches.delete(PAGES);  // someone else's pages
   await cache.put("person", new Response(person));
+}
+
+// One page at a time: two pages kept in quick succession must not both find no one yet, the second emptying
+// what the first had just kept.
+let keeping = Promise.resolve();
+function keptFor(person) {
+  const done = keeping.then(() => makeKeptFor(person));
+  keeping = done.catch(() => {});
+  return done;
 }
 
 // A page is kept only if the tracker marked it for the signed-in person.
