@@ -137,7 +137,8 @@ def test_notes_evidence_and_a_photo_saved_offline_reach_the_tracker_once(browser
     assert_accessible(page, f"the record page offline with three saved ({language})")
     screenshot(page, f"offline-record-{language}", widths=(320, 768, 1280))
     stored = page.evaluate(STORED)
-    assert stored["count"] == 3 and NOTES not in stored["text"] and TEXT not in stored["text"]
+    assert stored["count"] == 3
+    assert [text for text in (NOTES, TEXT, "The two lists", "lists.png") if text in stored["text"]] == []
     assert (stored["extractable"], stored["exported"]) == (False, "refused")
 
     page.context.set_offline(False)  # the signal is back: the page sends what it kept
@@ -335,8 +336,33 @@ def test_a_reflection_written_offline_is_sent_once_back_online(browser, live_tra
     page.get_by_role("button", name="Save reflection").click()
     expect(counts(page)).to_have_text("Saved on this device, not sent yet: 1")
     expect(page.locator(".tracker-offline__item")).to_contain_text("Reflection: A first home visit")
+    stored = page.evaluate(STORED)  # the title, and every answer, sealed
+    assert [text for text in ("A first home visit", "I went with a senior officer.") if text in stored["text"]] == []
     page.context.set_offline(False)
     expect(counts(page)).to_have_text("Sent: 1")
     assert query(app, "SELECT what FROM reflections WHERE author_id = ? AND title = ?",
                  [me, "A first home visit"]) == [{"what": "I went with a senior officer."}]
+    page.context.close()
+
+
+def test_a_reflection_that_may_identify_someone_is_checked_before_it_is_sent(browser, live_tracker):
+    base, app = live_tracker.url, live_tracker.app
+    page = phone(browser, 320, workers=False)
+    sign_in(page, base, "inductee@example.org")
+    page.goto(f"{base}/reflections/new")
+    page.context.set_offline(True)
+    for label, text in (("Title", "After the visit"), ("What?", "Met the family at CF10 1AA."),
+                        ("So what?", "Listening first helped."), ("Now what?", "Plan the questions.")):
+        page.get_by_label(label, exact=True).fill(text)
+    page.get_by_role("button", name="Save reflection").click()
+    expect(counts(page)).to_have_text("Saved on this device, not sent yet: 1")
+    page.context.set_offline(False)
+    item = page.locator(".tracker-offline__item")
+    expect(item.locator(".govuk-tag")).to_have_text("Check it")
+    expect(item).to_contain_text("It may identify someone: a postcode (CF10 1AA)")
+    assert "CF10 1AA" not in page.evaluate(STORED)["text"]  # the reason quotes the text: sealed too
+    assert query(app, "SELECT count(*) AS n FROM reflections WHERE title = 'After the visit'") == [{"n": 0}]
+    page.get_by_role("button", name="Send it as it is").click()
+    expect(counts(page)).to_have_text("Sent: 1")
+    assert query(app, "SELECT count(*) AS n FROM reflections WHERE title = 'After the visit'") == [{"n": 1}]
     page.context.close()

@@ -26,12 +26,17 @@ function db() {
   return database;
 }
 
-async function cryptoKey() {
-  const kept = await (await db()).get("meta", "key");
-  if (kept) return kept;
-  const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
-  await (await db()).put("meta", key, "key");
-  return key;
+// One key per device, made once: two saves at once must not each make one (what the first sealed would be lost).
+let theKey;
+function cryptoKey() {
+  theKey ??= (async () => {
+    const kept = await (await db()).get("meta", "key");
+    if (kept) return kept;
+    const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+    await (await db()).put("meta", key, "key");
+    return key;
+  })();
+  return theKey;
 }
 
 async function seal(value) {
@@ -55,6 +60,7 @@ async function wipe() {
   const store = await db();
   await store.clear("drafts");
   await store.clear("meta");
+  theKey = undefined;
 }
 
 const unsent = (items) => items.filter((item) => item.status !== "sent");
@@ -111,7 +117,8 @@ async function keep(form, submitter) {
   }
   const item = {
     key: newKey(), person, kind: form.dataset.offlineKind, url: form.dataset.offlineSend, page: location.pathname,
-    base: form.dataset.offlineBase || "", label: labelOf(form, fields, file), savedAt: Date.now(), status: "waiting",
+    base: form.dataset.offlineBase || "", savedAt: Date.now(), status: "waiting",
+    sealedLabel: await seal(labelOf(form, fields, file)),  // a reflection's title is the person's own words
     sealed: await seal({ fields, file: file && { name: file.name, type: file.type } }),
     sealedFile: file ? await seal(await file.arrayBuffer()) : null,
   };
@@ -177,8 +184,8 @@ async function sendOne(item, token) {
   } else if (answer.status === "conflict") {
     const server = await seal({ notes: answer.notes, state: answer.state_label });
     await update(item, { status: "conflict", locked: answer.locked, fingerprint: answer.fingerprint, server });
-  } else if (answer.status === "check") {
-    await update(item, { status: "check", reason: answer.reason });
+  } else if (answer.status === "check") {  // the reason quotes the text: sealed like it
+    await update(item, { status: "check", server: await seal({ reason: answer.reason }) });
   } else {
     await update(item, { status: "failed", reason: answer.reason || format(words.error, { code: response.status }) });
   }
@@ -287,12 +294,12 @@ async function conflictView(item) {
   return box;
 }
 
-function checkView(item) {
+async function checkView(item) {
   const box = element("div", "tracker-offline__conflict");
-  box.append(element("p", "govuk-body", format(words.check, { reason: item.reason })));
+  box.append(element("p", "govuk-body", format(words.check, { reason: (await unseal(item.server)).reason })));
   const buttons = element("div", "govuk-button-group");
   buttons.append(button(words.sendAnyway, false, async () => {
-    await update(item, { status: "waiting", confirmed: true, reason: "" });
+    await update(item, { status: "waiting", confirmed: true, server: null });
     await send();
   }), button(words.discard, true, async () => { await (await db()).delete("drafts", item.id); await show(); }));
   box.append(buttons);
@@ -303,7 +310,7 @@ async function itemView(item) {
   const li = element("li", "tracker-offline__item");
   li.dataset.status = item.status;
   li.append(element("strong", `govuk-tag govuk-tag--${{ waiting: "yellow", sent: "green" }[item.status] || "red"}`,
-    words.status[item.status]), " ", element("span", "", item.label));
+    words.status[item.status]), " ", element("span", "", await unseal(item.sealedLabel)));
   const detail = element("span", "govuk-body-s tracker-offline__when",
     format(item.status === "sent" ? words.sentAt : words.savedAt, { when: when(item.sentAt || item.savedAt) }));
   li.append(element("br"), detail);
@@ -318,7 +325,7 @@ async function itemView(item) {
     li.append(buttons);
   }
   if (item.status === "conflict") li.append(await conflictView(item));
-  if (item.status === "check") li.append(checkView(item));
+  if (item.status === "check") li.append(await checkView(item));
   return li;
 }
 
