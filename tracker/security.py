@@ -25,14 +25,19 @@ SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "
                     ("X-Frame-Options", "DENY"))
 
 
+# Responses that never set the session cookie: the shared files, and what the browser fetches by itself beside a
+# page, the same for everyone (the offline worker's script and the web app manifest).
+SESSIONLESS_ENDPOINTS = SHARED_ENDPOINTS | {"offline.worker", "offline.manifest"}
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, except that a shared file (SHARED_ENDPOINTS) never sets the cookie: a
-    response a browser or proxy may keep must carry no one's session, and a stylesheet or a library fetched
-    alongside a page (by the page, or by the offline worker as it installs) would otherwise send back the session
-    as it was when asked for, undoing a change the page made meanwhile, such as the language just chosen."""
+    """Flask's signed-cookie sessions, except that SESSIONLESS_ENDPOINTS never set the cookie: a response a
+    browser or proxy may keep must carry no one's session, and a file fetched alongside a page (by the page, or
+    by the offline worker as it installs) would otherwise send back the session as it was when asked for, undoing
+    a change the page made meanwhile, such as the language just chosen."""
 
     def should_set_cookie(self, app, session) -> bool:
-        return request.endpoint not in SHARED_ENDPOINTS and super().should_set_cookie(app, session)
+        return request.endpoint not in SESSIONLESS_ENDPOINTS and super().should_set_cookie(app, session)
 
 
 def _install(state) -> None:

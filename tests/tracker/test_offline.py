@@ -309,13 +309,13 @@ def test_the_libraries_may_be_kept_by_browsers(tracker_app):
 @pytest.mark.parametrize("lang,name,short", [("en", "EWS induction tracker", "Induction"),
                                              ("cy", "Traciwr sefydlu EWS", "Sefydlu")])
 def test_the_manifest_is_in_the_pages_language(tracker_app, lang, name, short):
-    manifest = tracker_app.test_client().get(f"/manifest.webmanifest?lang={lang}")
+    manifest = tracker_app.test_client().get(f"/manifest.webmanifest?language={lang}")
     assert manifest.mimetype == "application/manifest+json"
     body = manifest.get_json(force=True)
     assert (body["name"], body["short_name"]) == (name, short)
     assert body["start_url"] == "/my-induction" and body["scope"] == "/"
     page = tracker_app.test_client().get(f"/login?lang={lang}").get_data(as_text=True)
-    assert f'<link rel="manifest" href="/manifest.webmanifest?lang={lang}">' in page
+    assert f'<link rel="manifest" href="/manifest.webmanifest?language={lang}">' in page
 
 
 def test_the_offline_page_names_no_one_and_speaks_both_languages(tracker_app, dafydd):

@@ -147,13 +147,18 @@ def test_security_headers_on_every_page(tracker_app):
 
 
 def test_shared_files_never_set_the_session_cookie(tracker_app):
-    """A stylesheet, GOV.UK's script or an offline library answered after the page changed the session (the
-    language chosen just now) must not send back the session as it was: and a file browsers may keep carries no one's
-    session. Pages still refresh it, so the idle timeout counts from the last page."""
+    """A stylesheet, GOV.UK's script, an offline library, the offline worker or the manifest answered after the page
+    changed the session (the language chosen just now) must not send back the session as it was: and a file browsers
+    may keep carries no one's session. Pages still refresh it, so the idle timeout counts from the last page. The
+    manifest's language is not ?lang=, which would change the session's."""
     from helpers import signed_in_client
 
     client = signed_in_client(tracker_app, "inductee@example.org")
-    for path in ("/static/tracker.css", "/govuk/govuk-frontend.min.js", "/vendor/idb/index.js"):
+    for path in ("/static/tracker.css", "/govuk/govuk-frontend.min.js", "/vendor/idb/index.js", "/sw.js",
+                 "/manifest.webmanifest?language=en"):
         response = client.get(path)
         assert response.status_code == 200 and "Set-Cookie" not in response.headers, path
     assert "Set-Cookie" in client.get("/my-induction").headers
+    client.get("/login?lang=cy")
+    client.get("/manifest.webmanifest?language=en")
+    assert '<html lang="cy"' in client.get("/my-induction").get_data(as_text=True)

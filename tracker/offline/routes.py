@@ -170,7 +170,7 @@ def _version() -> str:
 def manifest():
     """Installing the tracker on a phone's home screen: its name in the language asked for (base.html asks in
     the page's language)."""
-    language = "cy" if request.args.get("lang") == "cy" else "en"
+    language = "cy" if request.args.get("language") == "cy" else "en"  # not ?lang=, which changes the session
     with force_locale(language):
         name, short = tracker_name(), gettext("Induction")
     body = {
