@@ -4,6 +4,7 @@ JSON, for tracker/static/offline/queue.js). Which pages a phone may keep is deci
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -21,9 +22,10 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import FileStorage
 
 from .. import content, files, offline, records, reflections
 from ..access import role_required
@@ -76,10 +78,8 @@ def mark_kept_pages(response):
     return response
 
 
-@bp.app_template_global("offline_fingerprint")
-def offline_fingerprint(record: dict | None) -> str:
-    """The record as the page shows it, for a draft saved from the page (offline.fingerprint)."""
-    return offline.fingerprint(record)
+# the record as the page shows it, for a draft saved from the page
+bp.add_app_template_global(offline.fingerprint, "offline_fingerprint")
 
 
 @bp.app_context_processor
@@ -94,8 +94,17 @@ def offline_context():
 def offline_words() -> dict:
     """The words tracker/static/offline/queue.js shows, in the page's language ({name} is filled in there): all of
     them for an inductee, and for anyone signed out only the warning that the last person left something unsent."""
-    if not getattr(current_user, "is_authenticated", False):
-        return {"someoneElse": _someone_else()}
+    return _words(current_language(), bool(getattr(current_user, "is_authenticated", False)))
+
+
+@functools.lru_cache(maxsize=8)
+def _words(language: str, signed_in: bool) -> dict:
+    """Made once per language, not on every page."""
+    with force_locale(language):
+        return _all_words() if signed_in else {"someoneElse": _someone_else()}
+
+
+def _all_words() -> dict:
     return {
         "kept": gettext("Saved on this device. It will be sent when you are back online."),
         "notKept": gettext("This could not be saved on this device"),
@@ -129,7 +138,7 @@ def offline_words() -> dict:
                                   " this device."),
         "someoneElse": _someone_else(),
         # dates as the tracker writes them (tracker/dates.py): "7 December 2026 at 19:34"
-        "months": [format_date(dt.date(2026, month, 1), "MMMM", locale=current_language()) for month in range(1, 13)],
+        "months": [format_date(dt.date(2026, month, 1), "MMMM", locale=str(get_locale())) for month in range(1, 13)],
         "at": gettext("%(date)s at %(time)s", date="{date}", time="{time}"),
     }
 
@@ -251,15 +260,14 @@ def send_record(inductee_id: int, activity_id: str):
     if invalid:
         return _answer("failed", 400, reason=_first_error([notes_form] * ("notes" in invalid)
                                                           + [forms[kind] for kind in invalid if kind != "notes"]))
-    evidence, stored_names = [], []
+    stored = None
     if "file" in wanted:
         try:
-            stored = files.check_and_store(request.files["upload"])
-        except (files.UploadError, KeyError) as error:
-            return _answer("failed", 400, reason=str(error) if isinstance(error, files.UploadError)
-                           else gettext("Select a file"))
-        stored_names.append(stored.stored_name)
+            stored = files.check_and_store(request.files.get("upload") or FileStorage())  # none: "Select a file"
+        except files.UploadError as error:
+            return _answer("failed", 400, reason=str(error))
     evidence = [evidence_fields(kind, forms[kind], stored if kind == "file" else None) for kind in wanted]
+    stored_names = [stored.stored_name] if stored else []
     choice = request.form.get("choice") if request.form.get("choice") in offline.CHOICES else None
     draft = offline.RecordDraft(key=request.form["key"], base=request.form.get("base", ""),
                                 notes=notes_form.notes.data or "" if notes_form else None,
