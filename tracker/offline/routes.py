@@ -25,14 +25,13 @@ from flask import (
 from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from werkzeug.datastructures import FileStorage
 
 from .. import content, files, offline, records, reflections
 from ..access import role_required
 from ..db import get_db
 from ..i18n import current_language
 from ..privacy import identifying_details
-from ..records.forms import evidence_fields, read_page
+from ..records.forms import evidence_fields, read_page, uploaded_file
 from ..template_helpers import tracker_name
 
 bp = Blueprint("offline", __name__)
@@ -263,7 +262,7 @@ def send_record(inductee_id: int, activity_id: str):
     stored = None
     if "file" in wanted:
         try:
-            stored = files.check_and_store(request.files.get("upload") or FileStorage())  # none: "Select a file"
+            stored = files.check_and_store(uploaded_file())
         except files.UploadError as error:
             return _answer("failed", 400, reason=str(error))
     evidence = [evidence_fields(kind, forms[kind], stored if kind == "file" else None) for kind in wanted]

@@ -6,6 +6,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -74,6 +75,11 @@ def typed(kind: str, form) -> bool:
         return any((f.data or "").strip() for f in (form.witness_name, form.witness_role, form.statement))
     upload = request.files.get("upload")
     return bool(upload and upload.filename) or bool((form.description.data or "").strip())
+
+
+def uploaded_file() -> FileStorage:
+    """The file chosen on the page; an empty one if none, which files.check_and_store refuses ("Select a file")."""
+    return request.files.get("upload") or FileStorage()
 
 
 def read_page(required: str | None = None) -> tuple[NotesForm | None, dict, list[str], list[str]]:

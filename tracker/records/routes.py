@@ -22,6 +22,7 @@ from .forms import (
     WitnessForm,
     evidence_fields,
     read_page,
+    uploaded_file,
 )
 
 bp = Blueprint("records", __name__)
@@ -122,7 +123,7 @@ def _save_page(inductee_id: int, activity_id: str, *, required: str | None = Non
             evidence.append(evidence_fields(kind, forms[kind]))
             continue
         try:
-            stored = files.check_and_store(request.files.get("upload") or _no_file())
+            stored = files.check_and_store(uploaded_file())
         except files.UploadError as error:
             forms[kind].upload.errors = [str(error)]
             return _refuse(ctx, notes_form, forms, file_kept=True)
@@ -188,11 +189,6 @@ def save_and_check(inductee_id: int, activity_id: str):
     """'Check and submit for sign-off' on the record page: save what was typed, then check it."""
     return _save_page(inductee_id, activity_id,
                       go_to=url_for(".submit", inductee_id=inductee_id, activity_id=activity_id))
-
-
-def _no_file():
-    from werkzeug.datastructures import FileStorage
-    return FileStorage(filename="")
 
 
 @bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
