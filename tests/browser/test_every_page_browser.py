@@ -13,7 +13,9 @@ checked for everything a page must do wherever it is:
 
 Pages come from the app's url_map (tests/browser/tracker_pages.py), so a new page is checked without being listed.
 One test per language and role, so the sweep shares out across the test workers; one visit per page does all the
-checks, since loading pages is most of the time.
+checks, since loading pages is most of the time. A page a role may not see answers with an error page or a redirect
+that is the same whatever the address: what every page answers every role is found first through the app
+(tracker_pages.statuses), and the browser opens one page of each such answer per role and language.
 
 Set TRACKER_SCREENSHOTS=/some/folder to keep a full-page screenshot of every page at 360 and 320 px."""
 from __future__ import annotations
@@ -31,12 +33,15 @@ from test_missing_files_browser import Recorder
 from test_phone_browser import MEASURE as PHONE_FIT
 from test_phone_browser import MIN_FIELD_WIDTH, PHONE, SMALL_PHONE
 from test_plans_browser import BROKEN_WORDS
-from tracker_pages import REDIRECTS, ROLES, add_phone_test_data, claimed_by, page_urls, statuses
+from tracker_pages import REDIRECTS, ROLES, SIGN_IN, add_phone_test_data, claimed_by, page_urls, statuses
 
 from browser import new_page, sign_in
 
 pytestmark = pytest.mark.browser
 DEADLINE = 60_000  # ms: generous, the machine is shared; every wait is on a condition
+# What a page answers a role that may not see it (tracker_pages.statuses): the same error page or redirect whatever
+# the address, so the browser opens one of each per role and language; every page answering 200 is opened.
+REFUSALS = {302, 303, SIGN_IN, 403, 404}
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +134,16 @@ def test_every_tracker_page_as_each_role(browser, live_tracker, answers, languag
         page.wait_for_load_state("networkidle", timeout=DEADLINE)
     in_language(page, live_tracker.url, language)
     who = f"{role or 'signed out'} ({language})"
+    refusals_seen: set[int] = set()
     for endpoint, paths in urls.items():
         for index, path in enumerate(paths):
+            answer = answers[(endpoint, index)][role]
+            if answer == SIGN_IN and role:
+                problems.append(f"{who} {path}: signed out unexpectedly")
+            if answer in REFUSALS:
+                if answer in refusals_seen:
+                    continue  # one error page or redirect of each kind is enough: the rest are the same page
+                refusals_seen.add(answer)
             page.set_viewport_size(SMALL_PHONE)
             try:
                 response = page.goto(live_tracker.url + path, wait_until="load", timeout=DEADLINE)
@@ -140,10 +153,7 @@ def test_every_tracker_page_as_each_role(browser, live_tracker, answers, languag
             visited.add(path.split("?")[0])
             if index == 0:  # the header is the same on every page of a kind, and on the page a redirect leads to
                 problems += heading_on_first_screen(page, f"{who} {path} at 320 x 700")
-            redirected = response.request.redirected_from is not None
-            if redirected and response.url.split("?")[0].endswith("/login") and role:
-                problems.append(f"{who} {path}: signed out unexpectedly")
-            if redirected:
+            if response.request.redirected_from is not None:
                 continue  # the page it leads to is measured at its own address
             if page.evaluate("document.documentElement.lang") != ("en-GB" if language == "en" else language):
                 problems.append(f"{who} {path}: not in the chosen language")
@@ -169,3 +179,12 @@ def test_every_tracker_page_is_an_html_page_some_role_opens(answers):
     assert not never, (f"These pages never answered 200 as an HTML page for any role with the demo data, so were not "
                        f"checked: {never}. Make the demo data reach them, name them in tracker_pages.NOT_PAGES (not "
                        "a page) or REDIRECTS, with the reason.")
+
+
+def test_no_page_fails_for_any_role(answers):
+    """The sweep opens only one error page of each kind per role in the browser, so a server error must be caught
+    here, where every page is asked for as every role."""
+    failed = sorted(f"{endpoint} #{index} as {role or 'signed out'}: {status}"
+                    for (endpoint, index), by_role in answers.items() for role, status in by_role.items()
+                    if status >= 500 or status not in {200, -1} | REFUSALS)
+    assert not failed, f"pages answering something other than a page, an error page or a redirect: {failed}"

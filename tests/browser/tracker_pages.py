@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 import json
 import re
+from urllib.parse import urlsplit
 
 from helpers import signed_in_client
 
@@ -173,18 +174,26 @@ ONCE_ORDER = ["inductee@example.org", "manager@example.org", "admin@example.org"
 
 
 def statuses(app, urls: dict[str, list[str]]) -> dict[tuple[str, int], dict[str | None, int]]:
-    """{(endpoint, index): {role: status}}: what each page answers each role, through the app's test client, with
-    a redirect counted as 302 whatever the page it leads to. Pages are named by endpoint and index because the
-    tokens in emailed links differ from one app to another."""
+    """{(endpoint, index): {role: status}}: what each page answers each role, through the app's test client: a
+    redirect to the sign-in page counted as SIGN_IN, any other redirect as 302 whatever the page it leads to, and
+    an answer that is not an HTML page as -1. Pages are named by endpoint and index because the tokens in emailed
+    links differ from one app to another."""
     found: dict[tuple[str, int], dict[str | None, int]] = {}
     for role in ROLES:
         client = signed_in_client(app, role) if role else app.test_client()
         for endpoint, paths in urls.items():
             for index, path in enumerate(paths):
-                response = client.get(path)
-                html = "text/html" in response.content_type
-                found.setdefault((endpoint, index), {})[role] = response.status_code if html else -1
+                found.setdefault((endpoint, index), {})[role] = answer_of(client.get(path))
     return found
+
+
+SIGN_IN = 401  # a redirect to the sign-in page: what a signed-out visitor gets, and a signed-in person never should
+
+
+def answer_of(response) -> int:
+    if response.status_code in (301, 302, 303, 307, 308):
+        return SIGN_IN if urlsplit(response.location).path.endswith("/login") else 302
+    return response.status_code if "text/html" in response.content_type else -1
 
 
 def claimed_by(answers: dict[tuple[str, int], dict[str | None, int]]) -> dict[tuple[str, int], str | None]:
