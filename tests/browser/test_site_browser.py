@@ -153,30 +153,6 @@ def test_search_puts_the_right_page_first(site, offline_page, query, expected):
     assert first.split("#")[0].split("?")[0].endswith(expected), f"{query!r} put {first} first"
 
 
-A4_PRINTABLE_WIDTH = 642  # px at 96 dpi: 210 mm less the 20 mm margins of the print stylesheet's @page
-
-
-def test_tables_fit_an_a4_page_when_printed(site, offline_page):
-    """Wide tables (the 4.4 attendance summary above all) must not be cut off on paper."""
-    page, _, _ = offline_page
-    page.set_viewport_size({"width": A4_PRINTABLE_WIDTH, "height": 1000})
-    page.emulate_media(media="print")
-    with_tables = [p for p in sorted(site.rglob("*.html")) if "<table" in p.read_text(encoding="utf-8")]
-    assert site / "section-4/activities/4-04.html" in with_tables
-    too_wide = {}
-    for path in with_tables:
-        page.goto(path.as_uri())
-        widths = page.evaluate("""() => [...document.querySelectorAll('article table')].map(t => {
-            const box = t.closest('.md-typeset__scrollwrap') || t.parentElement;
-            return {right: Math.ceil(t.getBoundingClientRect().right), scroll: Math.max(t.scrollWidth, box.scrollWidth),
-                    client: box.clientWidth}; })""")
-        limit = page.evaluate("document.documentElement.clientWidth")
-        bad = [w for w in widths if w["right"] > limit or w["scroll"] > w["client"] + 1]
-        if bad:
-            too_wide[str(path.relative_to(site))] = bad
-    assert too_wide == {}
-
-
 def test_the_4_4_summary_prints_every_column_on_a4(site, browser, tmp_path):
     from pypdf import PdfReader
     context = browser.new_context()

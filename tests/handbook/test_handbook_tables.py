@@ -1,6 +1,7 @@
 """The handbook's tables on a 320 px phone, in both builders' real sites and both languages: each table
 fits, or its scroll box shows that it scrolls (shadows at the edges, a hint above it) and scrolls from
-the keyboard; the glossary fits, so its notes are never cut mid-word."""
+the keyboard; the glossary fits, so its notes are never cut mid-word. Printed, every table fits an A4 page
+(measured on the same visit: loading the pages is most of the time)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,6 +16,12 @@ sites, zensical_site = test_builders.sites, test_builders.zensical_site
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 320, "height": 700}
+A4_PRINTABLE_WIDTH = 642  # px at 96 dpi: 210 mm less the 20 mm margins of the print stylesheet's @page
+# Wide tables (the 4.4 attendance summary above all) must not be cut off on paper.
+PRINTED_WIDTHS = """() => [...document.querySelectorAll('article table')].map(t => {
+    const box = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+    return {right: Math.ceil(t.getBoundingClientRect().right), scroll: Math.max(t.scrollWidth, box.scrollWidth),
+            client: box.clientWidth}; })"""
 HINT = {"en": "Scroll sideways to see the whole table.", "cy": "Symudwch y tabl i'r ochr i'w weld i gyd."}
 
 # For each table of the page: whether it scrolls, and what says so. The scroll box is the wrapper
@@ -69,7 +76,7 @@ WIDE = {"en": {"reference/legal-powers/index.html", "section-4/activities/4-04.h
 def test_every_table_fits_a_phone_or_shows_that_it_scrolls(sites, browser, builder, lang):
     site = sites[builder]
     context, page = phone(browser)
-    problems, scrolling = {}, set()
+    problems, scrolling, printed = {}, set(), set()
     try:
         for file in (file for file in pages_with_tables(site) if language(site, file) == lang):
             load(page, file)
@@ -91,10 +98,26 @@ def test_every_table_fits_a_phone_or_shows_that_it_scrolls(sites, browser, build
             regions = page.evaluate("[...document.querySelectorAll('article [role=region]')].map(r => r.ariaLabel)")
             if len(set(regions)) != len(regions):
                 problems[f"{name} regions"] = [f"two have the same name: {regions}"]
+            if too_wide := printed_too_wide(page):
+                problems[f"{name} printed on A4"] = too_wide
+            printed.add(name)
     finally:
         context.close()
     assert problems == {}
     assert WIDE[lang] <= scrolling
+    assert WIDE[lang] <= printed
+
+
+def printed_too_wide(page) -> list[dict]:
+    page.set_viewport_size({"width": A4_PRINTABLE_WIDTH, "height": 1000})
+    page.emulate_media(media="print")
+    try:
+        widths = page.evaluate(PRINTED_WIDTHS)
+        limit = page.evaluate("document.documentElement.clientWidth")
+        return [w for w in widths if w["right"] > limit or w["scroll"] > w["client"] + 1]
+    finally:
+        page.emulate_media(media="screen")
+        page.set_viewport_size(PHONE)
 
 
 @pytest.mark.parametrize("builder", BUILDERS)
