@@ -9,8 +9,29 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from jinja2 import BytecodeCache
 
 from helpers import ROOT, make_project, signed_in_client, tracker_config  # plain helpers: tests import helpers.py
+
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per test process, not once per app: most tests make an app of their own, and
+    compiling the tracker's templates again for each was a third of their time. Jinja checks each template's
+    source against the checksum it was compiled from, so a changed template is compiled again."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": CompiledTemplates()}
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ def create_user(db: Database, *, email: str, name: str, role: str, password: str
             "INSERT INTO users (email, name, role, password_hash, language) VALUES (?, ?, ?, ?, ?)",
             (email.strip(), name.strip(), role, hash_password(password) if password else NO_PASSWORD, language))
         user_id = cursor.lastrowid
-        for manager_id in manager_ids:
+        for manager_id in dict.fromkeys(manager_ids):  # a manager chosen twice is one manager
             db.conn.execute("INSERT INTO team_members (manager_id, inductee_id, since) VALUES (?, ?, ?)",
                             (manager_id, user_id, _stamp()))
         audit.log(db, actor_id, Action.USER_CREATED, subject_id=user_id, detail=f"role={role}")

@@ -23,6 +23,19 @@ def test_admin_creates_a_user_with_managers(tracker_app):
         assert nia["password_hash"] == accounts.NO_PASSWORD
 
 
+def test_a_manager_chosen_twice_is_one_manager(tracker_app):
+    """A forged form can name the same manager twice (found by the fuzz tests: it was a server error)."""
+    client = tracker_app.test_client()
+    login(client, "admin@example.org")
+    manager_id = str(tracker_app.config["DEMO_IDS"]["manager@example.org"])
+    response = post(client, "/admin/users/new", {"name": "Nia New", "email": "nia@example.org", "role": "inductee",
+                                                  "managers": [manager_id, manager_id]})
+    assert response.status_code == 302
+    with tracker_app.app_context():
+        nia = accounts.find_by_email(get_db(), "nia@example.org")
+        assert [m["id"] for m in accounts.managers_of(get_db(), nia["id"])] == [int(manager_id)]
+
+
 def test_admin_form_errors_keep_what_was_typed(tracker_app):
     client = tracker_app.test_client()
     login(client, "admin@example.org")
