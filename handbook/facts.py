@@ -44,7 +44,7 @@ from .welsh_search import mutations
 from .yamlsource import ContentError, YamlDocument, read_source_text
 
 YAML_FILES = ("sections/*.cy.yml", "activities/*.cy.yml", "activities/case-studies/*.cy.yml", "quizzes/*.cy.yml",
-              "glossary.cy.yml")
+              "glossary.cy.yml", "standards.cy.yml")
 PAGE_FILES = "content/**/*.cy.md"
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"

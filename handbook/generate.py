@@ -158,8 +158,18 @@ class SiteGenerator:
             tracker_link=self.tracker_link("activities", activity.id),
             reviewed=reviewed,
             due=self._due(activity),
+            standards=self._standards(activity),
         )
         self.pages[path] += "\n" + self.sources_block(sources, self.sources_translated(activity))
+
+    def _standards(self, activity: model.Activity) -> list[dict]:
+        """The standards an activity evidences, in this language, each with the title of its group."""
+        standards = self.project.standards
+        if not standards:
+            return []
+        known = standards.by_id()
+        return [{"id": key, "title": known[key].title, "group": standards.group_of(key).title}
+                for key in activity.standards if key in known]
 
     def _due(self, activity: model.Activity) -> str:
         """'Usually done in week 2' from the activity's or its section's `due`; '' without one."""

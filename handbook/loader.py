@@ -58,6 +58,7 @@ class Project:
     quizzes: dict[str, model.Quiz] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     glossary: model.Glossary | None = None
+    standards: model.Standards | None = None  # standards.yml: what activities evidence
     service: Service = field(default_factory=Service)
     assets: set[str] = field(default_factory=set)  # non-Markdown files under content/
     source_of: dict[tuple[str, str], YamlDocument] = field(default_factory=dict)
@@ -160,14 +161,24 @@ def _load_kind(project: Project, folder: Path, schema: type[BaseModel], into: di
 
 
 def load_glossary(project: Project) -> None:
-    file = project.root / "glossary.yml"
+    project.glossary = _load_whole_file(project, "glossary.yml", model.Glossary)
+
+
+def load_standards(project: Project) -> None:
+    project.standards = _load_whole_file(project, "standards.yml", model.Standards)
+
+
+def _load_whole_file(project: Project, name: str, schema: type[BaseModel]):
+    file = project.root / name
     if not file.exists():
-        return
+        return None
     doc, errors = read_yaml_file(file, project.root)
     project.errors.extend(errors)
-    if doc is not None:
-        project.glossary, errors = validate(doc, model.Glossary)
-        project.errors.extend(errors)
+    if doc is None:
+        return None
+    item, errors = validate(doc, schema)
+    project.errors.extend(errors)
+    return item
 
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
@@ -239,10 +250,24 @@ def _check_references(project: Project) -> None:
         for index, item in enumerate(activity.case_studies):
             if isinstance(item, model.CaseStudyRef) and not project.defines("case study", item.ref):
                 error("activity", activity.id, ("case_studies", index, "ref"), f"unknown case study {item.ref!r}")
+        _check_standards(project, activity, error)
 
     for quiz in project.quizzes.values():
         if quiz.activity and not project.defines("activity", quiz.activity):
             error("quiz", quiz.id, ("activity",), f"linked activity {quiz.activity!r} does not exist")
+
+
+def _check_standards(project: Project, activity: model.Activity, error) -> None:
+    exists = (project.root / "standards.yml").exists()
+    if exists and project.standards is None:
+        return  # standards.yml itself is wrong: reported once, there
+    known = project.standards.by_id() if project.standards else {}
+    for index, standard_id in enumerate(activity.standards):
+        if standard_id not in known:
+            where = "standards.yml" if exists else "standards.yml, which does not exist"
+            error("activity", activity.id, ("standards", index), f"unknown standard {standard_id!r} (not in {where})")
+        elif standard_id in activity.standards[:index]:
+            error("activity", activity.id, ("standards", index), f"standard {standard_id!r} is listed twice")
 
 
 def load_project(root: Path | str, check_links: bool = True) -> Project:
@@ -255,6 +280,7 @@ def load_project(root: Path | str, check_links: bool = True) -> Project:
     _load_kind(project, root / "activities", model.Activity, project.activities, "activity")
     _load_kind(project, root / "quizzes", model.Quiz, project.quizzes, "quiz")
     load_glossary(project)
+    load_standards(project)
     load_pages(project)
     _check_references(project)
     for language in TRANSLATED_LANGUAGES:

@@ -194,6 +194,7 @@ class Activity(Strict):
     tags: list[Text] = Field(default_factory=list)
     links: list[Source] = Field(default_factory=list)
     due: str | None = None  # when it is usually done, e.g. 'week 2' (planning, not part of its version)
+    standards: list[Text] = Field(default_factory=list)  # ids in standards.yml that the activity evidences
 
     _check_time = field_validator("time")(_time_estimate)
     _check_due = field_validator("due")(_due)
@@ -326,3 +327,51 @@ class Glossary(Strict):
                 raise ValueError(f"term {term.term} is defined twice")
             seen.add(term.term)
         return self
+
+
+# ---- standards ----------------------------------------------------------------------
+
+STANDARD_ID = re.compile(r"^[A-Z]{1,4}[0-9]{1,3}$")
+
+
+class Standard(Strict):
+    id: Text
+    title: Text
+    text: Text
+
+    @field_validator("id")
+    @classmethod
+    def _standard_id(cls, value: str) -> str:
+        if not STANDARD_ID.match(value):
+            raise ValueError("standard id must be capital letters then a number, like 'SS1' or 'AP4'")
+        return value
+
+
+class StandardsGroup(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    title: Text
+    source: Text
+    standards: list[Standard] = Field(min_length=1)
+
+
+class Standards(Strict):
+    """The standards the service works to (standards.yml): what activities evidence."""
+    groups: list[StandardsGroup] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Standards":
+        seen = set()
+        for standard in self.all():
+            if standard.id in seen:
+                raise ValueError(f"standard {standard.id} is defined twice")
+            seen.add(standard.id)
+        return self
+
+    def all(self) -> list[Standard]:
+        return [standard for group in self.groups for standard in group.standards]
+
+    def by_id(self) -> dict[str, Standard]:
+        return {standard.id: standard for standard in self.all()}
+
+    def group_of(self, standard_id: str) -> StandardsGroup | None:
+        return next((g for g in self.groups if any(s.id == standard_id for s in g.standards)), None)

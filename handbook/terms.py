@@ -34,7 +34,7 @@ GAPS = ("…", "...")
 GAP_WORDS = 12
 # The Welsh files of a project, beside their English ones (handbook/translations.py), and its site config.
 WELSH_FILES = ("content/**/*.cy.md", "sections/*.cy.yml", "activities/*.cy.yml", "activities/case-studies/*.cy.yml",
-               "quizzes/*.cy.yml", "glossary.cy.yml", "mkdocs.cy.yml")
+               "quizzes/*.cy.yml", "glossary.cy.yml", "standards.cy.yml", "mkdocs.cy.yml")
 
 
 class Avoid(Strict):

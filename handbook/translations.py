@@ -44,11 +44,11 @@ TEXT_FIELDS = frozenset({
 })
 # Lists of mappings, matched entry by entry with the English list.
 NESTED_FIELDS = frozenset({"parts", "framework", "elements", "overview", "case_studies", "links", "terms",
-                           "sources"})
+                           "sources", "groups", "standards"})
 # Lists whose length a translation may choose (Welsh tags; Welsh short answers that also count).
 FREE_LENGTH = frozenset({"tags", "accepted"})
 # Fields a translation may repeat to say which entry it translates; they must equal the English.
-MATCH_KEYS = frozenset({"ref", "term"})
+MATCH_KEYS = frozenset({"ref", "term", "id"})
 # Fields only a translation has.
 EXTRA_FIELDS = {"abbreviation": re.compile(r"^[A-Za-z][A-Za-z0-9&]{0,19}$")}  # glossary: ADY for ALN
 
@@ -122,6 +122,7 @@ class Translation:
     quizzes: dict[str, model.Quiz] = field(default_factory=dict)
     pages: dict[str, Any] = field(default_factory=dict)  # English path -> loader.Page with translated text
     glossary: model.Glossary | None = None
+    standards: model.Standards | None = None
     abbreviations: dict[str, str] = field(default_factory=dict)  # English term -> the language's own
     status: dict[tuple[str, str], Status] = field(default_factory=dict)  # (kind, key) -> Status
 
@@ -160,7 +161,7 @@ class Overlay:
                     self.problem(where, f"must be {english.get(key)!r}, as in the English file")
             elif key not in english:
                 self.problem(where, "the English file has no such field (check the spelling)")
-            elif key not in TEXT_FIELDS and key not in NESTED_FIELDS:
+            elif key not in TEXT_FIELDS and not self.nested(english[key], key):
                 self.problem(where, "is structure, defined in the English file only: leave it out")
             else:
                 merged[key] = self.value(english[key], value, where, key)
@@ -170,13 +171,18 @@ class Overlay:
         return merged
 
     @staticmethod
+    def nested(value: Any, key: str) -> bool:
+        """A list of mappings with text in them (an activity's `standards` is a list of ids: structure)."""
+        return key in NESTED_FIELDS and isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+    @staticmethod
     def needs_translation(key: str, value: Any) -> bool:
         if key in ("tags", "accepted") or not value:
             return False  # a translation may keep the English tags and accepted answers
         if key == "case_studies":  # references are translated in the case study's own file
             return any(isinstance(item, dict) and "ref" not in item for item in value)
         if key in NESTED_FIELDS:
-            return any(Overlay.has_text(item) for item in value)
+            return Overlay.nested(value, key) and any(Overlay.has_text(item) for item in value)
         return key in TEXT_FIELDS
 
     @staticmethod
@@ -249,6 +255,7 @@ def load_translations(project, language: str) -> Translation:
         _load_item(project, translation, label, key, english_doc, translation_file(english_file, language), schema,
                    getattr(translation, attribute))
     _load_glossary(project, translation)
+    _load_standards(project, translation)
     _load_pages(project, translation)
     _orphans(project, language)
     return translation
@@ -279,31 +286,49 @@ def _load_item(project, translation: Translation, label: str, key: str, english_
 
 
 def _load_glossary(project, translation: Translation) -> None:
+    if project.glossary is None:
+        return
+    loaded = _load_whole_file(project, translation, "glossary", model.Glossary)
+    if loaded is not None:
+        glossary, overlay = loaded
+        translation.glossary = glossary
+        for (_, index, _), abbreviation in overlay.extras.items():
+            translation.abbreviations[glossary.terms[index].term] = abbreviation
+
+
+def _load_standards(project, translation: Translation) -> None:
+    if project.standards is not None:
+        loaded = _load_whole_file(project, translation, "standards", model.Standards)
+        translation.standards = loaded[0] if loaded else None
+
+
+def _load_whole_file(project, translation: Translation, name: str, schema):
+    """A translation of a file at the top of the project (glossary.cy.yml, standards.cy.yml): (the merged
+    item, its overlay), or None if it is missing or has problems (reported)."""
     from .loader import validate
 
-    english_file = project.root / "glossary.yml"
+    english_file = project.root / f"{name}.yml"
     file = translation_file(english_file, translation.language)
-    if not file.exists() or project.glossary is None:
-        return
+    if not file.exists():
+        return None
     english_doc, _ = read_yaml_file(english_file, project.root)
     doc, errors = read_yaml_file(file, project.root)
     project.errors.extend(errors)
     if doc is None or english_doc is None:
-        return
+        return None
     status, errors = _info(doc, english_doc.text)
     project.errors.extend(errors)
     overlay = Overlay()
     merged = overlay.mapping(english_doc.data, doc.data)
     project.errors.extend(_errors(doc, overlay))
     if status is None or overlay.problems:
-        return
-    glossary, errors = validate(YamlDocument(doc.path, merged, doc.text), model.Glossary)
+        return None
+    item, errors = validate(YamlDocument(doc.path, merged, doc.text), schema)
     project.errors.extend(errors)
-    if glossary is not None:
-        translation.glossary = glossary
-        for (_, index, _), abbreviation in overlay.extras.items():
-            translation.abbreviations[glossary.terms[index].term] = abbreviation
-        translation.status[("glossary", "glossary")] = status
+    if item is None:
+        return None
+    translation.status[(name, name)] = status
+    return item, overlay
 
 
 def _load_pages(project, translation: Translation) -> None:
@@ -387,6 +412,7 @@ def in_language(project, language: str):
         quizzes={**project.quizzes, **translation.quizzes},
         pages={**project.pages, **translation.pages},
         glossary=translation.glossary or project.glossary,
+        standards=translation.standards or project.standards,
         language=language,
     )
 
@@ -415,7 +441,8 @@ def parity(project, language: str) -> Parity:
               "activities": ("activity", list(project.activities)),
               "case studies": ("case study", list(project.case_studies)),
               "quizzes": ("quiz", list(project.quizzes)),
-              "glossary": ("glossary", ["glossary"] if project.glossary else [])}
+              "glossary": ("glossary", ["glossary"] if project.glossary else []),
+              "standards": ("standards", ["standards"] if project.standards else [])}
     rows = []
     for name, (kind, keys) in totals.items():
         found = [translation.status[(kind, key)] for key in keys if (kind, key) in translation.status]

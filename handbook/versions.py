@@ -4,8 +4,9 @@ the tracker can be pinned to the text it was started, submitted and signed off a
 The version is the SHA-256 (first 16 hex digits) of the item's canonical form: its fields as
 plain data with referenced case studies written out, as sorted JSON. Anything a reader sees
 changes it (a prompt, an evidence item, the sign-off rule, a case study's story); re-ordering the
-keys of a YAML file, its comments, its tags, its further-reading links and its usual timing (`due`)
-do not. It is computed from the English source (the source of truth); a translation never changes a version.
+keys of a YAML file, its comments, its tags, its further-reading links, its usual timing (`due`) and the
+standards it evidences do not. It is computed from the English source (the source of truth); a translation
+never changes a version.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from . import model
 
 VERSION_LENGTH = 16
 # How an item is found, what else to read and when it is usually done: not what it asks.
-METADATA = {"tags", "links", "due"}
+METADATA = {"tags", "links", "due", "standards"}
 
 
 def canonical_activity(activity: model.Activity, project) -> dict:

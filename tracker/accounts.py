@@ -24,8 +24,9 @@ from .audit_actions import Action
 from .config import default
 from .db import writing
 
-ROLES = ("inductee", "manager", "admin")
-ROLE_LABELS = {"inductee": _l("Inductee"), "manager": _l("Manager"), "admin": _l("Administrator")}
+ROLES = ("inductee", "manager", "admin", "lead")
+ROLE_LABELS = {"inductee": _l("Inductee"), "manager": _l("Manager"), "admin": _l("Administrator"),
+               "lead": _l("Service lead")}
 MIN_PASSWORD_LENGTH = 10
 # The password hash of an account whose person has not chosen a password yet (invited): no password
 # matches it (argon2 refuses it as a hash), so no one can sign in with it.
@@ -59,6 +60,11 @@ class User(UserMixin):
     @property
     def is_inductee(self) -> bool:
         return self.role == "inductee"
+
+    @property
+    def is_lead(self) -> bool:
+        """The head of service: reads every team's induction (tracker/reports/), changes nothing."""
+        return self.role == "lead"
 
 
 @functools.cache

@@ -56,6 +56,7 @@ class Action(StrEnum):
     INDUCTION_SIGNED_OFF = "induction.signed_off"
     CALENDAR_LINK_MADE = "calendar.link_made"
     CALENDAR_LINK_RESET = "calendar.link_reset"
+    REPORT_EXPORTED = "report.exported"
 
     @classmethod
     def for_record(cls, transition: str) -> Action:

@@ -175,3 +175,29 @@ def legend(prefix: str = "key") -> Markup:
         f'</svg>{escape(label)}</li>'
         for key, label in PARTS)
     return Markup(f'<ul class="tracker-legend">{items}</ul>')
+
+
+RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": GREEN}  # GOV.UK's red, orange and green
+
+
+def rag_bar(counts: dict[str, int], labels: dict, name: str) -> Markup:
+    """How many inductees are behind, need attention and are on track, as one horizontal stacked bar (the service
+    lead's report). counts: {'red': n, 'amber': n, 'green': n}; labels: the words for each; name: whose (a team).
+    The words and numbers are its text alternative, and are written beside it on the page."""
+    total = sum(counts.values())
+    shapes, start = [], 0
+    for key in ("red", "amber", "green"):
+        if not counts.get(key) or not total:
+            continue
+        size = SCALE * counts[key] // total if key != "green" else SCALE - start
+        shapes.append(f'<rect x="{_percent(start)}" y="0" width="{_percent(size)}" height="100%"'
+                      f' fill="{RAG_COLOURS[key]}" shape-rendering="crispEdges"><title>{escape(labels[key])}:'
+                      f' {counts[key]}</title></rect>')
+        if start:
+            shapes.append(f'<line x1="{_percent(start)}" x2="{_percent(start)}" y1="0" y2="100%" stroke="{WHITE}"'
+                          f' stroke-width="2"/>')
+        start += size
+    text = f"{name}: " + ", ".join(f"{labels[key]} {counts.get(key, 0)}" for key in ("red", "amber", "green"))
+    return Markup(f'<svg class="tracker-chart tracker-chart--bar" role="img" aria-label="{escape(text)}"'
+                  f' width="100%" height="20" focusable="false"><rect width="100%" height="100%" fill="{LIGHT_GREY}"'
+                  f' shape-rendering="crispEdges"/>{"".join(shapes)}</svg>')

@@ -161,6 +161,11 @@ SECTIONS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
                 "An email domain, e.g. `example.gov.wales`: a verified address there with no account gets one (an"
                 " inductee with no manager) on first sign-in. Empty: signing in never makes an account."),
     )),
+    ("The service lead's report", (
+        Setting("REPORTS_LEAD_SEES_EVIDENCE", False,
+                "Whether the service lead may open inductees' evidence files from their report. Off: the lead sees"
+                " states, dates and counts only, never a file."),
+    )),
     ("Saving offline", (
         Setting("OFFLINE_DRAFT_DAYS", 3,
                 "Days after which something saved on a phone and not yet sent is flagged, asking the person to send"

@@ -17,7 +17,7 @@ OVERDUE_SHOWN = 10  # the most overdue; each inductee's page lists all of theirs
 
 def home_endpoint(user) -> str:
     return {"inductee": "dashboards.my_induction", "manager": "dashboards.my_team",
-            "admin": "admin.users"}[user.role]
+            "admin": "admin.users", "lead": "reports.index"}[user.role]
 
 
 def home():
@@ -112,9 +112,11 @@ def render_team():
             [current_user.id, today.isoformat()])
         if a in titles and progress.is_overdue(t, state or "not_started", a not in no_sign_off, today)
     ]
-    supervision_due = [row for row in supervision.schedule(db, team) if row["status"] != "later"]
+    schedule = supervision.schedule(db, team)
+    supervision_due = [row for row in schedule if row["status"] != "later"]
+    statuses = {row["inductee_id"]: rows[row["inductee_id"]].rag(row["status"]) for row in schedule}
     unread = reflections.unread_by(db, current_user.id)
-    return render_template("dashboards/team.html", team=team, rows=rows, pending=pending,
+    return render_template("dashboards/team.html", team=team, rows=rows, statuses=statuses, pending=pending,
                            overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue),
                            supervision_due=supervision_due, unread=unread,
                            nothing_needed=not (pending or supervision_due or unread or overdue),

@@ -1,4 +1,5 @@
-"""Demo data: a manager, two inductees, an administrator and a realistic mix of records."""
+"""Demo data: a manager, her inductees, an administrator and a realistic mix of records; the service lead, and a
+second team of inductees at every stage, so that the lead's report (tracker/reports/) is worth reading."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,14 +7,16 @@ import datetime as dt
 import click
 from flask import Blueprint
 
-from . import account_links, accounts, content, mail, plans, records
+from . import account_links, accounts, content, induction_sign_off, mail, plans, records
 from .db import get_db, writing
 from .notifications import delivery, summary
 
 DEMO_PASSWORD = "induction-demo-2026"
 PEOPLE = [
     ("admin@example.org", "Alex Admin", "admin"),
+    ("lead@example.org", "Siân Davies", "lead"),  # head of service: every team's induction, read only
     ("manager@example.org", "Rhian Evans", "manager"),
+    ("manager2@example.org", "Owain Price", "manager"),
     ("inductee@example.org", "Dafydd Morgan", "inductee"),
     ("inductee2@example.org", "Ceri Williams", "inductee"),
     ("cymraeg@example.org", "Gwenllian Hughes", "inductee"),  # Welsh-speaking: her tracker opens in Welsh
@@ -26,9 +29,11 @@ LANGUAGES = {"cymraeg@example.org": "cy"}  # the stored choice (tracker/i18n.py)
 DEMO_ACTIVITIES = ("1.1", "1.2", "1.3", "1.4", "1.5", "2.1")
 
 
-def create_demo_data(db) -> dict[str, int]:
+def create_demo_data(db, with_second_team: bool = True) -> dict[str, int]:
+    """The demo's people and records (safe to run twice). with_second_team False: Owain Price's team is left
+    empty (most tests count what the first team did, and run faster without the second)."""
     ids = {}
-    for email, name, role in PEOPLE:  # the manager comes before the inductees she manages
+    for email, name, role in PEOPLE:  # the managers come before the inductees they manage
         existing = accounts.find_by_email(db, email)
         managers = [ids["manager@example.org"]] if role == "inductee" else []
         ids[email] = existing["id"] if existing else accounts.create_user(
@@ -88,6 +93,8 @@ def create_demo_data(db) -> dict[str, int]:
                            " a beth fydda i’n ei wneud o ddydd i ddydd.", welsh)
     if not db.execute("SELECT 1 FROM supervision_sessions WHERE inductee_id = ?", [first]).fetchone():
         demo_supervision_and_reflection(db, first, manager, start)
+    if with_second_team:
+        second_team(db, ids["manager2@example.org"])
     # The emails these changes make, in the outbox with no email server: Dafydd's at once, and
     # everyone's daily summary (Rhian's lists what her team submitted). Nothing new the second time.
     delivery.deliver_pending(db)
@@ -95,6 +102,101 @@ def create_demo_data(db) -> dict[str, int]:
     demo_invitation_and_reset(db, ids)
     mail.send_waiting(db)
     return ids
+
+
+# The second team: people who cannot sign in (no password: the demo's accounts to try are the ones above), each
+# at a different stage, so that the lead's report shows every status. (name, weeks since the start, share of
+# the activities signed off, how many returned, supervision timing, quizzes passed)
+SECOND_TEAM = [
+    ("Alys Roberts", 1, 0.0, 0, "Every two weeks", 0),
+    ("Bethan Lloyd", 3, 0.15, 0, "Every two weeks", 1),
+    ("Carwyn Jenkins", 5, 0.2, 1, "Monthly", 1),
+    ("Delyth Owen", 8, 0.45, 0, "Every two weeks", 2),
+    ("Elis Parry", 10, 0.4, 2, "Monthly", 2),
+    ("Ffion Davies", 12, 0.7, 0, "Every two weeks", 3),
+    ("Geraint Rees", 16, 0.85, 1, "Monthly", 4),
+    ("Hywel Thomas", 20, 1.0, 0, "Every two weeks", 6),
+    ("Iolo Pritchard", -2, 0.0, 0, "Every two weeks", 0),  # starts in two weeks
+]
+
+
+def second_team(db, manager: int, extra: int = 0) -> None:
+    """The second team, made the first time only; `extra` more inductees like them for benchmarks
+    (flask demo-data --inductees N), spread across both teams."""
+    people = list(SECOND_TEAM)
+    for number in range(extra):
+        name, weeks, share, returned, timing, quizzes = SECOND_TEAM[number % len(SECOND_TEAM)]
+        people.append((f"{name} {number + 1}", weeks, share, returned, timing, quizzes))
+    first_manager = accounts.find_by_email(db, "manager@example.org")["id"]
+    for index, (name, weeks, share, returned, timing, quizzes) in enumerate(people):
+        email = name.lower().replace(" ", ".") + "@example.org"
+        if accounts.find_by_email(db, email):
+            continue
+        team = manager if index < len(SECOND_TEAM) or index % 2 else first_manager
+        inductee = accounts.create_user(db, email=email, name=name, role="inductee", password=None,
+                                        manager_ids=[team])
+        no_email(db, inductee, team if team == manager else None)
+        at_stage(db, inductee, team, dt.date.today() - dt.timedelta(weeks=weeks), share, returned, timing, quizzes)
+
+
+def no_email(db, *people: int | None) -> None:
+    """They cannot sign in, so their notifications are not sent (marked skipped): the outbox keeps the
+    first team's messages, which the demo's people can follow."""
+    with writing(db):
+        for person in people:
+            if person is not None:
+                db.conn.execute("UPDATE users SET notify = 'none' WHERE id = ?", [person])
+
+
+def at_stage(db, inductee: int, manager: int, start: dt.date, share: float, returned: int, timing: str,
+             quizzes: int) -> None:
+    """A plan from `start` (targets every three days, as the first team's), the first `share` of the activities
+    signed off (or done), the next `returned` returned, one more submitted, and supervision held as agreed."""
+    activities = content.activities()
+    submitted = plans.PlanInput(start.isoformat(), "", {
+        a.id: plans.PlanRow(a.id, (start + dt.timedelta(days=3 * index + 2)).isoformat(), index < 4, by_hand=True)
+        for index, a in enumerate(activities)})
+    plans.save_plan(db, inductee, submitted, plans.load_plan(db, inductee), manager)
+    complete = round(share * len(activities))
+    for index, activity in enumerate(activities[:complete + returned + (0 < share < 1)]):
+        record = records.save_notes(db, inductee, activity.id, activity.title, "Done as planned.", inductee)
+        if not activity.sign_off:
+            records.transition(db, record["id"], "mark_done", inductee)
+            continue
+        records.transition(db, record["id"], "submit", inductee)
+        if index < complete:
+            records.transition(db, record["id"], "sign_off", manager)
+        elif index < complete + returned:
+            records.transition(db, record["id"], "return", manager, "Please add what you would do next time.")
+    if complete == len(activities):
+        induction_sign_off.sign_off_induction(db, accounts.get_user(db, inductee), manager, "Well done.")
+    supervision_held(db, inductee, manager, start, timing)
+    passed_quizzes(db, inductee, quizzes)
+
+
+def supervision_held(db, inductee: int, manager: int, start: dt.date, timing: str) -> None:
+    interval = 14 if "two weeks" in timing else 28
+    with writing(db):
+        db.conn.execute("INSERT INTO supervision_agreements (inductee_id, purpose, timing, inductee_agreed_at,"
+                        " manager_agreed_at, manager_agreed_by) VALUES (?, ?, ?, ?, ?, ?)",
+                        (inductee, "Support, learning and accountability during induction.", timing,
+                         start.isoformat(), start.isoformat(), manager))
+        day = start
+        while day <= dt.date.today() - dt.timedelta(days=3):  # the latest session a few days late, if due
+            db.conn.execute("INSERT INTO supervision_sessions (inductee_id, manager_id, session_date, agenda,"
+                            " next_date, confirmed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                            (inductee, manager, day.isoformat(), "Induction plan and progress.",
+                             (day + dt.timedelta(days=interval)).isoformat(), day.isoformat()))
+            day += dt.timedelta(days=interval)
+
+
+def passed_quizzes(db, inductee: int, count: int) -> None:
+    with writing(db):
+        for quiz in list(content.project().quizzes.values())[:count]:
+            db.conn.execute("INSERT INTO quiz_attempts (inductee_id, quiz_id, quiz_title, activity_id, score, total,"
+                            " percent, pass_mark, passed, answers) VALUES (?, ?, ?, ?, ?, ?, 100, ?, 1, '[]')",
+                            (inductee, quiz.id, quiz.title, quiz.activity, len(quiz.questions), len(quiz.questions),
+                             quiz.pass_mark))
 
 
 def demo_invitation_and_reset(db, ids: dict[str, int]) -> None:
@@ -147,9 +249,13 @@ bp = Blueprint("demo", __name__, cli_group=None)
 
 
 @bp.cli.command("demo-data")
-def demo_data_command():
+@click.option("--inductees", type=click.IntRange(0, 100_000), default=0,
+              help="Also make this many more inductees at every stage, across both teams (for benchmarks).")
+def demo_data_command(inductees: int):
     """Create demo accounts and records (safe to run twice)."""
-    create_demo_data(get_db())
+    ids = create_demo_data(get_db())
+    if inductees:
+        second_team(get_db(), ids["manager2@example.org"], extra=inductees)
     click.echo("Demo accounts (password: %s):" % DEMO_PASSWORD)
     for email, name, role in PEOPLE:
         click.echo(f"  {role:9} {email:24} {name}")

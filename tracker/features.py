@@ -19,6 +19,8 @@ FEATURES = (
     # the induction
     "dashboards", "plans", "records.routes", "witness", "quizzes", "reflections", "pdp", "supervision",
     "portfolio", "induction_sign_off", "offline.routes",
+    # the service lead's view of every team
+    "reports.routes",
     # people's data, email and calendars
     "subject_access", "erasure", "notifications.routes", "calendar_feed",
     # administration and operations

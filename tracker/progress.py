@@ -42,6 +42,28 @@ def is_overdue(target_date: str | dt.date | None, state: str, needs_sign_off: bo
     return target_date < today and state != "submitted" and not is_complete(state, needs_sign_off)
 
 
+DUE_SOON_DAYS = 7  # amber: something due within this many days
+RAG = ("red", "amber", "green")
+
+
+def rag(overdue: int, returned: int, due_soon: int) -> str:
+    """The one red/amber/green rule, for the service lead's report and the team page: red when anything is
+    overdue (an activity, or supervision); amber when something is returned or due within DUE_SOON_DAYS;
+    green otherwise."""
+    if overdue:
+        return "red"
+    return "amber" if returned or due_soon else "green"
+
+
+def is_due_soon(target_date: str | dt.date | None, state: str, needs_sign_off: bool, today: dt.date) -> bool:
+    """Due within DUE_SOON_DAYS, not overdue, and not yet done or waiting for the manager."""
+    if isinstance(target_date, str):
+        target_date = as_date(target_date)
+    if not target_date or target_date < today or target_date > today + dt.timedelta(days=DUE_SOON_DAYS):
+        return False
+    return state != "submitted" and not is_complete(state, needs_sign_off)
+
+
 @dataclass
 class DueItem:
     activity_id: str
@@ -101,10 +123,18 @@ class TeamRow:
     required: int = 0
     completed: int = 0
     overdue: int = 0
+    returned: int = 0
+    due_soon: int = 0
     remaining_min: int = 0
     remaining_max: int = 0
 
     remaining = Induction.remaining
+
+    def rag(self, supervision_status: str | None = None) -> str:
+        """With supervision.schedule's status for the person: 'overdue' counts as overdue, and 'soon' or
+        'none' (no session held yet) as due soon."""
+        return rag(self.overdue + (supervision_status == "overdue"), self.returned,
+                   self.due_soon + (supervision_status in ("soon", "none")))
 
     @property
     def signed_off(self) -> int:
@@ -137,8 +167,11 @@ def team_rows(db: Database, inductees: list[dict]) -> dict[int, TeamRow]:
                 continue
             row.remaining_min += estimate.min_minutes
             row.remaining_max += estimate.max_minutes
+            row.returned += state == "returned"
             if is_overdue(target, state, needs_sign_off, today):
                 row.overdue += 1
+            elif is_due_soon(target, state, needs_sign_off, today):
+                row.due_soon += 1
     return rows
 
 

@@ -271,7 +271,7 @@ CREATE TABLE users (
         id INTEGER PRIMARY KEY,
         email TEXT NOT NULL UNIQUE COLLATE NOCASE,
         name TEXT NOT NULL,
-        role TEXT NOT NULL CHECK (role IN ('inductee', 'manager', 'admin')),
+        role TEXT NOT NULL CHECK (role IN ('inductee', 'manager', 'admin', 'lead')),
         password_hash TEXT NOT NULL,
         active INTEGER NOT NULL DEFAULT 1,
         failed_logins INTEGER NOT NULL DEFAULT 0,

@@ -124,7 +124,7 @@ def _json_download(data: dict, person_id: int) -> Response:
 
 
 @bp.route("/account/export")
-@role_required("inductee", "manager", "admin")
+@role_required("inductee", "manager", "admin", "lead")
 def export_mine():
     db = get_db()
     with writing(db):

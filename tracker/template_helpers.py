@@ -36,6 +36,18 @@ def state_tag(state: str) -> Markup:
     return _state_tags[language][state]
 
 
+RAG_LABELS = {"red": _l("Behind"), "amber": _l("Needs attention"), "green": _l("On track")}
+RAG_HELP = {"red": _l("something is overdue"), "amber": _l("something is returned or due within 7 days"),
+            "green": _l("nothing overdue, returned or due within 7 days")}
+
+
+def rag_tag(status: str) -> Markup:
+    """progress.rag's status as a GOV.UK tag: its words say it, the colour only repeats them."""
+    colour = {"red": "red", "amber": "orange", "green": "green"}[status]
+    return Markup('<strong class="govuk-tag govuk-tag--{} tracker-rag">{}</strong>').format(
+        colour, whole_words(str(RAG_LABELS[status])))
+
+
 def record_url(inductee_id: int, activity_id: str) -> str:
     # Same URL as url_for("records.record", ...) (a test checks), built without the router
     # because dashboards link every activity of every inductee.
@@ -46,7 +58,8 @@ def register(state) -> None:
     env = state.app.jinja_env
     env.globals.update(ROLE_LABELS=ROLE_LABELS, STATE_LABELS=STATE_LABELS, STATE_TAG_COLOURS=STATE_TAG_COLOURS,
                        state_tag=state_tag, record_url=record_url, time_range=time_range, quiz_title=quiz_title,
-                       given_text=given_text, activity_title=activity_title, lang_of=lang_of)
+                       given_text=given_text, activity_title=activity_title, lang_of=lang_of, rag_tag=rag_tag,
+                       RAG_LABELS=RAG_LABELS, RAG_HELP=RAG_HELP)
     env.filters.update(date=format_day, weekday_date=weekday_date, estimate=estimate, marked=marked,
                        whole_words=whole_words, email_address=email_address)
 

@@ -28,6 +28,8 @@ NOT_PAGES = {
     "offline.manifest": "the web app manifest (JSON), for installing the tracker on a phone",
     "offline.library": "Workbox's and idb's JavaScript, from npm",
     "offline.token": "a fresh CSRF token as JSON, asked for by the page before it sends what was saved offline",
+    "reports.export": "the service lead's report as CSV or a spreadsheet (XLSX), downloaded",
+    "reports.pack": "the quality assurance pack, a PDF made by WeasyPrint from its own print template",
 }
 # GET routes that only ever redirect to another page (which is checked in its own right).
 REDIRECTS = {
@@ -39,7 +41,8 @@ REDIRECTS = {
     "oidc.break_glass": "with local passwords on, sends you to the sign-in page",
 }
 
-ROLES = [None, "inductee@example.org", "inductee2@example.org", "manager@example.org", "admin@example.org"]
+ROLES = [None, "inductee@example.org", "inductee2@example.org", "manager@example.org", "admin@example.org",
+         "lead@example.org"]
 
 # Long words, URLs and email addresses, as people paste them: they must wrap, not widen the page.
 LONG_URL = "https://www.gov.wales/sites/default/files/publications/2023-01/belonging-engaging-and-participating-guidance-on-improving-learner-attendance.pdf"
@@ -170,7 +173,8 @@ def page_urls(app) -> tuple[dict[str, list[str]], list[str]]:
 
 # The order in which roles claim a page for the checks made once per page (tests/browser/test_every_page_browser.py):
 # Dafydd first, who has the most records and the long words of add_phone_test_data.
-ONCE_ORDER = ["inductee@example.org", "manager@example.org", "admin@example.org", "inductee2@example.org", None]
+ONCE_ORDER = ["inductee@example.org", "manager@example.org", "admin@example.org", "lead@example.org",
+              "inductee2@example.org", None]
 
 
 def statuses(app, urls: dict[str, list[str]]) -> dict[tuple[str, int], dict[str | None, int]]:

@@ -229,3 +229,18 @@ def test_record_button_stands_below_the_facts_list_not_inside_it(real_site_with_
             node = parents[node]
             chain.append(node.tag.removeprefix(XHTML))
         assert "li" not in chain, page.name
+
+
+def test_activity_pages_list_the_standards_they_evidence_in_each_language(real_site):
+    """standards.yml through the activity's `standards:`: each id with its title and group, in the page's language."""
+    import yaml
+    english = yaml.safe_load((ROOT / "activities/3-2.yml").read_text(encoding="utf-8"))["standards"]
+    welsh_titles = {s["id"]: s["title"] for g in yaml.safe_load((ROOT / "standards.cy.yml").read_text(
+        encoding="utf-8"))["groups"] for s in g["standards"]}
+    page = " ".join(_text(_article(real_site / "section-3/activities/3-02.html")).split())
+    assert "Standards this activity evidences" in page and all(f"{key} " in page for key in english)
+    welsh = " ".join(_text(_article(real_site / "cy/section-3/activities/3-02.html")).split())
+    assert "Safonau y mae'r gweithgaredd hwn yn dystiolaeth ohonynt" in welsh
+    assert all(welsh_titles[key] in welsh for key in english)
+    unmapped = " ".join(_text(_article(real_site / "section-1/activities/1-01.html")).split())
+    assert "Standards this activity evidences" not in unmapped  # 1.1 evidences none (docs/content-map.md)

@@ -9,6 +9,21 @@ import pytest
 from handbook.loader import format_errors, load_project
 from helpers import ACTIVITY, QUIZ, ROOT, SECTION, write
 
+STANDARDS = """\
+# Standards the service works to
+groups:
+  - id: service
+    title: Service standards to schools
+    source: A service's standards to its schools.
+    standards:
+      - id: SS1
+        title: Reply within two working days
+        text: Answer schools within two working days.
+      - id: SS2
+        title: Process referrals within 10 working days
+        text: Deal with each enforcement referral within 10 working days.
+"""
+
 
 def replace(text: str, old: str, new: str) -> str:
     assert old in text, f"fixture text has no {old!r}"
@@ -71,6 +86,11 @@ CASES = [
      "quizzes/values.yml:5 attempts: expected a whole number"),
     ("quiz attempts in quotes", "quizzes/values.yml", replace(QUIZ, "questions:", 'attempts: "3"\nquestions:'),
      "quizzes/values.yml:5 attempts: expected a whole number"),
+    ("standard named, no standards file", "activities/1-1.yml", ACTIVITY + "standards: [SS1]\n",
+     f"activities/1-1.yml:{ACTIVITY.count(chr(10)) + 1} standards[0]: unknown standard 'SS1'"
+     " (not in standards.yml, which does not exist)"),
+    ("malformed standard id", "standards.yml", STANDARDS.replace("id: SS2", "id: service-2"),
+     "standards.yml:10 groups[0].standards[1].id: standard id must be capital letters then a number"),
     ("section page missing", "sections/1.yml",
      replace(SECTION, "page: section-1/1a-intro.md", "page: section-1/1a-missing.md"),
      "sections/1.yml:9 elements[0].page: page content/section-1/1a-missing.md does not exist"),
@@ -123,6 +143,21 @@ def test_a_welsh_quiz_takes_the_english_attempt_limit_and_cannot_set_its_own(pro
     errors = format_errors(load_project(project).errors)
     assert any(e.startswith("quizzes/values.cy.yml:2 attempts: is structure, defined in the English file only")
                for e in errors), errors
+
+
+def test_an_activity_names_only_standards_the_file_has(project):
+    write(project, "standards.yml", STANDARDS)
+    write(project, "activities/1-1.yml", ACTIVITY + "standards: [SS1, SS9, SS1]\n")
+    line = ACTIVITY.count("\n") + 1
+    assert format_errors(load_project(project).errors) == [
+        f"activities/1-1.yml:{line} standards[1]: unknown standard 'SS9' (not in standards.yml)",
+        f"activities/1-1.yml:{line} standards[2]: standard 'SS1' is listed twice",
+    ]
+    write(project, "activities/1-1.yml", ACTIVITY + "standards: [SS1, SS2]\n")
+    project_loaded = load_project(project)
+    assert project_loaded.ok and project_loaded.activities["1.1"].standards == ["SS1", "SS2"]
+    write(project, "standards.yml", STANDARDS.replace("id: SS2", "id: SS1"))
+    assert any("standard SS1 is defined twice" in e for e in format_errors(load_project(project).errors))
 
 
 def test_valid_fixture_has_no_errors(project):

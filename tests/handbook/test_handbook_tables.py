@@ -49,9 +49,17 @@ def pages_with_tables(site: Path) -> list[Path]:
             if page.name != "404.html" and "<table" in page.read_text(encoding="utf-8")]
 
 
+# Search starts a worker on every page that indexes the whole site (a Welsh page's index is 2 MB in Zensical): half
+# of each page's loading, and nothing to do with tables. Here a worker is a stub that does nothing, so search never
+# starts; search itself is tested in test_builders.py and test_site_browser.py.
+NO_SEARCH = """Object.defineProperty(window, 'Worker', {configurable: false, writable: false, value: class {
+    postMessage() {} addEventListener() {} removeEventListener() {} terminate() {} }});"""
+
+
 def phone(browser):
     context = browser.new_context(viewport=PHONE)
     context.set_default_timeout(60_000)  # generous: the machine may be busy
+    context.add_init_script(NO_SEARCH)
     return context, context.new_page()
 
 

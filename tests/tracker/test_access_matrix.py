@@ -1,7 +1,8 @@
 """Authorization matrix: every tracker route for every kind of visitor.
 
 Visitors: anonymous, the inductee (Dafydd), another inductee (Ceri, same team),
-their manager (Rhian), another manager (with a team of their own) and an admin.
+their manager (Rhian), another manager (with a team of their own), an admin and the service lead (Siân Davies,
+who reads every team's induction on /reports/ and may change nothing, nor read a reflection).
 A denied request must change nothing in the database."""
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from helpers import DEMO_PASSWORD, PNG, csrf_token, tracker_config
 from tracker import account_links, accounts, mail, offline, records, witness
 from tracker.db import get_db
 
-VISITORS = ["anonymous", "inductee", "other_inductee", "manager", "other_manager", "admin"]
+VISITORS = ["anonymous", "inductee", "other_inductee", "manager", "other_manager", "admin", "lead"]
 EMAILS = {
     "inductee": "inductee@example.org", "other_inductee": "inductee2@example.org",
     "manager": "manager@example.org", "other_manager": "other.manager@example.org", "admin": "admin@example.org",
+    "lead": "lead@example.org",
 }
 ALL_SIGNED_IN = set(VISITORS) - {"anonymous"}
 PASSWORD_HASH = accounts.hash_password(DEMO_PASSWORD)
@@ -159,6 +161,12 @@ ROUTES = [
     ("POST", "/records/{dafydd}/1.3/done", {}, {"inductee"}),
     ("POST", "/records/{dafydd}/1.4/save-and-check", {"notes": "checked"}, {"inductee"}),
     ("POST", "/records/{dafydd}/1.1/reopen", {"comment": "Redo it"}, {"manager"}),
+    # the service lead's view of every team (tracker/reports/): hers alone, and read only
+    ("GET", "/reports/", None, {"lead"}),
+    ("GET", "/reports/inductees/{dafydd}", None, {"lead"}),
+    ("GET", "/reports/induction.csv", None, {"lead"}),
+    ("GET", "/reports/induction.xlsx", None, {"lead"}),
+    ("GET", "/reports/quality-assurance.pdf", None, {"lead"}),
     ("GET", "/admin/users", None, {"admin"}),
     ("GET", "/admin/users/new", None, {"admin"}),
     ("POST", "/admin/users/new", {"name": "New Person", "email": "new@example.org", "role": "inductee"}, {"admin"}),

@@ -14,7 +14,7 @@ LONGEST_LINE = 160
 HEADER = re.compile(r'class="govuk-caption-|<h1 class="govuk-heading-')
 # The portfolio's PDF is a print document laid out by its own pdf.css, not a GOV.UK page: its caption is a paragraph
 # and its heading a plain h1, each a block of its own in the PDF's structure tree.
-NOT_PAGES = {TEMPLATES / "portfolio" / "pdf.html"}
+NOT_PAGES = {TEMPLATES / "portfolio" / "pdf.html", TEMPLATES / "reports" / "pack.html"}  # PDFs: their own header
 
 
 def template_files():

@@ -13,7 +13,7 @@ from tracker_pages import add_phone_test_data, page_urls
 from helpers import ROOT, signed_in_client
 
 CATALOGUE = ROOT / "tracker" / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
-ROLES = [None, "inductee@example.org", "manager@example.org", "admin@example.org"]
+ROLES = [None, "inductee@example.org", "manager@example.org", "admin@example.org", "lead@example.org"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%")
 
 

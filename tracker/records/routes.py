@@ -2,7 +2,7 @@
 signs off or returns with comments; a manager can reopen a signed-off record."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -201,12 +201,16 @@ def remove_evidence(evidence_id: int):
 
 
 @bp.route("/evidence/<int:evidence_id>/file")
-@role_required("inductee", "manager")
+@role_required("inductee", "manager", "lead")
 def download(evidence_id: int):
     item = records.evidence_item(get_db(), evidence_id)
     if item is None or item["kind"] != "file":
         abort(404)
-    inductee_or_404(item["inductee_id"])
+    if current_user.is_lead:  # reads every team, but a file only where the service allows it
+        if not current_app.config["REPORTS_LEAD_SEES_EVIDENCE"]:
+            abort(404)
+    else:
+        inductee_or_404(item["inductee_id"])
     try:
         path = files.path_of(item["stored_name"])
     except FileNotFoundError:
