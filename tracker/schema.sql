@@ -344,6 +344,15 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER content_snapshots_no_update BEFORE UPDATE ON content_snapshots
         BEGIN SELECT RAISE(ABORT, 'a content snapshot never changes'); END;
 
+CREATE TRIGGER induction_signoffs_delete_bumps_version AFTER DELETE ON induction_signoffs
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER induction_signoffs_insert_bumps_version AFTER INSERT ON induction_signoffs
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER induction_signoffs_update_bumps_version AFTER UPDATE ON induction_signoffs
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
 CREATE TRIGGER plan_items_delete_bumps_version AFTER DELETE ON plan_items
         BEGIN UPDATE data_version SET version = version + 1; END;
 
@@ -351,6 +360,24 @@ CREATE TRIGGER plan_items_insert_bumps_version AFTER INSERT ON plan_items
         BEGIN UPDATE data_version SET version = version + 1; END;
 
 CREATE TRIGGER plan_items_update_bumps_version AFTER UPDATE ON plan_items
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER plans_delete_bumps_version AFTER DELETE ON plans
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER plans_insert_bumps_version AFTER INSERT ON plans
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER plans_update_bumps_version AFTER UPDATE ON plans
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER quiz_attempts_delete_bumps_version AFTER DELETE ON quiz_attempts
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER quiz_attempts_insert_bumps_version AFTER INSERT ON quiz_attempts
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER quiz_attempts_update_bumps_version AFTER UPDATE ON quiz_attempts
         BEGIN UPDATE data_version SET version = version + 1; END;
 
 CREATE TRIGGER records_delete_bumps_version AFTER DELETE ON records
@@ -387,6 +414,15 @@ CREATE TRIGGER supervision_actions_insert_bumps_version AFTER INSERT ON supervis
         BEGIN UPDATE data_version SET version = version + 1; END;
 
 CREATE TRIGGER supervision_actions_update_bumps_version AFTER UPDATE ON supervision_actions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER supervision_agreements_delete_bumps_version AFTER DELETE ON supervision_agreements
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER supervision_agreements_insert_bumps_version AFTER INSERT ON supervision_agreements
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER supervision_agreements_update_bumps_version AFTER UPDATE ON supervision_agreements
         BEGIN UPDATE data_version SET version = version + 1; END;
 
 CREATE TRIGGER supervision_sessions_delete_bumps_version AFTER DELETE ON supervision_sessions

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 
@@ -228,3 +229,21 @@ def test_an_old_database_gains_the_lead_role(tmp_path):
         database.conn.execute("INSERT INTO users (email, name, role, password_hash) VALUES ('x@b.c', 'X', 'boss', 'x')")
     assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert database.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_the_page_is_reused_only_until_something_it_shows_changes(tracker_app, lead):
+    """Kept like the dashboards (tracker/pagecache.py); a quiz passed or a whole sign-off changes it at once."""
+    dafydd = tracker_app.config["DEMO_IDS"]["inductee@example.org"]
+
+    def dafydds_quizzes() -> str:
+        html = lead.get("/reports/").get_data(as_text=True)
+        row = html[html.index(f"/reports/inductees/{dafydd}"):]
+        return re.search(r'data-label="Quizzes passed">([^<]*)<', row).group(1).strip()
+    assert dafydds_quizzes() == dafydds_quizzes() == "0 of 2"
+    with tracker_app.app_context():
+        db = get_db()
+        db.execute("INSERT INTO quiz_attempts (inductee_id, quiz_id, quiz_title, score, total, percent, pass_mark,"
+                   " passed, answers) VALUES (?, 'legal-powers', 'Legal powers quiz', 3, 3, 100, 70, 1, '[]')",
+                   [dafydd])
+        db.conn.commit()
+    assert dafydds_quizzes() == "1 of 2"

@@ -11,10 +11,11 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from .. import accounts, audit, charts, supervision
+from .. import accounts, audit, charts, pagecache, supervision
 from ..access import role_required
 from ..audit_actions import Action
 from ..db import get_db, writing
+from ..template_helpers import format_day
 from . import build, detail, exports, row_for, standards_list
 
 bp = Blueprint("reports", __name__)
@@ -22,13 +23,21 @@ bp = Blueprint("reports", __name__)
 
 @bp.context_processor
 def sentences():
-    return {"median_wait": median_wait, "team_names": team_names}
+    return {"median_wait": median_wait, "team_names": team_names, "started": started}
 
 
 def median_wait(team) -> str:
     if team.median_days_to_sign_off is None:
         return gettext("None signed off yet")
     return ngettext("%(num)s day", "%(num)s days", team.median_days_to_sign_off)
+
+
+def started(row) -> str:
+    if row.start is None:
+        return gettext("No start date yet")
+    if row.weeks is None:
+        return gettext("Starts on %(date)s", date=format_day(row.start))
+    return ngettext("Started %(num)s week ago", "Started %(num)s weeks ago", row.weeks)
 
 
 def team_names(row) -> str:
@@ -68,9 +77,13 @@ def report_for_request():
 @bp.route("/reports/")
 @role_required("lead")
 def index():
+    return pagecache.serve(render_index)  # reused until something it shows changes, as the dashboards are
+
+
+def render_index():
     form, report = report_for_request()
     return render_template("reports/index.html", form=form, report=report, standards=standards_list(),
-                           charts=charts, query=request.query_string.decode()), 400 if form.errors else 200
+                           charts=charts), 400 if form.errors else 200
 
 
 @bp.route("/reports/inductees/<int:inductee_id>")
