@@ -7,6 +7,7 @@ ASCII (٢, ２), so neither is used here. Timestamps (2026-12-01T10:00:00Z) are 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from babel.dates import format_date
@@ -56,8 +57,13 @@ def is_date(text) -> bool:
 
 def as_date(value) -> dt.date | None:
     """A stored date, or None when there is none or what is stored is not a date (it shows as no date)."""
+    return _stored(value) if value and isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=8192)  # pages read the same few hundred stored dates many times (every plan's targets)
+def _stored(text: str) -> dt.date | None:
     try:
-        return parse_date(value) if value else None
+        return parse_date(text)
     except DateError:
         return None
 

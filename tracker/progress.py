@@ -127,8 +127,13 @@ class TeamRow:
     due_soon: int = 0
     remaining_min: int = 0
     remaining_max: int = 0
+    by_section: dict[str, list[int]] = field(default_factory=dict)  # section id -> [required, completed]
 
     remaining = Induction.remaining
+
+    def sections(self) -> list[SectionProgress]:
+        """Required and complete in each section, in handbook order (the counts of sections_by_inductee)."""
+        return [SectionProgress(s.id, s.title, *self.by_section.get(s.id, (0, 0))) for s in content.sections()]
 
     def rag(self, supervision_status: str | None = None) -> str:
         """With supervision.schedule's status for the person: 'overdue' counts as overdue, and 'soon' or
@@ -148,22 +153,25 @@ def team_rows(db: Database, inductees: list[dict]) -> dict[int, TeamRow]:
     marks = ",".join("?" for _ in ids)
     states = {(i, a): s for i, a, s in db.conn.execute(
         f"SELECT inductee_id, activity_id, state FROM records WHERE inductee_id IN ({marks})", ids)}
-    plans = {(i, a): (t, n) for i, a, t, n in db.conn.execute(
+    plans = {(i, a): (as_date(t), n) for i, a, t, n in db.conn.execute(
         f"SELECT inductee_id, activity_id, target_date, not_required FROM plan_items"
         f" WHERE inductee_id IN ({marks})", ids)}
     today = dt.date.today()
-    activities = [(a.id, a.estimate, a.sign_off) for a in content.activities()]
+    activities = [(a.id, a.estimate, a.sign_off, a.section) for a in content.activities()]
     rows = {}
     for inductee_id in ids:
         row = rows[inductee_id] = TeamRow()
-        for activity_id, estimate, needs_sign_off in activities:
+        for activity_id, estimate, needs_sign_off, section in activities:
             target, not_required = plans.get((inductee_id, activity_id), (None, 0))
             if not_required:
                 continue
             row.required += 1
+            counts = row.by_section.setdefault(section, [0, 0])
+            counts[0] += 1
             state = states.get((inductee_id, activity_id), "not_started")
             if is_complete(state, needs_sign_off):
                 row.completed += 1
+                counts[1] += 1
                 continue
             row.remaining_min += estimate.min_minutes
             row.remaining_max += estimate.max_minutes

@@ -138,7 +138,6 @@ def _rows(db: Database, inductees: list[dict], teams_of: dict, starts: dict) -> 
     if not inductees:
         return []
     counts = progress.team_rows(db, inductees)
-    sections = progress.sections_by_inductee(db, inductees)
     schedule = {row["inductee_id"]: row for row in supervision.schedule(db, inductees)}
     ids = [i["id"] for i in inductees]
     marks = ",".join("?" * len(ids))
@@ -157,29 +156,35 @@ def _rows(db: Database, inductees: list[dict], teams_of: dict, starts: dict) -> 
             f"SELECT inductee_id, activity_id, state FROM records WHERE inductee_id IN ({marks})", ids):
         states[inductee_id][activity_id] = state
     quizzes = len(content.project().quizzes)
+    mapped = {a.id: (a.standards, a.sign_off) for a in content.activities() if a.standards}
     rows = []
     for inductee in inductees:
         i = inductee["id"]
-        evidenced, covered = standards_of(states[i])
+        evidenced, covered = standards_of(states[i], mapped)
         rows.append(InducteeRow(
             id=i, name=inductee["name"], email=inductee["email"], teams=teams_of.get(i, [NO_TEAM]),
-            start=starts.get(i), sections=sections[i], counts=counts[i],
+            start=starts.get(i), sections=counts[i].sections(), counts=counts[i],
             status=counts[i].rag(schedule[i]["status"]), supervision_held=held.get(i, 0),
             supervision_expected=expected_sessions(starts.get(i), timing.get(i)), quizzes_passed=passed.get(i, 0),
             quizzes_total=quizzes, signed_off=i in signed, evidenced=evidenced, covered=covered))
     return rows
 
 
-def standards_of(states: dict[str, str]) -> tuple[set[str], set[str]]:
+def standards_of(states: dict[str, str], mapped: dict[str, tuple] | None = None) -> tuple[set[str], set[str]]:
     """(standards evidenced, standards signed off) by one person's records: an activity evidences each standard
-    it lists (handbook standards.yml) once work on it is submitted or done, and covers it once complete."""
+    it lists (handbook standards.yml) once work on it is submitted or done, and covers it once complete.
+    mapped: {activity id: (its standards, whether it needs sign-off)}, made once for many people."""
+    if mapped is None:
+        mapped = {a.id: (a.standards, a.sign_off) for a in content.activities() if a.standards}
     evidenced, covered = set(), set()
-    for activity in content.activities():
-        state = states.get(activity.id, "not_started")
+    for activity_id, state in states.items():
+        if activity_id not in mapped:
+            continue
+        standards, sign_off = mapped[activity_id]
         if state in EVIDENCED:
-            evidenced.update(activity.standards)
-        if is_complete(state, activity.sign_off):
-            covered.update(activity.standards)
+            evidenced.update(standards)
+        if is_complete(state, sign_off):
+            covered.update(standards)
     return evidenced, covered
 
 
