@@ -108,7 +108,7 @@ def create_demo_data(db, with_second_team: bool = True) -> dict[str, int]:
 # at a different stage, so that the lead's report shows every status. (name, weeks since the start, share of
 # the activities signed off, how many returned, supervision timing, quizzes passed)
 SECOND_TEAM = [
-    ("Alys Roberts", 1, 0.0, 0, "Every two weeks", 0),
+    ("Alys Roberts", 1, 0.05, 0, "Every two weeks", 0),
     ("Bethan Lloyd", 3, 0.15, 0, "Every two weeks", 1),
     ("Carwyn Jenkins", 5, 0.2, 1, "Monthly", 1),
     ("Delyth Owen", 8, 0.45, 0, "Every two weeks", 2),
@@ -150,11 +150,13 @@ def no_email(db, *people: int | None) -> None:
 
 def at_stage(db, inductee: int, manager: int, start: dt.date, share: float, returned: int, timing: str,
              quizzes: int) -> None:
-    """A plan from `start` (targets every three days, as the first team's), the first `share` of the activities
-    signed off (or done), the next `returned` returned, one more submitted, and supervision held as agreed."""
+    """A plan from `start` (a target every four days: about 20 weeks in all), the first `share` of the activities
+    signed off (or done), the next `returned` returned, one more submitted, and supervision held as agreed. The
+    records' submission and sign-off times are then set back to when the plan had them, a day or a few after each
+    other, so that the report's wait for sign-off reads as a team's would (the audit trail keeps the real times)."""
     activities = content.activities()
     submitted = plans.PlanInput(start.isoformat(), "", {
-        a.id: plans.PlanRow(a.id, (start + dt.timedelta(days=3 * index + 2)).isoformat(), index < 4, by_hand=True)
+        a.id: plans.PlanRow(a.id, (start + dt.timedelta(days=4 * index + 2)).isoformat(), index < 4, by_hand=True)
         for index, a in enumerate(activities)})
     plans.save_plan(db, inductee, submitted, plans.load_plan(db, inductee), manager)
     complete = round(share * len(activities))
@@ -168,10 +170,27 @@ def at_stage(db, inductee: int, manager: int, start: dt.date, share: float, retu
             records.transition(db, record["id"], "sign_off", manager)
         elif index < complete + returned:
             records.transition(db, record["id"], "return", manager, "Please add what you would do next time.")
+    backdate(db, inductee, start)
     if complete == len(activities):
         induction_sign_off.sign_off_induction(db, accounts.get_user(db, inductee), manager, "Well done.")
     supervision_held(db, inductee, manager, start, timing)
     passed_quizzes(db, inductee, quizzes)
+
+
+def backdate(db, inductee: int, start: dt.date) -> None:
+    today = dt.datetime.combine(dt.date.today(), dt.time(9))
+    with writing(db):
+        made = db.conn.execute("SELECT id, signed_off_at IS NOT NULL FROM records WHERE inductee_id = ? ORDER BY id",
+                               [inductee]).fetchall()
+        for number, (record_id, signed) in enumerate(made):
+            sent = min(today, dt.datetime.combine(start, dt.time(10)) + dt.timedelta(days=4 * number + 1))
+            done = min(today, sent + dt.timedelta(days=1 + number % 5, hours=3))
+            db.conn.execute("UPDATE records SET submitted_at = ?, signed_off_at = CASE WHEN ? THEN ? END WHERE id = ?"
+                            " AND submitted_at IS NOT NULL", (stamp(sent), signed, stamp(done), record_id))
+
+
+def stamp(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def supervision_held(db, inductee: int, manager: int, start: dt.date, timing: str) -> None:
@@ -182,7 +201,7 @@ def supervision_held(db, inductee: int, manager: int, start: dt.date, timing: st
                         (inductee, "Support, learning and accountability during induction.", timing,
                          start.isoformat(), start.isoformat(), manager))
         day = start
-        while day <= dt.date.today() - dt.timedelta(days=3):  # the latest session a few days late, if due
+        while day <= dt.date.today():  # every session held when due
             db.conn.execute("INSERT INTO supervision_sessions (inductee_id, manager_id, session_date, agenda,"
                             " next_date, confirmed_at) VALUES (?, ?, ?, ?, ?, ?)",
                             (inductee, manager, day.isoformat(), "Induction plan and progress.",

@@ -74,7 +74,7 @@ def test_the_report_counts_what_happened(tracker_app):
         assert hywel.signed_off and hywel.percent == 100 and hywel.weeks == 20
         assert hywel.quizzes_passed == hywel.quizzes_total == 2  # the test pack's two quizzes
         assert hywel.supervision_expected == 11  # every two weeks for 20 weeks, the first at the start
-        assert hywel.supervision_held == 10  # the eleventh is due today
+        assert hywel.supervision_held == 11 and hywel.status == "green"  # signed off: nothing is still due
         assert not alys.signed_off and alys.counts.completed == 0 and alys.weeks == 1
         assert iolo.weeks is None and iolo.supervision_expected == 0 and iolo.status != "red"
         assert rows["Elis Parry"].counts.returned >= 1 and rows["Elis Parry"].status == "red"  # overdue too

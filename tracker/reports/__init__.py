@@ -35,7 +35,7 @@ class InducteeRow:
     start: dt.date | None
     sections: list[progress.SectionProgress]
     counts: progress.TeamRow
-    status: str  # progress.rag
+    status: str  # progress.rag; a whole induction signed off is on track: nothing in it is still due
     supervision_held: int
     supervision_expected: int
     quizzes_passed: int
@@ -111,6 +111,8 @@ def build(db: Database, team_id: int | None = None, cohort: str | None = None) -
               if (team_id is None or any(t.manager_id == team_id for t in teams_of.get(i["id"], [NO_TEAM])))
               and (cohort is None or (starts.get(i["id"]) and starts[i["id"]].strftime("%Y-%m") == cohort))]
     rows = _rows(db, chosen, teams_of, starts)
+    if any(row.teams == [NO_TEAM] for row in rows) and team_id is None:
+        all_teams.append(NO_TEAM)  # people nobody manages yet, counted apart
     teams = [_team_summary(db, team, [r for r in rows if any(t.manager_id == team.manager_id for t in r.teams)])
              for team in all_teams if team_id is None or team.manager_id == team_id]
     return Report(rows, [t for t in teams if t.inductees], all_teams, cohorts, team_id, cohort)
@@ -164,7 +166,7 @@ def _rows(db: Database, inductees: list[dict], teams_of: dict, starts: dict) -> 
         rows.append(InducteeRow(
             id=i, name=inductee["name"], email=inductee["email"], teams=teams_of.get(i, [NO_TEAM]),
             start=starts.get(i), sections=counts[i].sections(), counts=counts[i],
-            status=counts[i].rag(schedule[i]["status"]), supervision_held=held.get(i, 0),
+            status="green" if i in signed else counts[i].rag(schedule[i]["status"]), supervision_held=held.get(i, 0),
             supervision_expected=expected_sessions(starts.get(i), timing.get(i)), quizzes_passed=passed.get(i, 0),
             quizzes_total=quizzes, signed_off=i in signed, evidenced=evidenced, covered=covered))
     return rows
