@@ -2,16 +2,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from . import accounts, charts, content, pagecache, pinned, progress, reflections, supervision
+from . import accounts, charts, content, pagecache, pinned, progress, reflections, reports, supervision
 from .access import inductee_or_404, role_required
 from .dates import as_date
 from .db import get_db
 
 bp = Blueprint("dashboards", __name__)
+
+
+@dataclass
+class Coverage:
+    """One person's standards: evidenced (submitted or done) and covered (signed off), for reports/_coverage.html."""
+    evidenced: set[str]
+    covered: set[str]
 OVERDUE_SHOWN = 10  # the most overdue; each inductee's page lists all of theirs
 
 
@@ -53,7 +61,9 @@ def render_induction(inductee: dict):
         for section in content.sections()
     ]
     own = current_user.id == inductee["id"]
+    evidenced, covered = reports.standards_of(induction.states)
     return render_template("dashboards/induction.html", induction=induction, inductee=inductee, task_list=task_list,
+                           standards=reports.standards_list(), coverage=Coverage(evidenced, covered),
                            managers=accounts.managers_of(db, inductee["id"]),
                            needs=needs_of_inductee(db, inductee["id"], induction) if own else None,
                            weeks=progress.by_week(induction.due), charts=charts)

@@ -550,6 +550,11 @@ def test_the_welsh_page_gives_the_same_figures_in_welsh_offline(offline_tool):
     assert axe_violations(page, within="article") == []
 
 
+def axe_reading_stylesheets(error: str) -> bool:
+    """axe-core reads each stylesheet with XMLHttpRequest, which file:// refuses: its messages can arrive late."""
+    return ("XMLHttpRequest" in error and "/stylesheets/" in error) or error.endswith("net::ERR_FAILED")
+
+
 @pytest.mark.browser
 def test_the_welsh_page_reports_problems_in_welsh(offline_tool):
     page, requested, errors = offline_tool(path=WELSH_TOOL_PAGE)
@@ -567,7 +572,7 @@ def test_the_welsh_page_reports_problems_in_welsh(offline_tool):
     assert english_left_on(page) == []
     assert errors == []  # before axe-core, whose own attempts to read the stylesheets file:// refuses
     assert axe_violations(page, within="article") == []
-    errors.clear()
+    errors.clear()  # and any of axe-core's refused reads still arriving are left out below
     summary.get_by_role("link", name=re.compile("yn ddydd Mawrth")).click()
     expect(box).to_be_focused()
     box.fill("2025-09-15 DD /\\ /\\ /\\ YY")
@@ -577,7 +582,7 @@ def test_the_welsh_page_reports_problems_in_welsh(offline_tool):
     expect(summary).to_be_hidden()
     assert not page.title().startswith("Gwall")
     assert english_left_on(page) == []
-    assert requested == [] and errors == []
+    assert requested == [] and [e for e in errors if not axe_reading_stylesheets(e)] == []
 
 
 @pytest.mark.browser

@@ -247,3 +247,13 @@ def test_the_page_is_reused_only_until_something_it_shows_changes(tracker_app, l
                    [dafydd])
         db.conn.commit()
     assert dafydds_quizzes() == "1 of 2"
+
+
+def test_each_inductee_sees_their_own_coverage_map(tracker_app, signed_in):
+    """On My induction, and on their page for their manager: signed off, submitted or not yet, per standard."""
+    html = signed_in("inductee@example.org").get("/my-induction").get_data(as_text=True)
+    coverage = html[html.index('id="coverage"'):]
+    assert "AP1" in coverage and "Signed off" in coverage and "Not yet" in coverage  # 1.2 done: AP1 and CP1
+    dafydd = tracker_app.config["DEMO_IDS"]["inductee@example.org"]
+    manager = signed_in("manager@example.org").get(f"/team/{dafydd}").get_data(as_text=True)
+    assert 'id="coverage"' in manager
