@@ -82,10 +82,10 @@ def wait_for(base: str, server: subprocess.Popen, seconds: float = 120) -> None:
     raise SystemExit("gunicorn did not answer in time")
 
 
-def sign_in(base: str) -> requests.Session:
+def sign_in(base: str, email: str = EMAIL) -> requests.Session:
     session = requests.Session()
     token = CSRF.search(session.get(base + "/login", timeout=30).text)[1]
-    response = session.post(base + "/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
+    response = session.post(base + "/login", data={"email": email, "password": PASSWORD, "csrf_token": token},
                             timeout=30, allow_redirects=False)
     if response.status_code != 302:
         raise SystemExit(f"signing in failed: {response.status_code}")

@@ -30,10 +30,11 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from portfolio_pdf import CSRF, free_port, settings, start_server, wait_for  # noqa: E402
+import portfolio_pdf  # noqa: E402
+from portfolio_pdf import free_port, settings, start_server, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-EMAIL, PASSWORD = "lead@example.org", "induction-demo-2026"  # tracker/demo.py
+EMAIL = "lead@example.org"  # tracker/demo.py
 GOAL_P95_MS = 300
 DEMO_INDUCTEES = 13  # tracker/demo.py: Dafydd, Ceri, Gwenllian, the invited Siân Jones and the second team's nine
 
@@ -54,13 +55,7 @@ def make_instance(work: Path, inductees: int) -> tuple[Path, Path]:
 
 
 def sign_in(base: str) -> requests.Session:
-    session = requests.Session()
-    token = CSRF.search(session.get(base + "/login", timeout=30).text)[1]
-    response = session.post(base + "/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
-                            timeout=30, allow_redirects=False)
-    if response.status_code != 302:
-        raise SystemExit(f"signing in failed: {response.status_code}")
-    return session
+    return portfolio_pdf.sign_in(base, EMAIL)
 
 
 def load(base: str, clients: int, duration: float, fresh: bool) -> tuple[list[float], int]:
