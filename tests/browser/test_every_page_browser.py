@@ -42,6 +42,7 @@ DEADLINE = 60_000  # ms: generous, the machine is shared; every wait is on a con
 # What a page answers a role that may not see it (tracker_pages.statuses): the same error page or redirect whatever
 # the address, so the browser opens one of each per role and language; every page answering 200 is opened.
 REFUSALS = {302, 303, SIGN_IN, 403, 404}
+PHONE_WIDTHS = {SMALL_PHONE["width"], PHONE["width"]}  # where the layout is measured on the phone visit
 
 
 @pytest.fixture(scope="module")
@@ -94,15 +95,20 @@ def heading_on_first_screen(page, at: str) -> list[str]:
     return problems
 
 
-def stays_in_its_columns(page, at: str) -> list[str]:
+def stays_in_its_columns(page, at: str, widths=WIDTHS) -> list[str]:
     problems = []
-    page.evaluate(MARK_WORDS)
-    for width in WIDTHS:  # one page, resized: its layout at each width
+    for width in widths:  # one page, resized: its layout at each width
         page.set_viewport_size({"width": width, "height": 900})
-        problems += [f"{at} at {width} px: {found}" for found in page.evaluate(OVERLAPS)]
-        if width in WORD_WIDTHS:
-            broken = page.evaluate(BROKEN_WORDS, "[data-whole-words]")
-            problems += [f"{at} at {width} px: an email address or tag split mid-word: {broken}"] if broken else []
+        problems += columns_at(page, at, width)
+    return problems
+
+
+def columns_at(page, at: str, width: int) -> list[str]:
+    """The page's layout as it is now, `width` px wide (page.evaluate(MARK_WORDS) first)."""
+    problems = [f"{at} at {width} px: {found}" for found in page.evaluate(OVERLAPS)]
+    if width in WORD_WIDTHS:
+        broken = page.evaluate(BROKEN_WORDS, "[data-whole-words]")
+        problems += [f"{at} at {width} px: an email address or tag split mid-word: {broken}"] if broken else []
     return problems
 
 
@@ -157,13 +163,18 @@ def test_every_tracker_page_as_each_role(browser, live_tracker, answers, languag
                 continue  # the page it leads to is measured at its own address
             if page.evaluate("document.documentElement.lang") != ("en-GB" if language == "en" else language):
                 problems.append(f"{who} {path}: not in the chosen language")
+            claimed = response.status == 200 and endpoint not in REDIRECTS and claims.get((endpoint, index)) == role
+            if claimed:
+                page.evaluate(MARK_WORDS)
             for size in (SMALL_PHONE, PHONE):
                 page.set_viewport_size(size)
                 problems += fits_a_phone(page, f"{who} {path} at {size['width']} px")
+                if claimed:  # the layout at the phone widths while the page is at them: no resizing again
+                    problems += columns_at(page, f"{who} {path}", size["width"])
                 if response.status == 200:
                     shoot(page, language, role, path, size["width"])
-            if response.status == 200 and endpoint not in REDIRECTS and claims.get((endpoint, index)) == role:
-                problems += stays_in_its_columns(page, f"{who} {path}")
+            if claimed:
+                problems += stays_in_its_columns(page, f"{who} {path}", [w for w in WIDTHS if w not in PHONE_WIDTHS])
     page.wait_for_load_state("networkidle", timeout=DEADLINE)  # the icon is asked for after a page loads
     page.context.close()
     assert not problems, "\n".join(problems)
