@@ -102,11 +102,8 @@ class Report:
 def build(db: Database, team_id: int | None = None, cohort: str | None = None) -> Report:
     """Every active inductee, or those of one team and/or one start month."""
     inductees = list(db.query("SELECT id, name, email FROM users WHERE role = 'inductee' AND active ORDER BY name"))
-    teams_of = _teams_of(db)
-    starts = {i: as_date(s) for i, s in db.conn.execute("SELECT inductee_id, start_date FROM plans")}
-    all_teams = sorted({t.manager_id: t for ts in teams_of.values() for t in ts}.values(),
-                       key=lambda t: (t.manager_id is None, t.name))
-    cohorts = sorted({s.strftime("%Y-%m") for s in starts.values() if s}, reverse=True)
+    teams_of, starts = _teams_of(db), _starts(db)
+    all_teams, cohorts = _choices(teams_of, starts)
     chosen = [i for i in inductees
               if (team_id is None or any(t.manager_id == team_id for t in teams_of.get(i["id"], [NO_TEAM])))
               and (cohort is None or (starts.get(i["id"]) and starts[i["id"]].strftime("%Y-%m") == cohort))]
@@ -116,6 +113,21 @@ def build(db: Database, team_id: int | None = None, cohort: str | None = None) -
     teams = [_team_summary(db, team, [r for r in rows if any(t.manager_id == team.manager_id for t in r.teams)])
              for team in all_teams if team_id is None or team.manager_id == team_id]
     return Report(rows, [t for t in teams if t.inductees], all_teams, cohorts, team_id, cohort)
+
+
+def filter_choices(db: Database) -> tuple[list[Team], list[str]]:
+    """The teams and start months the report can be narrowed to, without building it."""
+    return _choices(_teams_of(db), _starts(db))
+
+
+def _choices(teams_of: dict[int, list[Team]], starts: dict) -> tuple[list[Team], list[str]]:
+    teams = sorted({t.manager_id: t for ts in teams_of.values() for t in ts}.values(),
+                   key=lambda t: (t.manager_id is None, t.name))
+    return teams, sorted({s.strftime("%Y-%m") for s in starts.values() if s}, reverse=True)
+
+
+def _starts(db: Database) -> dict:
+    return {i: as_date(s) for i, s in db.conn.execute("SELECT inductee_id, start_date FROM plans")}
 
 
 NO_TEAM = Team(None, "")

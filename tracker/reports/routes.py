@@ -16,7 +16,7 @@ from ..access import role_required
 from ..audit_actions import Action
 from ..db import get_db, writing
 from ..template_helpers import format_day
-from . import build, detail, exports, row_for, standards_list
+from . import build, detail, exports, filter_choices, row_for, standards_list
 
 bp = Blueprint("reports", __name__)
 
@@ -66,11 +66,9 @@ def chosen(report_teams, cohorts) -> tuple[FilterForm, int | None, str | None]:
 
 
 def report_for_request():
+    """The filter form and the report it asks for (every team when the form is wrong, with its errors)."""
     db = get_db()
-    everyone = build(db)
-    form, team_id, cohort = chosen(everyone.all_teams, everyone.cohorts)
-    if form.errors or (team_id is None and cohort is None):
-        return form, everyone
+    form, team_id, cohort = chosen(*filter_choices(db))
     return form, build(db, team_id, cohort)
 
 
