@@ -47,7 +47,7 @@ def create_demo_data(db, with_second_team: bool = True) -> dict[str, int]:
         current = plans.load_plan(db, inductee)
         submitted = plans.PlanInput(start.isoformat(), "Agreed at our first supervision.", {})
         for index, activity in enumerate(content.activities()):
-            target = (start + dt.timedelta(days=3 * index + 2)).isoformat()
+            target = (start + dt.timedelta(days=3 * index + 3)).isoformat()
             row = plans.PlanRow(activity.id, target, index < 4, by_hand=True)  # as if typed: not filled
             submitted.rows[activity.id] = row
         plans.save_plan(db, inductee, submitted, current, manager)

@@ -257,3 +257,17 @@ def test_each_inductee_sees_their_own_coverage_map(tracker_app, signed_in):
     dafydd = tracker_app.config["DEMO_IDS"]["inductee@example.org"]
     manager = signed_in("manager@example.org").get(f"/team/{dafydd}").get_data(as_text=True)
     assert 'id="coverage"' in manager
+
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_the_median_wait_reads_in_whole_days(tracker_app):
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+
+    from tracker.reports.routes import median_wait
+    with tracker_app.test_request_context():
+        assert median_wait(SimpleNamespace(median_days_to_sign_off=3.1)) == "3 days"
+        assert median_wait(SimpleNamespace(median_days_to_sign_off=0.9)) == "1 day"
+        with force_locale("cy"):
+            assert median_wait(SimpleNamespace(median_days_to_sign_off=3.1)).startswith("3 ")

@@ -29,7 +29,8 @@ def sentences():
 def median_wait(team) -> str:
     if team.median_days_to_sign_off is None:
         return gettext("None signed off yet")
-    return ngettext("%(num)s day", "%(num)s days", team.median_days_to_sign_off)
+    # in whole days: the wait is measured to the second, but the plural form needs a whole number
+    return ngettext("%(num)s day", "%(num)s days", round(team.median_days_to_sign_off))
 
 
 def started(row) -> str:
