@@ -2,6 +2,7 @@
 headless Chromium against the real tracker, with axe-core on every page visited."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -118,11 +119,12 @@ def test_manager_records_supervision_and_the_inductee_confirms(browser, live_tra
     manager.locator("main").get_by_role("link", name="Supervision", exact=True).click()
     assert_accessible(manager, "the supervision overview")
     manager.get_by_role("link", name="Record a supervision session").click()
-    manager.get_by_label("Date of the session").fill("2026-11-24")
+    held = dt.date.today() - dt.timedelta(days=2)  # never the demo's own session, held on the first day
+    manager.get_by_label("Date of the session").fill(held.isoformat())
     manager.get_by_label("Agenda").fill("Progress on Section 3; wellbeing")
     manager.get_by_label("Decisions").fill("Start Section 4 next week")
     manager.get_by_label("What needs doing for action 1").fill("Read the register codes page")
-    manager.get_by_label("Due date for action 1").fill("2026-12-01")
+    manager.get_by_label("Due date for action 1").fill((held + dt.timedelta(days=7)).isoformat())
     assert_accessible(manager, "the supervision session form")
     manager.get_by_role("button", name="Save session record").click()
     expect(manager.get_by_text("Waiting for the inductee to confirm")).to_be_visible()
@@ -130,7 +132,7 @@ def test_manager_records_supervision_and_the_inductee_confirms(browser, live_tra
     sign_in(inductee, base, "inductee@example.org")
     menu(inductee, "Supervision").click()
     expect(inductee.locator("#open-actions")).to_contain_text("Read the register codes page")
-    inductee.get_by_role("link", name="24 November 2026").click()
+    inductee.get_by_role("link", name=f"{held.day} {held:%B %Y}").click()
     expect(inductee.get_by_text("Start Section 4 next week")).to_be_visible()
     assert_accessible(inductee, "a supervision record")
     inductee.get_by_role("button", name="Confirm this record").click()
