@@ -34,6 +34,13 @@ class CompiledTemplates(BytecodeCache):
 Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": CompiledTemplates()}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def instance_outside_the_repository(tmp_path_factory):
+    """The keys and kept files an app makes in its instance folder go to a temporary one, never into the
+    repository's instance/ (a test that is about the instance folder sets its own)."""
+    os.environ.setdefault("TRACKER_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "handbook")

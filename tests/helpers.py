@@ -146,6 +146,7 @@ def tracker_config(folder: Path, **overrides) -> dict:
         "DATABASE": str(folder / "tracker.sqlite"),
         "UPLOAD_FOLDER": str(folder / "uploads"),
         "OUTBOX_FOLDER": str(folder / "outbox"),
+        "PDF_CACHE_FOLDER": str(folder / "pdf-cache"),
         "CONTENT_ROOT": str(TEST_PACK),
         "LOGIN_FAILURE_DELAY": 0,
         "SITE_URL": "/",

@@ -68,6 +68,9 @@ SECTIONS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
                 " after each upgrade; the production entry points refuse to start on a database that is behind."),
         Setting("UPLOAD_FOLDER", in_instance("uploads"),
                 "Uploaded evidence, stored under random names, outside the web root."),
+        Setting("PDF_CACHE_FOLDER", in_instance("pdf-cache"),
+                "Each person's portfolio PDF as last made, sent again while the portfolio is unchanged (one per"
+                " person; folders mode 700, files 600). Personal data: erasure removes a person's."),
         Setting("CONTENT_ROOT", in_project(),
                 "The handbook's content the tracker reads: activities, quizzes and sections."),
         Setting("GOVUK_FRONTEND", in_project("node_modules/govuk-frontend/dist/govuk"),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import files, mail
+from . import files, mail, pdf_cache
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,17 @@ def _outbox(db: Database, person: dict) -> list[Path]:
     return mail.outbox_files_about(person)
 
 
+def _kept_pdfs(db: Database, person: dict) -> list[Path]:
+    """Their portfolio PDF as last made (tracker/pdf_cache.py)."""
+    return pdf_cache.kept_files(person["id"])
+
+
 # Every folder setting whose files can be about a person, and how to find that person's files there.
 # Erasure deletes what these find (before the rows they are found by are deleted).
 FILES_ABOUT_PERSON: dict[str, Callable[[Database, dict], list[Path]]] = {
     "UPLOAD_FOLDER": _uploads,
     "OUTBOX_FOLDER": _outbox,
+    "PDF_CACHE_FOLDER": _kept_pdfs,
 }
 
 

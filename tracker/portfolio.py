@@ -12,7 +12,20 @@ from pathlib import Path
 import click
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from . import accounts, audit, content, files, pdp, pinned, progress, records, signing, supervision
+from . import (
+    accounts,
+    audit,
+    content,
+    files,
+    pagecache,
+    pdf_cache,
+    pdp,
+    pinned,
+    progress,
+    records,
+    signing,
+    supervision,
+)
 from .access import can_manage_induction, inductee_or_404, role_required
 from .db import get_db
 from .forms import ascii_int
@@ -109,9 +122,9 @@ def signing_key():
 @bp.route("/portfolio/<int:inductee_id>")
 @role_required("inductee", "manager")
 def page(inductee_id: int):
-    inductee = inductee_or_404(inductee_id)
-    return render_template("portfolio/page.html", **gather(get_db(), inductee),
-                           can_sign_off=can_manage_induction(inductee_id))
+    inductee = inductee_or_404(inductee_id)  # the access check comes before a kept page is looked for
+    return pagecache.serve(lambda: render_template("portfolio/page.html", **gather(get_db(), inductee),
+                                                   can_sign_off=can_manage_induction(inductee_id)))
 
 
 @bp.route("/portfolio/<int:inductee_id>/pdf")
@@ -121,7 +134,7 @@ def pdf(inductee_id: int):
     data = gather(get_db(), inductee)
     html = render_template("portfolio/pdf.html", **data, manifest=manifest(get_db(), data),
                            manifest_hash=signing.manifest_hash)
-    document = render_pdf(html, base_url=request.url_root)
+    document = pdf_cache.pdf_for(inductee_id, html, request.url_root, render_pdf)
     filename = f"induction-portfolio-{inductee_id}.pdf"
     return Response(document, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

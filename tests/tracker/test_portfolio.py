@@ -22,6 +22,41 @@ def test_portfolio_pdf_is_a_valid_pdf_with_every_section(tracker_app, people, si
     assert "My first team meeting" in text                # the shared reflection
 
 
+def test_an_unchanged_portfolio_is_sent_again_without_making_it_again(tracker_app, people, signed_in, monkeypatch):
+    """The kept PDF (tracker/pdf_cache.py): made once while nothing changes, made again after a change (and the
+    older one removed), never sent to anyone else, private on disk, and gone with an erasure."""
+    import stat
+
+    from tracker import pdf_cache, portfolio, records
+    from tracker.db import get_db
+    from tracker.erasure import erase_person
+    made = []
+    real = portfolio.render_pdf
+    monkeypatch.setattr(portfolio, "render_pdf", lambda html, base_url=None: made.append(1) or real(html, base_url))
+    inductee, manager = signed_in("inductee@example.org"), signed_in("manager@example.org")
+    url = f"/portfolio/{people['dafydd']}/pdf"
+    first = inductee.get(url)
+    assert inductee.get(url).data == first.data and len(made) == 1
+    assert manager.get(url).data == first.data and len(made) == 1  # the same portfolio, whoever downloads it
+    assert first.headers["Cache-Control"].startswith("no-store")
+    with tracker_app.app_context():
+        kept = pdf_cache.kept_files(people["dafydd"])
+        assert len(kept) == 1 and kept[0].read_bytes() == first.data
+        assert stat.S_IMODE(kept[0].stat().st_mode) == 0o600 and stat.S_IMODE(kept[0].parent.stat().st_mode) == 0o700
+        record = records.get(get_db(), people["dafydd"], "2.1")  # submitted in the demo: signing it off changes it
+        records.transition(get_db(), record["id"], "sign_off", people["rhian"], "")
+    changed = inductee.get(url)
+    assert changed.data != first.data and len(made) == 2
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(changed.data)).pages)
+    assert "Finding out more about my role" in text
+    with tracker_app.app_context():
+        assert [p.read_bytes() for p in pdf_cache.kept_files(people["dafydd"])] == [changed.data]  # the older went
+    assert signed_in("inductee2@example.org").get(url).status_code in (403, 404)  # no one else's, kept or not
+    with tracker_app.app_context():
+        erase_person(get_db(), people["dafydd"], tracker_app.config["DEMO_IDS"]["admin@example.org"])
+        assert pdf_cache.kept_files(people["dafydd"]) == []
+
+
 # ---- printing the portfolio page (the browser's own print, not the PDF) ------------------------------------------
 
 def printed_text(page) -> str:
