@@ -1,6 +1,7 @@
-"""Rendered dashboards (and the service lead's report), reused until something they show changes.
+"""Rendered pages people wait on (the dashboards, the service lead's report, record pages and portfolio pages),
+reused until something they show changes.
 
-Every change to a table in DASHBOARD_TABLES bumps data_version (triggers in migrations 3, 4, 6 and 18;
+Every change to a table in PAGE_TABLES bumps data_version (triggers in migrations 3, 4, 6, 18 and 19;
 tests/tracker/test_schema.py checks that exactly these tables carry them).
 A page is reused only for the same signed-in session (its CSRF secret), the same URL, the
 same data version, the same language and the same day (overdue depends on the date), and never when a flash
@@ -18,12 +19,14 @@ from flask_wtf.csrf import generate_csrf
 from . import i18n
 from .db import get_db
 
-# What dashboards and the service lead's report show; a new table they read must be added here and given the
-# three triggers.
-DASHBOARD_TABLES = ("users", "team_members", "plan_items", "records", "supervision_sessions", "supervision_actions",
-                    "reflections", "reflection_reads", "plans", "quiz_attempts", "induction_signoffs",
-                    "supervision_agreements")
-MAX_PAGES = 512  # per server process; a dashboard is about 30 KB
+# What the kept pages show; a new table one of them reads must be added here and given the three triggers.
+PAGE_TABLES = ("users", "team_members", "plan_items", "records", "supervision_sessions", "supervision_actions",
+               "reflections", "reflection_reads", "plans", "quiz_attempts", "induction_signoffs",
+               "supervision_agreements",
+               # record pages and portfolios besides (the audit log: a record page shows its history)
+               "evidence", "comments", "witness_requests", "pdp_versions", "pdp_comments", "content_snapshots",
+               "reflection_comments", "audit_log")
+MAX_PAGES = 512  # per server process; a page is about 30 KB
 _pages: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 

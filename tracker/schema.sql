@@ -330,6 +330,12 @@ CREATE INDEX team_members_inductee ON team_members(inductee_id);
 
 CREATE INDEX witness_requests_record ON witness_requests(record_id);
 
+CREATE TRIGGER audit_log_delete_bumps_version AFTER DELETE ON audit_log
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER audit_log_insert_bumps_version AFTER INSERT ON audit_log
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
@@ -341,8 +347,38 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
             OR NEW.to_state IS NOT OLD.to_state OR NEW.detail IS NOT OLD.detail
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
+CREATE TRIGGER audit_log_update_bumps_version AFTER UPDATE ON audit_log
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER comments_delete_bumps_version AFTER DELETE ON comments
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER comments_insert_bumps_version AFTER INSERT ON comments
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER comments_update_bumps_version AFTER UPDATE ON comments
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER content_snapshots_delete_bumps_version AFTER DELETE ON content_snapshots
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER content_snapshots_insert_bumps_version AFTER INSERT ON content_snapshots
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
 CREATE TRIGGER content_snapshots_no_update BEFORE UPDATE ON content_snapshots
         BEGIN SELECT RAISE(ABORT, 'a content snapshot never changes'); END;
+
+CREATE TRIGGER content_snapshots_update_bumps_version AFTER UPDATE ON content_snapshots
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER evidence_delete_bumps_version AFTER DELETE ON evidence
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER evidence_insert_bumps_version AFTER INSERT ON evidence
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER evidence_update_bumps_version AFTER UPDATE ON evidence
+        BEGIN UPDATE data_version SET version = version + 1; END;
 
 CREATE TRIGGER induction_signoffs_delete_bumps_version AFTER DELETE ON induction_signoffs
         BEGIN UPDATE data_version SET version = version + 1; END;
@@ -351,6 +387,24 @@ CREATE TRIGGER induction_signoffs_insert_bumps_version AFTER INSERT ON induction
         BEGIN UPDATE data_version SET version = version + 1; END;
 
 CREATE TRIGGER induction_signoffs_update_bumps_version AFTER UPDATE ON induction_signoffs
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER pdp_comments_delete_bumps_version AFTER DELETE ON pdp_comments
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER pdp_comments_insert_bumps_version AFTER INSERT ON pdp_comments
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER pdp_comments_update_bumps_version AFTER UPDATE ON pdp_comments
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER pdp_versions_delete_bumps_version AFTER DELETE ON pdp_versions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER pdp_versions_insert_bumps_version AFTER INSERT ON pdp_versions
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER pdp_versions_update_bumps_version AFTER UPDATE ON pdp_versions
         BEGIN UPDATE data_version SET version = version + 1; END;
 
 CREATE TRIGGER plan_items_delete_bumps_version AFTER DELETE ON plan_items
@@ -387,6 +441,15 @@ CREATE TRIGGER records_insert_bumps_version AFTER INSERT ON records
         BEGIN UPDATE data_version SET version = version + 1; END;
 
 CREATE TRIGGER records_update_bumps_version AFTER UPDATE ON records
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER reflection_comments_delete_bumps_version AFTER DELETE ON reflection_comments
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER reflection_comments_insert_bumps_version AFTER INSERT ON reflection_comments
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER reflection_comments_update_bumps_version AFTER UPDATE ON reflection_comments
         BEGIN UPDATE data_version SET version = version + 1; END;
 
 CREATE TRIGGER reflection_reads_delete_bumps_version AFTER DELETE ON reflection_reads
@@ -450,5 +513,14 @@ CREATE TRIGGER users_insert_bumps_version AFTER INSERT ON users
         BEGIN UPDATE data_version SET version = version + 1; END;
 
 CREATE TRIGGER users_update_bumps_version AFTER UPDATE ON users
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER witness_requests_delete_bumps_version AFTER DELETE ON witness_requests
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER witness_requests_insert_bumps_version AFTER INSERT ON witness_requests
+        BEGIN UPDATE data_version SET version = version + 1; END;
+
+CREATE TRIGGER witness_requests_update_bumps_version AFTER UPDATE ON witness_requests
         BEGIN UPDATE data_version SET version = version + 1; END;
 

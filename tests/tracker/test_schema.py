@@ -11,7 +11,7 @@ from tracker import create_app
 from tracker import db as tracker_db
 from tracker.accounts import ROLE_LABELS
 from tracker.db import MIGRATIONS_FOLDER, SCHEMA_FILE, MigrationFilesError, connect, load_migrations, schema_text
-from tracker.pagecache import DASHBOARD_TABLES
+from tracker.pagecache import PAGE_TABLES
 from tracker.records import STATE_LABELS
 from tracker.records.routes import EVIDENCE_FORMS
 from tracker.supervision import ACTION_OWNERS
@@ -121,7 +121,7 @@ def test_exactly_the_dashboard_tables_bump_the_data_version(database):
     events = {}
     for table, sql in triggers:
         events.setdefault(table, set()).add(re.search(r"AFTER (INSERT|UPDATE|DELETE)", sql).group(1))
-    assert set(events) == set(DASHBOARD_TABLES)
+    assert set(events) == set(PAGE_TABLES)
     assert all(found == {"INSERT", "UPDATE", "DELETE"} for found in events.values()), events
 
 

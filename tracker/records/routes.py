@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext
 from flask_login import current_user
 
-from .. import accounts, audit, content, files, pinned, records
+from .. import accounts, audit, content, files, pagecache, pinned, records
 from ..access import can_manage_induction, inductee_or_404, role_required
 from ..db import get_db
 from . import panels
@@ -86,7 +86,8 @@ def _render(ctx: dict, status: int = 200, **forms):
 @bp.route("/records/<int:inductee_id>/<activity_id>")
 @role_required("inductee", "manager")
 def record(inductee_id: int, activity_id: str):
-    return _render(_context(inductee_id, activity_id))
+    inductee_or_404(inductee_id)  # the access check comes before a kept page is looked for
+    return pagecache.serve(lambda: _render(_context(inductee_id, activity_id)))
 
 
 def record_page_with(inductee_id: int, activity_id: str, **forms):
