@@ -42,7 +42,8 @@ def serve(render):
     # The session's CSRF secret must exist before it is part of the key: sign-in starts a fresh session
     # without one, and a page rendered for one session (its forms carry that session's token) must
     # never be served to another session of the same person, nor a page from before a change.
-    generate_csrf()
+    if "csrf_token" not in session:
+        generate_csrf()  # (signing a token for the page is needed only when the page is made)
     key = (current_user.id, session["csrf_token"], request.full_path, data_version(), dt.date.today(),
            i18n.current_language())
     with _lock:

@@ -260,16 +260,20 @@ def submit(inductee_id: int, activity_id: str):
 
 
 def _manager_action(inductee_id: int, activity_id: str, action: str, form_class, message: str):
-    ctx = _context(inductee_id, activity_id)
-    if not ctx["is_manager"]:
+    # The same checks as the page's (_context), without making the page: it is made only if the form needs fixing.
+    inductee_or_404(inductee_id)
+    record = records.get(get_db(), inductee_id, activity_id)
+    if record is None and content.activity(activity_id) is None:
+        abort(404)
+    if not can_manage_induction(inductee_id):
         abort(403)
     form = form_class()
     if not form.validate():
-        return _render(ctx, 400, **{f"{action}_form": form})
-    if ctx["record"] is None:
+        return _render(_context(inductee_id, activity_id), 400, **{f"{action}_form": form})
+    if record is None:
         return _locked(inductee_id, activity_id)
     try:
-        records.transition(get_db(), ctx["record"]["id"], action, current_user.id, (form.comment.data or "").strip())
+        records.transition(get_db(), record["id"], action, current_user.id, (form.comment.data or "").strip())
     except records.TransitionError:
         return _locked(inductee_id, activity_id)
     flash(str(message), "success")
