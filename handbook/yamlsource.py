@@ -93,14 +93,52 @@ class YamlDocument:
 
 
 def _compose(text: str, construct: bool = False):
+    """The node tree; with construct, (the tree, the values, whether a key may be repeated somewhere)."""
     loader = ContentLoader(text)
     try:
         root = loader.get_single_node()
         if not construct:
             return root
-        return root, (loader.construct_document(root) if root is not None else None)
+        if root is None:
+            return root, None, False
+        values = _Values(loader)
+        try:
+            return root, values.of(root), values.unsure
+        except RecursionError:  # no content needs a value that holds itself, and nothing could print it
+            raise yaml.YAMLError("an alias inside its own anchor (a value that holds itself)") from None
     finally:
         loader.dispose()
+
+
+STR, SEQ, MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+class _Values:
+    """A document's values as the loader's own constructor makes them, but quicker: text, lists and mappings
+    (nearly all of a content file) are built here straight from the composed nodes, anything else (numbers,
+    dates, booleans, merge keys) by the constructor. PyYAML's constructor is Python even over libyaml, and
+    was most of the time validating a pack took. `unsure` is set where a key may be repeated (a mapping that
+    came out shorter than it was written, or one left to the constructor), so that the slower check that
+    names repeated keys runs only then."""
+
+    def __init__(self, loader):
+        self.loader = loader
+        self.unsure = False
+
+    def of(self, node: yaml.Node):
+        tag = node.tag
+        if tag == STR and isinstance(node, yaml.ScalarNode):
+            return node.value
+        if tag == SEQ and isinstance(node, yaml.SequenceNode):
+            return [self.of(item) for item in node.value]
+        if tag == MAP and isinstance(node, yaml.MappingNode) and all(
+                isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge" for key, _ in node.value):
+            mapping = {self.of(key): self.of(value) for key, value in node.value}
+            self.unsure = self.unsure or len(mapping) != len(node.value)
+            return mapping
+        if not isinstance(node, yaml.ScalarNode):  # a number or a date holds no keys
+            self.unsure = True
+        return self.loader.construct_object(node, deep=True)
 
 
 def _is_union_tag(node: yaml.MappingNode, key: str) -> bool:
@@ -164,7 +202,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument
 
 def _parse(text: str, path: str, line_offset: int) -> tuple[YamlDocument | None, list[ContentError]]:
     try:
-        root, data = _compose(text, construct=True)
+        root, data, unsure = _compose(text, construct=True)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -173,7 +211,7 @@ def _parse(text: str, path: str, line_offset: int) -> tuple[YamlDocument | None,
     except yaml.YAMLError as exc:
         return None, [ContentError(path, None, "", f"YAML error: {exc}")]
     errors: list[ContentError] = []
-    if root is not None:
+    if unsure:
         _duplicate_keys(root, "", errors, path, line_offset)
     return YamlDocument(path, data, text, line_offset), errors
 
