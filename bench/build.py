@@ -7,8 +7,9 @@
     .venv/bin/python bench/build.py --skip-build           # check only
 
 --real times `build.py build` as a person runs it (a new process: start-up, check,
-generate, builder, swap) on a copy of the real handbook, so the first Zensical run
-has a cold cache and the next ones a warm one, and prints the phases build.py reports.
+generate, builder, swap) on a copy of the real handbook, both languages, so the first Zensical run
+has a cold cache and the next ones a warm one, and prints the phases build.py reports; each run is
+paired with a bare run of the builder on the same staged Markdown, and the ratio of each pair printed.
 
 The synthetic corpus: times `check` (load and validate everything), generating the
 Markdown and writing it (our own work), then the whole `build` against a bare run of
@@ -24,6 +25,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,48 +83,75 @@ def timed(action):
     return result, time.perf_counter() - started
 
 
-PHASES = re.compile(r"check ([\d.]+) s, generate ([\d.]+) s, (\w+) ([\d.]+) s, links ([\d.]+) s")
+PHASES = re.compile(r"check ([\d.]+) s, generate ([\d.]+) s, (\w+) ([\d.]+) s, search forms ([\d.]+) s,"
+                    r" links ([\d.]+) s")
 
 
 def real_handbook(builders: list[str], runs: int) -> None:
-    """`build.py build` on a copy of the real handbook, in a new process each time."""
+    """`build.py build` on a copy of the real handbook, in a new process each time, paired with a bare run of the
+    builder on exactly the Markdown and configuration it stages (both languages at once, as build.py runs them):
+    ours, bare, ours, bare... so that both see the same machine. The ratio is the median of the pairs' ratios."""
+    from handbook import sitebuild
     work = Path(tempfile.mkdtemp(prefix="handbook-bench-real-"))
     try:
         root = work / "handbook"
         root.mkdir()
-        for name in ("content", "activities", "quizzes", "sections", "glossary.yml", "glossary.cy.yml", "mkdocs.yml",
-                     "mkdocs.cy.yml"):
+        for name in ("content", "activities", "quizzes", "sections", "glossary.yml", "glossary.cy.yml", "standards.yml",
+                     "standards.cy.yml", "mkdocs.yml", "mkdocs.cy.yml"):
             (shutil.copytree if (ROOT / name).is_dir() else shutil.copyfile)(ROOT / name, root / name)
         for name in ("overrides", "node_modules"):
             os.symlink(ROOT / name, root / name)
         (root / "build.py").symlink_to(ROOT / "build.py")
-        rows = []
-        # Both languages (English in site/, Welsh in site/cy/), then English alone: without
-        # mkdocs.cy.yml build.py builds one language.
-        for languages, builder, run in [(langs, b, r) for langs in ("en+cy", "en") for b in builders
-                                        for r in range(1, runs + 1)]:
-            if languages == "en":
-                (root / "mkdocs.cy.yml").unlink(missing_ok=True)
-            command = [sys.executable, str(ROOT / "build.py"), "--root", str(root), "build",
-                       "--builder", builder, "--site-dir", str(work / "site")]
-            cpu_before = os.times()
-            result, seconds = timed(lambda command=command: subprocess.run(command, capture_output=True, text=True))
-            cpu_after = os.times()
-            assert result.returncode == 0, result.stdout + result.stderr
-            cpu = (cpu_after.children_user - cpu_before.children_user
-                   + cpu_after.children_system - cpu_before.children_system)
-            check_s, generate_s, _, builder_s, links_s = (float(x) if x[0].isdigit() else x
-                                                          for x in PHASES.search(result.stdout).groups())
-            label = "first (cold cache)" if builder == "zensical" and run == 1 and languages != "en" else f"run {run}"
-            rows.append((f"{builder} {languages}", label, seconds, cpu, check_s, generate_s, builder_s, links_s))
-        print(f"real handbook: {sum(1 for _ in (work / 'site').rglob('*.html'))} HTML pages; "
+        project = sitebuild.check(root, quiet=True)
+        rows, pairs = [], {}
+        for builder in builders:
+            # the bare builder's folders stay between its runs, like build.py's, so Zensical's cache is warm alike
+            configs = {language: sitebuild.stage(root, project, work / f"bare-{builder}-{language}" / "docs",
+                                                 work / f"bare-{builder}-{language}" / "site", "", builder, language)
+                       for language in sitebuild.site_languages(root)}
+            for run in range(1, runs + 1):
+                ours = ours_once(root, work, builder)
+                cpu_before = os.times()
+                problems, bare = timed(lambda b=builder, c=configs: sitebuild.run_builders(b, c))
+                cpu_after = os.times()
+                assert not any(problems.values()), problems
+                bare_cpu = (cpu_after.children_user - cpu_before.children_user
+                            + cpu_after.children_system - cpu_before.children_system)
+                label = "first (cold cache)" if builder == "zensical" and run == 1 else f"run {run}"
+                rows.append((builder, label, *ours, bare, bare_cpu))
+                if label != "first (cold cache)":
+                    pairs.setdefault(builder, []).append((ours[0], bare, ours[2:]))
+        print(f"real handbook, both languages: {sum(1 for _ in (work / 'site').rglob('*.html'))} HTML pages; "
               f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-        print("builder, languages  run                  whole s   CPU s   check s  generate s  builder s  links s")
-        for builder, label, seconds, cpu, check_s, generate_s, builder_s, links_s in rows:
-            print(f"{builder:18} {label:19} {seconds:8.2f} {cpu:7.2f} "
-                  f"{check_s:9.2f} {generate_s:11.2f} {builder_s:10.2f} {links_s:8.2f}")
+        print("builder   run                 ours s  CPU s  check s  generate s  builder s  search forms s  links s"
+              "   bare s  bare CPU s")
+        for builder, label, seconds, cpu, check_s, generate_s, builder_s, forms_s, links_s, bare, bare_cpu in rows:
+            print(f"{builder:9} {label:19} {seconds:6.2f} {cpu:6.2f} {check_s:8.2f} {generate_s:11.2f} "
+                  f"{builder_s:10.2f} {forms_s:15.2f} {links_s:8.2f} {bare:8.2f} {bare_cpu:11.2f}")
+        goals = {"mkdocs": 1.10, "zensical": 1.25}
+        for builder, measured in pairs.items():
+            ratio = statistics.median(ours / bare for ours, bare, _ in measured)
+            own = statistics.median(sum(phases[i] for i in (0, 1, 3, 4)) for _, _, phases in measured)
+            whole = statistics.median(ours for ours, _, _ in measured)
+            warm = " warm" if builder == "zensical" else ""
+            print(f"{builder}{warm}, both languages: ours / bare {ratio:.2f}x (median of {len(measured)} pairs; goal"
+                  f" <= {goals[builder]}x: {'met' if ratio <= goals[builder] else 'MISSED'}); our own work (check,"
+                  f" generate, search forms, links) {own:.2f} s of {whole:.2f} s ({own / whole:.0%})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def ours_once(root: Path, work: Path, builder: str) -> tuple[float, ...]:
+    """One `build.py build`: its wall and CPU time and the phases it prints (check, generate, builder, links)."""
+    command = [sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", "--builder", builder,
+               "--site-dir", str(work / "site")]
+    cpu_before = os.times()
+    result, seconds = timed(lambda: subprocess.run(command, capture_output=True, text=True))
+    cpu_after = os.times()
+    assert result.returncode == 0, result.stdout + result.stderr
+    cpu = cpu_after.children_user - cpu_before.children_user + cpu_after.children_system - cpu_before.children_system
+    check_s, generate_s, _, builder_s, forms_s, links_s = PHASES.search(result.stdout).groups()
+    return seconds, cpu, float(check_s), float(generate_s), float(builder_s), float(forms_s), float(links_s)
 
 
 def main() -> int:

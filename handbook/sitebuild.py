@@ -320,7 +320,9 @@ def build(root: Path, site_dir: Path | None = None, tracker_url: str = "", build
         for language, (work, _) in folders.items():
             if words.SITE_FOLDER[language]:
                 (work / "site").rename(combined / words.SITE_FOLDER[language])
-                add_search_forms(combined / words.SITE_FOLDER[language], language)
+                add_search_forms(combined / words.SITE_FOLDER[language], language,
+                                 root / "build" / f"search-forms-{language}.json")
+        indexed = time.perf_counter()
         broken = check_site_links(combined, tracker_url)
         if broken:
             print("\n".join(broken), file=sys.stderr)
@@ -331,7 +333,8 @@ def build(root: Path, site_dir: Path | None = None, tracker_url: str = "", build
         replace_site(combined, site_dir)
         pages = sum(1 for _ in site_dir.rglob("*.html"))
         print(f"build OK: {pages} HTML pages in {site_dir}, {len(folders)} languages (check {checked - started:.2f} s, "
-              f"generate {staged - checked:.2f} s, {builder} {built - staged:.2f} s, links {linked - built:.2f} s)")
+              f"generate {staged - checked:.2f} s, {builder} {built - staged:.2f} s, "
+              f"search forms {indexed - built:.2f} s, links {linked - indexed:.2f} s)")
         return 0
     finally:
         for work, lock in folders.values():
@@ -344,9 +347,10 @@ def build(root: Path, site_dir: Path | None = None, tracker_url: str = "", build
 
 
 
-def add_search_forms(site: Path, language: str) -> None:
-    """Welsh search finds a word in any of its mutated forms and inflections (handbook/welsh_search.py)."""
+def add_search_forms(site: Path, language: str, kept: Path | None = None) -> None:
+    """Welsh search finds a word in any of its mutated forms and inflections (handbook/welsh_search.py);
+    each word's forms are kept in `kept` between builds."""
     if language == "cy":
         from .welsh_search import rewrite_site  # imported late: only a Welsh site needs its word lists
 
-        rewrite_site(site)
+        rewrite_site(site, kept)

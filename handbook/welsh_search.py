@@ -301,7 +301,7 @@ def _forms_field(texts: list[str], tags: list[str], separator: re.Pattern[str], 
                            and not _APOSTROPHE.search(form)))
 
 
-def add_mutation_forms(index: dict) -> dict:
+def add_mutation_forms(index: dict, cache: dict[str, set[str]] | None = None) -> dict:
     """Add the mutation field FIELD to every document of a Material for MkDocs search index (the parsed
     search/search_index.json) and register it in config.fields with boost FORMS_BOOST. Changes the index
     in place and returns it; running it again gives the same index. A Zensical index (items, no
@@ -314,7 +314,7 @@ def add_mutation_forms(index: dict) -> dict:
                              " indexes only title, text and path, so a mutation field would be ignored")
         raise ValueError("not a Material for MkDocs search index (no 'config' and 'docs')")
     separator = _separator(config.get("separator"))
-    cache: dict[str, set[str]] = {}
+    cache = {} if cache is None else cache
     for doc in index["docs"]:
         forms = _forms_field(_as_list(doc.get("title")) + _as_list(doc.get("text")), _as_list(doc.get("tags")),
                              separator, cache)
@@ -327,12 +327,12 @@ def add_mutation_forms(index: dict) -> dict:
     return index
 
 
-def rewrite_index(path: Path) -> None:
+def rewrite_index(path: Path, cache: dict[str, set[str]] | None = None) -> None:
     """Rewrite a built Material search index (site/search/search_index.json) in place with the mutation
     field, in the compact form MkDocs writes, and its search_index.js copy beside it if the offline
     plugin wrote one (the worker loads that copy from file://)."""
     path = Path(path)
-    index = add_mutation_forms(json.loads(path.read_text(encoding="utf-8")))
+    index = add_mutation_forms(json.loads(path.read_text(encoding="utf-8")), cache)
     data = json.dumps(index, separators=(",", ":"), default=str)
     path.write_text(data, encoding="utf-8")
     script = path.with_name("search_index.js")
@@ -340,7 +340,7 @@ def rewrite_index(path: Path) -> None:
         script.write_text(f"var __index = {data}", encoding="utf-8")
 
 
-def rewrite_zensical_index(site: Path) -> None:
+def rewrite_zensical_index(site: Path, cache: dict[str, set[str]] | None = None) -> None:
     """Zensical's Welsh search index (site/search.json and its search.js copy) with a `forms` property on
     each item, and the site's copy of its search worker patched to index that property (module docstring).
     Raises ValueError if the worker is not the one this was written for."""
@@ -361,7 +361,7 @@ def rewrite_zensical_index(site: Path) -> None:
     if "items" not in index:
         raise ValueError(f"{path}: not a Zensical search index (no 'items')")
     separator = _separator((index.get("config") or {}).get("separator"))
-    cache: dict[str, set[str]] = {}
+    cache = {} if cache is None else cache
     for item in index["items"]:
         forms = _forms_field(_as_list(item.get("title")) + _as_list(item.get("text")), _as_list(item.get("tags")),
                              separator, cache)
@@ -376,11 +376,50 @@ def rewrite_zensical_index(site: Path) -> None:
         script.write_text(f"var __index = {data};", encoding="utf-8")
 
 
-def rewrite_site(site: Path) -> None:
+def rewrite_site(site: Path, kept: Path | None = None) -> None:
     """The built Welsh site's search index, whichever builder wrote it: MkDocs' (search/search_index.json)
-    or Zensical's (search.json, whose worker is patched to read the forms)."""
+    or Zensical's (search.json, whose worker is patched to read the forms). With `kept`, each word's forms
+    are kept in that file between builds (KeptForms), so that a build works out only the new words'."""
+    cache = KeptForms(kept) if kept else None
     index = Path(site) / "search" / "search_index.json"
     if index.exists():
-        rewrite_index(index)
+        rewrite_index(index, cache)
     elif (Path(site) / "search.json").exists():
-        rewrite_zensical_index(site)
+        rewrite_zensical_index(site, cache)
+    if cache is not None:
+        cache.save()
+
+
+class KeptForms(dict):
+    """Each word's index forms (index_forms), read from and saved to a JSON file. Working out a word's
+    inflections asks simplemma (about 0.4 ms a word, and 2 s to load its Welsh table): with the forms kept,
+    a build after a small change loads nothing and works out only the words it has not seen. The file is
+    used only if it was made by the same rules (this module's source) and the same simplemma; otherwise it
+    is started again. It is a cache: deleting it only makes the next build slower."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path, self.version = Path(path), _rules_version()
+        try:
+            kept = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kept = {}
+        if isinstance(kept, dict) and kept.get("version") == self.version and isinstance(kept.get("forms"), dict):
+            self.update({word: set(forms) for word, forms in kept["forms"].items()})
+        self.loaded = len(self)
+
+    def save(self) -> None:
+        if len(self) == self.loaded:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".part")
+        temporary.write_text(json.dumps({"version": self.version, "forms": {w: sorted(f) for w, f in self.items()}},
+                                        ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(self.path)
+
+
+def _rules_version() -> str:
+    import hashlib
+    from importlib.metadata import version
+
+    return hashlib.sha256(Path(__file__).read_bytes() + version("simplemma").encode()).hexdigest()[:16]

@@ -359,3 +359,29 @@ def test_an_unknown_zensical_worker_stops_the_build_rather_than_lose_welsh_searc
     site = zensical_site_folder(tmp_path / "site", 'function x(){fields:[C("title",n=>n.title)]}')
     with pytest.raises(ValueError, match="no longer declares its fields"):
         rewrite_zensical_index(site)
+
+
+def test_each_words_forms_are_kept_between_builds_and_give_the_same_index(tmp_path, monkeypatch):
+    """The build keeps each word's forms (build/search-forms-cy.json): a second build works nothing out again and
+    writes the same index; a file made by other rules or another simplemma is not used."""
+    from handbook import welsh_search
+
+    def site(name: str) -> Path:
+        folder = tmp_path / name / "search"
+        folder.mkdir(parents=True)
+        page = {"location": "a.html", "title": "Cyngor", "text": "<p>Yr ysgol a'r plant.</p>"}
+        data = json.dumps(material_index(page))
+        (folder / "search_index.json").write_text(data, encoding="utf-8")
+        return folder.parent
+
+    kept = tmp_path / "build" / "search-forms-cy.json"
+    welsh_search.rewrite_site(site("first"), kept)
+    assert kept.exists()
+    monkeypatch.setattr(welsh_search, "index_forms", lambda word: pytest.fail(f"{word} worked out again"))
+    welsh_search.rewrite_site(site("second"), kept)
+    first, second = ((tmp_path / name / "search" / "search_index.json").read_text(encoding="utf-8")
+                     for name in ("first", "second"))
+    assert first == second and "ysgolion" in json.loads(second)["docs"][0][FIELD].split()
+    monkeypatch.setattr(welsh_search, "_rules_version", lambda: "other rules")
+    with pytest.raises(pytest.fail.Exception):
+        welsh_search.rewrite_site(site("third"), kept)
