@@ -29,6 +29,7 @@ are errors: a wrong figure or date in a page about the law misleads the officer 
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections import defaultdict
@@ -388,6 +389,17 @@ def _paired_fields(english: YamlDocument, welsh: YamlDocument) -> tuple[list[Fac
 
 def check_page(root: Path, welsh_file: Path) -> list[ContentError]:
     pair = _read_pair(root, welsh_file)
+    return [dataclasses.replace(error) for error in _page_errors(*pair[0], *pair[1])] if pair else []
+
+
+# The same two texts always give the same errors: kept, so that the preview, which checks everything on every save,
+# compares only the pairs that changed (the cache holds the texts it was given, as the preview's parse cache does).
+@lru_cache(maxsize=2048)
+def _page_errors(english_path: str, english_text: str, welsh_path: str, welsh_text: str) -> tuple[ContentError, ...]:
+    return tuple(_compare_page([(english_path, english_text), (welsh_path, welsh_text)]))
+
+
+def _compare_page(pair: list[tuple[str, str]]) -> list[ContentError]:
     matches = [FRONT_MATTER.match(text) for _, text in pair or []]
     if not pair or not all(matches):
         return []
@@ -413,6 +425,15 @@ def check_page(root: Path, welsh_file: Path) -> list[ContentError]:
 
 def check_yaml(root: Path, welsh_file: Path) -> list[ContentError]:
     pair = _read_pair(root, welsh_file)
+    return [dataclasses.replace(error) for error in _yaml_errors(*pair[0], *pair[1])] if pair else []
+
+
+@lru_cache(maxsize=2048)
+def _yaml_errors(english_path: str, english_text: str, welsh_path: str, welsh_text: str) -> tuple[ContentError, ...]:
+    return tuple(_compare_yaml([(english_path, english_text), (welsh_path, welsh_text)]))
+
+
+def _compare_yaml(pair: list[tuple[str, str]]) -> list[ContentError]:
     docs = [_parse(path, text) for path, text in pair or []]
     if not pair or not all(docs):
         return []

@@ -20,6 +20,7 @@ carries them), and `--spelling-report` that share file by file.
 """
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -202,14 +203,32 @@ def in_list(word: str, listed: set[str]) -> bool:
     return word in listed or word.lower() in listed
 
 
+@functools.lru_cache(maxsize=4096)
+def _file_words(name: str, text: str, path: str, names: re.Pattern[str] | None) -> tuple:
+    """words_of a file's Welsh prose, kept while its text is the same: the preview checks every file on each save."""
+    return tuple(words_of(welsh_prose(Path(name), text, path), names))
+
+
+# (aspell program, language, word) -> unknown to its dictionary: a dictionary does not change while the process runs
+_ASPELL_ANSWERS: dict[tuple[str, str, str], bool] = {}
+
+
 def aspell_unknown(words: set[str], language: str = LANGUAGE) -> set[str]:
     """The words Aspell's dictionary for `language` does not know (one word a line in, so a compound
-    is checked whole)."""
+    is checked whole). Aspell is asked only about words it has not been asked about in this process."""
     if not words:
         return set()
     program = shutil.which("aspell")
     if program is None:
         raise AspellMissing("aspell is not installed: run scripts/setup.sh (it installs aspell and aspell-cy)")
+    new = {word for word in words if (program, language, word) not in _ASPELL_ANSWERS}
+    if new:
+        unknown = _ask_aspell(program, new, language)
+        _ASPELL_ANSWERS.update({(program, language, word): word in unknown for word in new})
+    return {word for word in words if _ASPELL_ANSWERS[(program, language, word)]}
+
+
+def _ask_aspell(program: str, words: set[str], language: str) -> set[str]:
     result = subprocess.run([program, "-l", language, "--encoding=utf-8", "list"], input="\n".join(sorted(words)),
                             capture_output=True, text=True, encoding="utf-8", timeout=120)
     if result.returncode != 0:
@@ -259,7 +278,7 @@ def spelling_report(root: Path, word_list: Path | None = None) -> Report:
         path = display_path(file, root)
         text, _ = read_source_text(file, path)
         if text is not None:  # an unreadable file is reported by the loader
-            files.append(FileWords(path, words_of(welsh_prose(file, text, path), names)))
+            files.append(FileWords(path, list(_file_words(file.name, text, path, names))))
     try:
         not_in_dictionary, unknown = unknown_words({w for f in files for w, _ in f.words}, listed)
     except AspellMissing as exc:

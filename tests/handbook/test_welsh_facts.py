@@ -131,6 +131,16 @@ def test_a_wrong_fact_in_a_welsh_page_fails_the_check_with_its_file_and_line(pro
     assert all(line in err for line in expected)
 
 
+def test_a_check_again_after_an_edit_sees_the_edit(project):
+    """The preview checks every file on each save; results are kept for texts already compared, never after a change."""
+    pages(project)
+    assert found(project) == found(project) == []
+    pages(project, WELSH_PAGE.replace("£60", "£50"))
+    assert f'{PAGE}:12 facts: "£60" in the English (line 12) is not in the Welsh' in found(project)
+    pages(project)
+    assert found(project) == []
+
+
 def test_a_fact_missing_where_the_welsh_is_laid_out_differently_is_reported_at_its_heading(project):
     # the Welsh splits the paragraph in two: no block matches the English one, so the heading is named
     welsh = WELSH_PAGE.replace("neu fwy; roedd Sophie yn bresennol am 68.07% o'r sesiynau.",
