@@ -12,6 +12,9 @@ page every 10 ms until the edit shows. The latency is from just before the file
 is saved to the first response that holds the new text. After each edit it also
 waits until the served search index holds the new word and checks the index
 still has every page (a partial index would be wrong).
+
+The baseline: the builder's own `serve` on the Markdown build.py stages, the same page's staged
+Markdown edited directly; each builder's line gives our preview's median over the baseline's.
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("content", "activities", "quizzes", "sections", "glossary.yml", "mkdocs.yml")
+SOURCES = ("content", "activities", "quizzes", "sections", "glossary.yml", "standards.yml", "mkdocs.yml")
 SHARED = ("overrides", "node_modules")
 PAGE = ("content/section-1/1c-reflective-practice.md", "section-1/1c-reflective-practice.html")
 ACTIVITY = ("activities/1-4.yml", "section-1/activities/1-04.html")
@@ -179,6 +182,55 @@ def measure(builder: str, edits: int, show_log: bool = False) -> dict[str, list[
     return results
 
 
+def measure_bare(builder: str, edits: int) -> dict[str, list[float]]:
+    """The baseline: the builder's own `serve` on exactly the Markdown build.py stages, the staged Markdown of the
+    same page and activity edited directly (what a preview costs with nothing of ours in between)."""
+    from handbook import sitebuild
+    work = Path(tempfile.mkdtemp(prefix="handbook-preview-bare-"))
+    root = work / "handbook"
+    copy_handbook(root)
+    project = sitebuild.check(root, quiet=True)
+    config = sitebuild.stage(root, project, work / "docs", work / "site", "", builder)
+    staged = {"page": work / "docs" / PAGE[1].replace(".html", ".md"),
+              "activity": work / "docs" / ACTIVITY[1].replace(".html", ".md")}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = open(work / "serve.log", "w+", encoding="utf-8")
+    server = subprocess.Popen(sitebuild.builder_command(builder, "serve", config) + ["--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=work, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                              env=sitebuild.builder_env())
+    results: dict[str, list[float]] = {"page": [], "activity page": []}
+    try:
+        wait_for(lambda: fetch(base + PAGE[1]), interval=0.1)
+        time.sleep(2)
+        for trial in range(edits):
+            for kind, file, served in (("page", staged["page"], PAGE[1]),
+                                       ("activity page", staged["activity"], ACTIVITY[1])):
+                marker = f"zqbare{kind[:2]}{chr(97 + trial)}x"
+                text = file.read_text(encoding="utf-8")
+                body = text.index("\n## ") if "\n## " in text else len(text)
+                before = time.perf_counter()
+                file.write_text(f"{text[:body]}\n\nPreviewmarker {marker}.\n{text[body:]}", encoding="utf-8")
+                wait_for(lambda marker=marker, served=served: marker in (fetch(base + served) or ""))
+                results[kind].append(time.perf_counter() - before)
+                print(f"  bare {builder} serve, {kind} edit {trial + 1}: shown after {results[kind][-1]:.2f} s")
+                time.sleep(1)
+    except Exception:
+        log.seek(0)
+        print(log.read()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--builder", choices=("mkdocs", "zensical", "both"), default="both")
@@ -186,16 +238,25 @@ def main() -> int:
     parser.add_argument("--log", action="store_true", help="print what build.py serve printed")
     args = parser.parse_args()
     builders = ("zensical", "mkdocs") if args.builder == "both" else (args.builder,)
-    summary = []
+    summary, ratios = [], []
     for builder in builders:
         results = measure(builder, args.edits, args.log)
+        bare = measure_bare(builder, args.edits)
         for kind, figures in results.items():
             summary.append((builder, kind, statistics.median(figures), min(figures), max(figures)))
-    print("\nbuilder   edit               median    min    max  (seconds from save to the served change)")
+        for kind, figures in bare.items():
+            summary.append((f"{builder} bare", kind, statistics.median(figures), min(figures), max(figures)))
+        ratios.append((builder, "page", statistics.median(results["page"]) / statistics.median(bare["page"])))
+        ratios.append((builder, "activity", statistics.median(results["activity prompt"])
+                       / statistics.median(bare["activity page"])))
+    print("\nbuilder        edit               median    min    max  (seconds from save to the served change)")
     for builder, kind, median, low, high in summary:
-        print(f"{builder:9} {kind:17} {median:7.2f} {low:6.2f} {high:6.2f}")
+        print(f"{builder:14} {kind:17} {median:7.2f} {low:6.2f} {high:6.2f}")
+    for builder, kind, ratio in ratios:
+        print(f"{builder} preview, {kind} edit: {ratio:.2f}x the builder's own serve (medians)")
     return 0
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))  # run as a script: the project's packages are one folder up
     sys.exit(main())

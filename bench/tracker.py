@@ -1,25 +1,27 @@
 #!/usr/bin/env python3
-"""Load-test the tracker under its production server (prints figures; not a test).
+"""Load-test the tracker as scripts/run.sh serves it (prints figures; not a test).
 
-    .venv/bin/python bench/tracker.py                  # about 2.5 minutes
-    .venv/bin/python bench/tracker.py --duration 10 --signoff-duration 10 --bare-duration 5   # a quick look
+    .venv/bin/python bench/tracker.py                  # about 6 minutes
+    .venv/bin/python bench/tracker.py --duration 5 --unloaded-duration 2   # a quick look
 
-Seeds a fresh database (through the real migrations) with 500 users (50 managers, 450
-inductees in teams of 9) and a record for every inductee and each of 50 synthetic activities
-(22,500 records in a mix of states, with evidence, comments, plans and audit entries), serves
-the tracker with gunicorn, and drives it with wrk at 50 concurrent connections:
+Seeds a fresh database (made by `flask --app tracker migrate`, as run.sh does) in a temporary folder with
+500 users (50 managers, 450 inductees in teams of 9, one service lead) and a record for every inductee and
+each of 50 synthetic activities (22,500 records in a mix of states, with evidence, comments, plans and audit
+entries), serves it as run.sh does (gunicorn, 2 workers of 4 threads, the handbook at / and the tracker at
+/tracker, the access log written), and drives it with wrk at 50 concurrent connections, each page people
+wait on beside a bare route returning an HTML page of the same size through the same server:
 
-    GET  /bench-bare                         a bare Flask route in the same app and server
-    GET  /my-induction                       inductees' dashboard (10 signed-in inductees)
-    GET  /team                               managers' dashboard (10 signed-in managers)
-    POST /records/<id>/<activity>/sign-off   every request signs off a different submitted
-                                             record, as the manager of that inductee (all
-                                             22,500 records are set to submitted first)
+    GET  /my-induction, /team, /reports/   the dashboards and the service lead's report (kept while
+                                           nothing changes), and again rendered every time
+    GET  a record page, a portfolio page   as the inductee whose they are
+    GET  a portfolio PDF                   an unchanged portfolio downloaded again
+    POST sign-off                          each request signs off a different submitted record, beside a
+                                           bare route making the same write (one UPDATE and one audit
+                                           INSERT in one synchronous = FULL transaction)
 
-and prints p50/p95/p99 latency, throughput and errors for each, the same for one client at
-a time (the time to serve a request without queueing), the ratio of each tracker endpoint to
-the bare route, the server's "database is locked" errors and tracebacks, and checks the
-sign-offs against the database and the audit log. Exits 1 on any error.
+and prints p50/p95/p99 latency, throughput and errors for each, the same for one client at a time,
+the server's memory, and one line per endpoint in the form `<endpoint>: ... throughput <r>x bare`
+against its goal. Writes nothing into the repository (checked). Exits 1 on any error.
 Needs wrk (`apt-get install wrk`; scripts/setup.sh installs it).
 """
 from __future__ import annotations
@@ -50,12 +52,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.tracker_app import BENCH_TABLES  # noqa: E402
 from tracker import accounts, create_app  # noqa: E402
 
 MANAGERS, TEAM_SIZE, ACTIVITIES = 50, 9, 50
 PASSWORD = "bench-password-123"
 USER_AGENT = "tracker-bench"  # the same for logins and wrk: Flask-Login ties sessions to it
-TARGET_P95_MS = 50
+PREFIX = "/tracker"  # where run.sh serves the tracker
+# Throughput against the bare route's, at 50 clients: what a person waiting on each page should not notice.
+GOALS = {"/my-induction": 0.8, "/team": 0.8, "/reports/": 0.8, "record page": 0.6, "portfolio page": 0.5,
+         "sign-off": 0.5}
+MEMORY_GOAL_MB = 300  # the server, 2 workers
 # How many of each inductee's 50 records are in each state (random in these ranges), in handbook
 # order: earlier activities are further along; the rest are not started.
 STATE_MIX = (("signed_off", (0, 30)), ("submitted", (1, 6)), ("returned", (0, 2)), ("in_progress", (0, 5)))
@@ -198,6 +205,7 @@ def seed(database: Path, activities: list[tuple[str, str]], rng: random.Random) 
                                      iso(updated), inductee))
             if state == "returned" or (state == "signed_off" and rng.random() < 0.3):
                 comments.append((record_id, manager, "Synthetic comment from the manager.", iso(updated)))
+    users.append((inductee_ids[-1] + 1, "lead@bench.example", "Service Lead", "lead", password_hash))
     conn = sqlite3.connect(database)
     with conn:
         conn.executemany("INSERT INTO users (id, email, name, role, password_hash) VALUES (?, ?, ?, ?, ?)", users)
@@ -216,6 +224,8 @@ def seed(database: Path, activities: list[tuple[str, str]], rng: random.Random) 
         conn.executemany("INSERT INTO comments (record_id, author_id, body, created_at) VALUES (?, ?, ?, ?)", comments)
         conn.executemany("INSERT INTO audit_log (at, actor_id, action, subject_id, activity_id, record_id, from_state,"
                          " to_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", audit)
+        conn.executescript(BENCH_TABLES)
+        conn.executemany("INSERT INTO bench_rows (id, state) VALUES (?, 'submitted')", [(r[0],) for r in records])
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     counts = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
               for table in ("users", "team_members", "plan_items", "records", "evidence", "comments", "audit_log")}
@@ -237,7 +247,7 @@ def wait_for(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited with code {server.returncode}")
         try:
-            with urllib.request.urlopen(base + "/bench-bare", timeout=2) as response:
+            with urllib.request.urlopen(base + PREFIX + "/bench-bare", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -253,22 +263,26 @@ def sign_in(base: str, email: str, expect_path: str) -> tuple[str, str]:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.addheaders = [("User-Agent", USER_AGENT)]
-    page = opener.open(base + "/login").read().decode()
+    page = opener.open(base + PREFIX + "/login").read().decode()
     body = urllib.parse.urlencode({"email": email, "password": PASSWORD,
                                    "csrf_token": CSRF.search(page).group(1)}).encode()
-    with opener.open(base + "/login", data=body) as response:  # follows / to the dashboard
+    with opener.open(base + PREFIX + "/login", data=body) as response:  # follows / to the home page
         page = response.read().decode()
-        assert urllib.parse.urlparse(response.url).path == expect_path, (email, response.url)
+        assert urllib.parse.urlparse(response.url).path == PREFIX + expect_path, (email, response.url)
     cookie = next(c.value for c in jar if c.name == "session")
     return cookie, CSRF.search(page).group(1)
 
 
-def get_status(port: int, path: str, cookie: str) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def get(port: int, path: str, cookie: str) -> tuple[int, bytes, float]:
+    """One request: its status, body and time taken in seconds."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    started = time.perf_counter()
     conn.request("GET", path, headers={"Cookie": f"session={cookie}", "User-Agent": USER_AGENT})
-    status = conn.getresponse().status
+    response = conn.getresponse()
+    body = response.read()
+    taken = time.perf_counter() - started
     conn.close()
-    return status
+    return response.status, body, taken
 
 
 def busy_ticks() -> int:
@@ -337,188 +351,290 @@ def ms(microseconds: float) -> str:
     return f"{microseconds / 1000:.1f}"
 
 
+def memory_mb(pid: int) -> dict[int, float]:
+    """The proportional set size (shared pages split between the processes sharing them) of the server and each
+    of its workers, in MB."""
+    sizes = {}
+    for process in process_ticks(pid):
+        try:
+            rollup = Path(f"/proc/{process}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        sizes[process] = int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)[1]) / 1024
+    return sizes
+
+
+def repository_state() -> str:
+    """Everything git sees in the repository, ignored files included: the benchmark must leave it as it was."""
+    return subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"], cwd=ROOT,
+                          capture_output=True, text=True).stdout
+
+
+class Server:
+    """gunicorn as scripts/run.sh starts it, on the benchmark's folder and settings."""
+
+    def __init__(self, work: Path, env: dict, args, port: int, name: str):
+        self.log = work / f"{name}-error.log"
+        self.command = [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
+                        "--workers", str(args.workers), "--threads", str(args.threads),
+                        "--access-logfile", str(work / f"{name}-access.log"),
+                        "--logger-class", "tracker.log_redaction.GunicornLogger",
+                        "--error-logfile", str(self.log), "--pythonpath", str(ROOT), "bench.tracker_app:combined()"]
+        self.process = subprocess.Popen(self.command, env=env, cwd=work, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        self.pid = self.process.pid
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def problems(self) -> tuple[int, int]:
+        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        return text.count("database is locked"), text.count("Traceback (most recent call last)")
+
+
+def table(rows: dict) -> None:
+    print("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | responses"
+          " | server CPU ms/request | cores used by each server process | other programs (cores) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
+    for name, r in rows.items():
+        codes = ", ".join(f"{code}: {n:,}" for code, n in sorted(r["codes"].items()))
+        print(f"| {name} | {r['requests']:,} | {r['rate']:,.0f} | {ms(r['p50_us'])} | {ms(r['p95_us'])} | "
+              f"{ms(r['p99_us'])} | {ms(r['max_us'])} | {r['errors']} | {codes} | "
+              f"{r['server_cpu_ms']:.2f} | {r['processes_cpu']} | {r['others_cpu']:.2f} |")
+
+
+def checked(figures: dict, ok: set[int]) -> dict:
+    unexpected = sum(n for code, n in figures["codes"].items() if code not in ok)
+    figures["errors"] = figures["connect"] + figures["read"] + figures["write"] + figures["timeout"] + unexpected
+    figures["rate"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+def ratio_line(name: str, r: dict, bare: dict, goal: float | None) -> str:
+    ratio = r["rate"] / bare["rate"]
+    verdict = "" if goal is None else f" (goal {goal}x: {'met' if ratio >= goal else 'MISSED'})"
+    return (f"{name}: p95 {r['p95_us'] / bare['p95_us']:.1f}x bare, p50 {r['p50_us'] / bare['p50_us']:.1f}x bare, "
+            f"throughput {ratio:.2f}x bare{verdict}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=30, help="seconds per dashboard (default 30)")
-    parser.add_argument("--bare-duration", type=int, default=15, help="seconds for the bare route (default 15)")
-    parser.add_argument("--signoff-duration", type=int, default=10,
-                        help="seconds for sign-off"
-                             " (default 10: each of the two wrk threads has 11,250 records to sign off)")
-    parser.add_argument("--unloaded-duration", type=int, default=5,
-                        help="seconds per route with a single client (default 5)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint at 50 clients (default 10)")
+    parser.add_argument("--unloaded-duration", type=int, default=4,
+                        help="seconds per endpoint with a single client (default 4)")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--wrk-threads", type=int, default=2)
-    # CPU-bound Python on 2 cores: one process per core plus one, and a second thread in each so a
-    # worker waiting on SQLite or the network still serves (3x2 to 4x4 and 5-8 workers measured alike
-    # or worse; more processes than cores mainly lengthen the tail).
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2: one per core)")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="threads per gunicorn worker (default 1, gthread: these pages are CPU-bound)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2, as run.sh)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4, as run.sh)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (or run scripts/setup.sh)")
 
+    repository_before = repository_state()
     rng = random.Random(1)
     work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
-    server, results, unloaded = None, {}, {}
     try:
-        content = work / "project"
-        make_content(content)
-        settings = {  # the app reads these through app.config.from_prefixed_env("TRACKER")
-            "TRACKER_DATABASE": str(work / "tracker.sqlite"),
-            "TRACKER_UPLOAD_FOLDER": str(work / "uploads"),
-            "TRACKER_SECRET_KEY": "bench-" + secrets.token_hex(16),
-            "TRACKER_CONTENT_ROOT": str(content),
-            "TRACKER_INSTANCE_PATH": str(work / "instance"),
-        }
-        # create_app makes the database (MIGRATE_ON_START), where production runs `flask --app tracker migrate`.
-        settings["TRACKER_MIGRATE_ON_START"] = "true"
-        app = create_app({key.removeprefix("TRACKER_"): value for key, value in settings.items()})
-        with app.app_context():
-            from tracker import content as content_module
-            activities = [(a.id, a.title) for a in content_module.activities()]
-        assert len(activities) == ACTIVITIES, len(activities)
-        started = time.perf_counter()
-        counts = seed(Path(settings["TRACKER_DATABASE"]), activities, rng)
-        print(f"seeded in {time.perf_counter() - started:.1f} s: {counts['users']} users "
-              f"({MANAGERS} managers, {MANAGERS * TEAM_SIZE} inductees in teams of {TEAM_SIZE}), "
-              f"{len(activities)} activities, {counts['records']:,} records {counts['states']}, "
-              f"{counts['evidence']:,} evidence, {counts['comments']:,} comments, "
-              f"{counts['plan_items']:,} plan items, {counts['audit_log']:,} audit entries")
-
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        log = work / "gunicorn.log"
-        gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
-                    "--worker-class", "gthread", "--workers", str(args.workers), "--threads", str(args.threads),
-                    "--pythonpath", str(ROOT), "--error-logfile", str(log), "--log-level", "warning",
-                    "bench.tracker_app:create()"]
-        wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split(" Copyright")[0]
-        print(f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-              f"SQLite {sqlite3.sqlite_version}, {wrk_version}")
-        print(f"server: gunicorn {' '.join(gunicorn[1:])}".replace(str(ROOT), "."))
-        try:
-            server = subprocess.Popen(gunicorn, env={**os.environ, **settings}, cwd=work,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wait_for(base, server)
-
-            # Sessions: 10 inductees and 10 managers for the dashboards, every manager for sign-off.
-            started = time.perf_counter()
-            inductee_sessions = [sign_in(base, f"inductee{n:03d}@bench.example", "/my-induction")
-                                 for n in range(0, MANAGERS * TEAM_SIZE, 45)]
-            manager_sessions = {m: sign_in(base, f"manager{m:03d}@bench.example", "/team")
-                                for m in range(1, MANAGERS + 1)}
-            print(f"signed in {len(inductee_sessions) + len(manager_sessions)} users"
-                  f" in {time.perf_counter() - started:.1f} s")
-            assert all(get_status(port, "/my-induction", c) == 200 for c, _ in inductee_sessions)
-            assert all(get_status(port, "/team", c) == 200 for c, _ in manager_sessions.values())
-
-            (work / "bench.lua").write_text(WRK_SCRIPT, encoding="utf-8")
-            loads = {
-                "bare": ["\t\t/bench-bare"],
-                "/my-induction": [f"{c}\t\t/my-induction" for c, _ in inductee_sessions],
-                "/team": [f"{c}\t\t/team" for c, _ in list(manager_sessions.values())[:10]],
-            }
-            wrk = dict(base=base, work=work, threads=args.wrk_threads, server_pid=server.pid)
-            # Warm up every worker (imports, templates, page cache) on the read-only routes.
-            for _, lines in loads.items():
-                run_wrk(name="warmup", lines=lines, method="GET", seconds=3, connections=args.connections, **wrk)
-            # One client at a time: the time to serve one request when nothing waits (no queueing).
-            for name, lines in loads.items():
-                unloaded[name] = run_wrk(name=name, lines=lines, method="GET", seconds=args.unloaded_duration,
-                                         connections=1, **wrk | {"threads": 1})
-            print(f"load: wrk -t{args.wrk_threads} -c{args.connections}, {args.duration} s per dashboard, "
-                  f"{args.signoff_duration} s for sign-off, {args.bare_duration} s for bare", flush=True)
-            for name, lines in loads.items():
-                seconds = args.bare_duration if name == "bare" else args.duration
-                results[name] = run_wrk(name=name, lines=lines, method="GET", seconds=seconds,
-                                        connections=args.connections, **wrk)
-
-            # Sign-off: every record becomes 'submitted' first, so that each request signs off a
-            # different record (a run makes far more sign-offs than a realistic mix has waiting).
-            conn = sqlite3.connect(settings["TRACKER_DATABASE"], timeout=30)
-            with conn:
-                conn.execute("UPDATE records SET state = 'submitted', signed_off_at = NULL, signed_off_by = NULL,"
-                             " submitted_at = coalesce(submitted_at, updated_at)")
-            submitted = conn.execute(
-                "SELECT t.manager_id, r.inductee_id, r.activity_id FROM records r"
-                " JOIN team_members t ON t.inductee_id = r.inductee_id WHERE r.state = 'submitted'").fetchall()
-            audited_before = conn.execute("SELECT count(*) FROM audit_log"
-                                          " WHERE action = 'record.sign_off'").fetchone()[0]
-            conn.close()
-            rng.shuffle(submitted)
-            lines = [f"{manager_sessions[m][0]}\t{manager_sessions[m][1]}\t/records/{i}/{a}/sign-off"
-                     for m, i, a in submitted]
-            print(f"sign-off: {len(submitted):,} submitted records, signed off by their {MANAGERS} managers",
-                  flush=True)
-            results["sign-off"] = run_wrk(name="sign-off", lines=lines, method="POST", seconds=args.signoff_duration,
-                                          connections=args.connections, **wrk)
-        finally:
-            if server is not None:
-                server.terminate()
-                try:
-                    server.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
-
-        log_text = log.read_text(encoding="utf-8", errors="replace")
-        locked = log_text.count("database is locked")
-        tracebacks = log_text.count("Traceback (most recent call last)")
-        conn = sqlite3.connect(settings["TRACKER_DATABASE"])
-        signed = conn.execute("SELECT count(*) FROM records WHERE state = 'signed_off'").fetchone()[0]
-        audited = conn.execute("SELECT count(*) FROM audit_log"
-                               " WHERE action = 'record.sign_off'").fetchone()[0] - audited_before
-        conn.close()
-
-        def table(rows: dict) -> None:
-            print("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | responses"
-                  " | server CPU ms/request | cores used by each server process | other programs (cores) |")
-            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
-            for name, r in rows.items():
-                ok = {302, 303} if name == "sign-off" else {200}  # 303: the record had already changed (see below)
-                unexpected = sum(n for code, n in r["codes"].items() if code not in ok)
-                r["errors"] = r["connect"] + r["read"] + r["write"] + r["timeout"] + unexpected
-                r["rate"] = r["requests"] / (r["duration_us"] / 1e6)
-                codes = ", ".join(f"{code}: {n:,}" for code, n in sorted(r["codes"].items()))
-                label = {"bare": "bare Flask route", "sign-off": "POST sign-off"}.get(name, f"GET {name}")
-                print(f"| {label} | {r['requests']:,} | {r['rate']:,.0f} | {ms(r['p50_us'])} | {ms(r['p95_us'])} | "
-                      f"{ms(r['p99_us'])} | {ms(r['max_us'])} | {r['errors']} | {codes} | "
-                      f"{r['server_cpu_ms']:.2f} | {r['processes_cpu']} | {r['others_cpu']:.2f} |")
-
-        print(f"\nOne client at a time ({args.unloaded_duration} s each):\n")
-        table(unloaded)
-        print(f"\n{args.connections} concurrent clients:\n")
-        table(results)
-        bare = results["bare"]
-        print()
-        for name in ("/my-induction", "/team", "sign-off"):
-            r = results[name]
-            print(f"{name}: p95 {r['p95_us'] / bare['p95_us']:.1f}x bare,"
-                  f" p50 {r['p50_us'] / bare['p50_us']:.1f}x bare, "
-                  f"throughput {r['rate'] / bare['rate']:.3f}x bare")
-        for name in ("/my-induction", "/team"):
-            p95 = results[name]["p95_us"] / 1000
-            print(f"{name}: p95 {p95:.1f} ms at {args.connections} clients "
-                  f"{'meets' if p95 < TARGET_P95_MS else 'MISSES'} the {TARGET_P95_MS} ms target "
-                  f"(one client at a time: p95 {unloaded[name]['p95_us'] / 1000:.1f} ms)")
-        sign = results["sign-off"]
-        consistent = sign["codes"].get(302, 0) <= signed == audited <= sign["sent"]
-        print(f"sign-off: {sign['sent']:,} requests sent, {sign['codes'].get(302, 0):,} answered 'signed off' (302), "
-              f"{sign['codes'].get(303, 0):,} 'already changed' (303), {sign['wraps']} wraps of the record list; "
-              f"database: {signed:,} records signed off, {audited:,} sign-off audit entries "
-              f"({'consistent' if consistent else 'INCONSISTENT'}:"
-              " the difference is requests in flight when wrk stopped)")
-        print(f"server log: {locked} 'database is locked', {tracebacks} tracebacks")
-        total_errors = sum(r["errors"] for r in [*results.values(), *unloaded.values()]) + locked + tracebacks
-        print(f"errors in all: {total_errors}")
-        return 0 if total_errors == 0 and consistent and not sign["wraps"] else 1
+        return run(args, work, rng, repository_before)
     finally:
         if args.keep:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def prepare(work: Path, port: int, rng: random.Random) -> tuple[dict, dict]:
+    """The synthetic handbook, a one-page site for the combined server, the database (migrated by the command
+    run.sh runs, then seeded), and the settings the server reads."""
+    content = work / "project"
+    make_content(content)
+    site = work / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!DOCTYPE html><title>Handbook</title>", encoding="utf-8")
+    settings = {  # the app reads these through app.config.from_prefixed_env("TRACKER")
+        "TRACKER_DATABASE": str(work / "tracker.sqlite"),
+        "TRACKER_UPLOAD_FOLDER": str(work / "uploads"),
+        "TRACKER_SECRET_KEY": "bench-" + secrets.token_hex(16),
+        "TRACKER_CONTENT_ROOT": str(content),
+        "TRACKER_INSTANCE_PATH": str(work / "instance"),
+        "TRACKER_PUBLIC_URL": f"http://127.0.0.1:{port}{PREFIX}",
+        "HANDBOOK_SITE_DIR": str(site),
+    }
+    env = {**os.environ, **settings, "PYTHONPATH": str(ROOT)}
+    subprocess.run([str(Path(sys.executable).with_name("flask")), "--app", "tracker", "migrate"], env=env, cwd=work,
+                   check=True, capture_output=True)
+    app = create_app({key.removeprefix("TRACKER_"): value for key, value in settings.items()
+                      if key.startswith("TRACKER_")})
+    with app.app_context():
+        from tracker import content as content_module
+        activities = [(a.id, a.title) for a in content_module.activities()]
+    assert len(activities) == ACTIVITIES, len(activities)
+    started = time.perf_counter()
+    counts = seed(Path(settings["TRACKER_DATABASE"]), activities, rng)
+    print(f"seeded in {time.perf_counter() - started:.1f} s: {counts['users']} users "
+          f"({MANAGERS} managers, {MANAGERS * TEAM_SIZE} inductees in teams of {TEAM_SIZE}, one service lead), "
+          f"{len(activities)} activities, {counts['records']:,} records {counts['states']}, "
+          f"{counts['evidence']:,} evidence, {counts['comments']:,} comments, "
+          f"{counts['plan_items']:,} plan items, {counts['audit_log']:,} audit entries")
+    return env, settings
+
+
+def run(args, work: Path, rng: random.Random, repository_before: str) -> int:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env, settings = prepare(work, port, rng)
+    database = settings["TRACKER_DATABASE"]
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split(" Copyright")[0]
+    print(f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
+          f"SQLite {sqlite3.sqlite_version}, {wrk_version}")
+    (work / "bench.lua").write_text(WRK_SCRIPT, encoding="utf-8")
+    server = Server(work, env, args, port, "cached")
+    print(f"server: gunicorn {' '.join(server.command[1:])}".replace(str(ROOT), ".").replace(str(work), "<tmp>"))
+    loaded, unloaded, uncached, memory, problems = {}, {}, {}, {}, [0, 0]
+    try:
+        wait_for(base, server.process)
+        sessions, loads = sign_in_everyone(base, port, database)
+        sizes = {name: len(get(port, lines[0].split("\t")[2], lines[0].split("\t")[0])[1])
+                 for name, lines in loads.items()}
+        wrk = dict(base=base, work=work, threads=args.wrk_threads, server_pid=server.pid)
+        first_pdf = first_pdf_seconds(base, port, database)
+        for lines in loads.values():  # warm up every worker (imports, templates, kept pages)
+            run_wrk(name="warmup", lines=lines, method="GET", seconds=2, connections=args.connections, **wrk)
+        for name, lines in loads.items():
+            # asked by the same clients with the same session cookie (a browser sends it to every /tracker address)
+            bare = [line.rsplit("\t", 1)[0] + f"\t{PREFIX}/bench-bare?size={sizes[name]}" for line in lines]
+            for label, these in ((name, lines), (f"bare, {sizes[name]:,} bytes ({name})", bare)):
+                unloaded[label] = checked(run_wrk(name=label, lines=these, method="GET", seconds=args.unloaded_duration,
+                                                  connections=1, **wrk | {"threads": 1}), {200})
+                loaded[label] = checked(run_wrk(name=label, lines=these, method="GET", seconds=args.duration,
+                                                connections=args.connections, **wrk), {200})
+        loaded.update(sign_off_runs(database, sessions, args, wrk))
+        memory = memory_mb(server.pid)
+    finally:
+        server.stop()
+        problems = [a + b for a, b in zip(problems, server.problems(), strict=True)]
+    # Rendered every time: the same pages from a server that keeps none.
+    server = Server(work, {**env, "BENCH_NO_PAGE_CACHE": "1"}, args, port, "uncached")
+    try:
+        wait_for(base, server.process)
+        wrk = dict(base=base, work=work, threads=args.wrk_threads, server_pid=server.pid)
+        for name in ("/my-induction", "/team", "/reports/", "record page", "portfolio page"):
+            run_wrk(name="warmup", lines=loads[name], method="GET", seconds=2, connections=args.connections, **wrk)
+            uncached[name] = checked(run_wrk(name=name, lines=loads[name], method="GET", seconds=args.duration,
+                                             connections=args.connections, **wrk), {200})
+    finally:
+        server.stop()
+        problems = [a + b for a, b in zip(problems, server.problems(), strict=True)]
+    return report(args, loaded, unloaded, uncached, memory, problems, first_pdf, database,
+                  repository_before)
+
+
+def sign_in_everyone(base: str, port: int, database: str) -> tuple[dict, dict]:
+    """Sessions for 10 inductees, every manager and the lead; what each GET endpoint's clients ask for."""
+    started = time.perf_counter()
+    inductees = {n: sign_in(base, f"inductee{n:03d}@bench.example", "/my-induction")
+                 for n in range(0, MANAGERS * TEAM_SIZE, 45)}
+    managers = {m: sign_in(base, f"manager{m:03d}@bench.example", "/team") for m in range(1, MANAGERS + 1)}
+    lead = sign_in(base, "lead@bench.example", "/reports/")
+    print(f"signed in {len(inductees) + len(managers) + 1} users in {time.perf_counter() - started:.1f} s")
+    conn = sqlite3.connect(database)
+    ids = {n: conn.execute("SELECT id FROM users WHERE email = ?", [f"inductee{n:03d}@bench.example"]).fetchone()[0]
+           for n in inductees}
+    started_records = {n: [row[0] for row in conn.execute(
+        "SELECT activity_id FROM records WHERE inductee_id = ? AND state != 'not_started' ORDER BY id LIMIT 5",
+        [ids[n]])] for n in inductees}
+    conn.close()
+    loads = {
+        "/my-induction": [f"{c}\t\t{PREFIX}/my-induction" for c, _ in inductees.values()],
+        "/team": [f"{c}\t\t{PREFIX}/team" for c, _ in list(managers.values())[:10]],
+        "/reports/": [f"{lead[0]}\t\t{PREFIX}/reports/"],
+        "record page": [f"{inductees[n][0]}\t\t{PREFIX}/records/{ids[n]}/{a}" for n in inductees
+                        for a in started_records[n]],
+        "portfolio page": [f"{c}\t\t{PREFIX}/portfolio/{ids[n]}" for n, (c, _) in inductees.items()],
+        "portfolio PDF, unchanged": [f"{c}\t\t{PREFIX}/portfolio/{ids[n]}/pdf" for n, (c, _) in inductees.items()],
+    }
+    for name, lines in loads.items():
+        for line in lines:
+            cookie, _, path = line.split("\t")
+            assert get(port, path, cookie)[0] == 200, (name, path)
+    return {"inductees": inductees, "managers": managers, "ids": ids}, loads
+
+
+def first_pdf_seconds(base: str, port: int, database: str) -> float:
+    """The time to make a portfolio PDF nobody has asked for yet (an inductee the other runs leave alone)."""
+    cookie, _ = sign_in(base, "inductee001@bench.example", "/my-induction")
+    conn = sqlite3.connect(database)
+    inductee = conn.execute("SELECT id FROM users WHERE email = 'inductee001@bench.example'").fetchone()[0]
+    conn.close()
+    status, _, taken = get(port, f"{PREFIX}/portfolio/{inductee}/pdf", cookie)
+    assert status == 200
+    return taken
+
+
+def sign_off_runs(database: str, sessions: dict, args, wrk: dict) -> dict:
+    """Sign-off, then the bare route making the same write, each on different rows every request."""
+    managers = sessions["managers"]
+    conn = sqlite3.connect(database, timeout=30)
+    with conn:
+        conn.execute("UPDATE records SET state = 'submitted', signed_off_at = NULL, signed_off_by = NULL,"
+                     " submitted_at = coalesce(submitted_at, updated_at)")
+    submitted = conn.execute(
+        "SELECT t.manager_id, r.inductee_id, r.activity_id, r.id FROM records r"
+        " JOIN team_members t ON t.inductee_id = r.inductee_id WHERE r.state = 'submitted'").fetchall()
+    conn.close()
+    random.Random(2).shuffle(submitted)
+    print(f"sign-off: {len(submitted):,} submitted records, signed off by their {MANAGERS} managers", flush=True)
+    sign_off = [f"{managers[m][0]}\t{managers[m][1]}\t{PREFIX}/records/{i}/{a}/sign-off" for m, i, a, _ in submitted]
+    bare = [f"{managers[m][0]}\t{managers[m][1]}\t{PREFIX}/bench-write?id={r}" for m, _, _, r in submitted]
+    return {name: checked(run_wrk(name=name, lines=lines, method="POST", seconds=args.duration,
+                                  connections=args.connections, **wrk), {302, 303})
+            for name, lines in (("sign-off", sign_off), ("bare write, synchronous = FULL", bare))}
+
+
+def report(args, loaded, unloaded, uncached, memory, problems, first_pdf, database, repository_before) -> int:
+    print(f"\nOne client at a time ({args.unloaded_duration} s each):\n")
+    table(unloaded)
+    print(f"\n{args.connections} concurrent clients ({args.duration} s each):\n")
+    table(loaded)
+    print(f"\nRendered every time (a server that keeps no page), {args.connections} clients:\n")
+    table(uncached)
+    print()
+    bare_of = {name: loaded[label] for label in loaded for name in GOALS | {"portfolio PDF, unchanged": 0}
+               if label.endswith(f"({name})")}
+    for name, bare in bare_of.items():
+        print(ratio_line(name, loaded[name], bare, GOALS.get(name)))
+    for name, r in uncached.items():
+        print(ratio_line(f"{name} rendered every time", r, bare_of[name], None))
+    print(ratio_line("sign-off", loaded["sign-off"], loaded["bare write, synchronous = FULL"], GOALS["sign-off"]))
+    pdf = loaded["portfolio PDF, unchanged"]
+    print(f"portfolio PDF: the first {first_pdf * 1000:.0f} ms; an unchanged one again p50 {ms(pdf['p50_us'])} ms"
+          f" at {args.connections} clients, {ms(unloaded['portfolio PDF, unchanged']['p50_us'])} ms alone"
+          f" (goal under 50 ms: {'met' if unloaded['portfolio PDF, unchanged']['p50_us'] < 50_000 else 'MISSED'})")
+    total = sum(memory.values())
+    print(f"server memory (PSS): {total:.0f} MB in all, " + ", ".join(f"{mb:.0f}" for mb in memory.values())
+          + f" MB by process (goal under {MEMORY_GOAL_MB} MB: {'met' if total < MEMORY_GOAL_MB else 'MISSED'})")
+    conn = sqlite3.connect(database)
+    signed = conn.execute("SELECT count(*) FROM records WHERE state = 'signed_off'").fetchone()[0]
+    audited = conn.execute("SELECT count(*) FROM audit_log WHERE action = 'record.sign_off'"
+                           " AND at > (SELECT max(at) FROM audit_log WHERE action = 'record.submit')").fetchone()[0]
+    conn.close()
+    sign = loaded["sign-off"]
+    print(f"sign-off: {sign['sent']:,} requests sent, {sign['codes'].get(302, 0):,} answered 'signed off' (302), "
+          f"{sign['codes'].get(303, 0):,} 'already changed' (303), {sign['wraps']} wraps of the record list; "
+          f"database: {signed:,} records signed off, {audited:,} recent sign-off audit entries")
+    locked, tracebacks = problems
+    print(f"server log: {locked} 'database is locked', {tracebacks} tracebacks")
+    changed = repository_state() != repository_before
+    print(f"repository: {'CHANGED by the benchmark' if changed else 'nothing written'}")
+    total_errors = sum(r["errors"] for r in [*loaded.values(), *unloaded.values(), *uncached.values()])
+    total_errors += locked + tracebacks + changed
+    print(f"errors in all: {total_errors}")
+    return 0 if total_errors == 0 and not sign["wraps"] else 1
 
 
 if __name__ == "__main__":
