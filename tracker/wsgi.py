@@ -163,12 +163,19 @@ def _read_all(chunks) -> list[bytes]:
 
 
 def combined(site_dir: str | None = None):
+    return mount(production_app(combined_settings()), site_dir)
+
+
+def combined_settings() -> dict:
+    # The session cookie is sent to the tracker only, never with the handbook's pages.
+    return {"SITE_URL": os.environ.get("TRACKER_SITE_URL", "/"), "SESSION_COOKIE_PATH": TRACKER_PREFIX}
+
+
+def mount(tracker, site_dir: str | None = None):
+    """The built handbook at / and this tracker app (made with combined_settings()) at /tracker."""
     site = Path(site_dir or os.environ.get("HANDBOOK_SITE_DIR") or PROJECT_ROOT / "site")
     if not (site / "index.html").exists():
         raise SystemExit(f"No built handbook in {site}: run 'python build.py build' first")
-    # The session cookie is sent to the tracker only, never with the handbook's pages.
-    tracker = production_app({"SITE_URL": os.environ.get("TRACKER_SITE_URL", "/"),
-                              "SESSION_COOKIE_PATH": TRACKER_PREFIX})
     handbook = trusted_hosts_only(with_security_headers(static_site(site)), tracker.config["TRUSTED_HOSTS"])
     return DispatcherMiddleware(handbook, {TRACKER_PREFIX: tracker})
 
