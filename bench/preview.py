@@ -31,6 +31,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,27 +129,25 @@ def measure(builder: str, edits: int, show_log: bool = False) -> dict[str, list[
     copy_handbook(root)
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    log = open(work / "serve.log", "w+", encoding="utf-8")
     started = time.perf_counter()
-    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "serve",
-                               "--builder", builder, "--dev-addr", f"127.0.0.1:{port}"],
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    command = [sys.executable, str(ROOT / "build.py"), "--root", str(root), "serve", "--builder", builder,
+               "--dev-addr", f"127.0.0.1:{port}"]
     results: dict[str, list[float]] = {"page": [], "activity prompt": [], "activity summary": [],
                                        "search index": []}
-    try:
+    with served(command, work) as log:
         wait_for(lambda: fetch(base + SEARCH_INDEX[builder]) and fetch(base + PAGE[1]), interval=0.1)
         print(f"{builder}: first build served after {time.perf_counter() - started:.1f} s")
         pages, _ = index_documents(builder, fetch(base + SEARCH_INDEX[builder]))
         time.sleep(2)  # let the builder settle after its first build
         for trial in range(edits):
-            for kind, edit, served in (("page", edit_page, PAGE[1]),
-                                       ("activity prompt", edit_activity_prompt, ACTIVITY[1]),
-                                       ("activity summary", edit_activity, ACTIVITY[1])):
+            for kind, edit, page in (("page", edit_page, PAGE[1]),
+                                     ("activity prompt", edit_activity_prompt, ACTIVITY[1]),
+                                     ("activity summary", edit_activity, ACTIVITY[1])):
                 # letters only: the Welsh facts check would refuse an edit that adds a number
                 marker = f"zq{builder[:2]}{kind[:2]}{kind[-2:]}{chr(97 + trial)}x"
                 before = time.perf_counter()
                 edit(root, marker)
-                wait_for(lambda marker=marker, served=served: marker in (fetch(base + served) or ""))
+                wait_for(lambda marker=marker, page=page: marker in (fetch(base + page) or ""))
                 shown = time.perf_counter() - before
 
                 def indexed(marker=marker):
@@ -166,6 +165,17 @@ def measure(builder: str, edits: int, show_log: bool = False) -> dict[str, list[
         if show_log:
             log.seek(0)
             print(log.read())
+    return results
+
+
+@contextmanager
+def served(command: list[str], work: Path, **popen):
+    """A server running `command` (its output in work/serve.log, shown if anything fails); stopped, and work
+    removed, afterwards."""
+    log = open(work / "serve.log", "w+", encoding="utf-8")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **popen)
+    try:
+        yield log
     except Exception:
         log.seek(0)
         print(log.read()[-3000:], file=sys.stderr)
@@ -179,7 +189,6 @@ def measure(builder: str, edits: int, show_log: bool = False) -> dict[str, list[
             server.wait()
         log.close()
         shutil.rmtree(work, ignore_errors=True)
-    return results
 
 
 def measure_bare(builder: str, edits: int) -> dict[str, list[float]]:
@@ -192,42 +201,25 @@ def measure_bare(builder: str, edits: int) -> dict[str, list[float]]:
     project = sitebuild.check(root, quiet=True)
     config = sitebuild.stage(root, project, work / "docs", work / "site", "", builder)
     staged = {"page": work / "docs" / PAGE[1].replace(".html", ".md"),
-              "activity": work / "docs" / ACTIVITY[1].replace(".html", ".md")}
+              "activity page": work / "docs" / ACTIVITY[1].replace(".html", ".md")}
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    log = open(work / "serve.log", "w+", encoding="utf-8")
-    server = subprocess.Popen(sitebuild.builder_command(builder, "serve", config) + ["--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=work, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                              env=sitebuild.builder_env())
+    command = sitebuild.builder_command(builder, "serve", config) + ["--dev-addr", f"127.0.0.1:{port}"]
     results: dict[str, list[float]] = {"page": [], "activity page": []}
-    try:
+    with served(command, work, cwd=work, env=sitebuild.builder_env()):
         wait_for(lambda: fetch(base + PAGE[1]), interval=0.1)
         time.sleep(2)
         for trial in range(edits):
-            for kind, file, served in (("page", staged["page"], PAGE[1]),
-                                       ("activity page", staged["activity"], ACTIVITY[1])):
+            for kind, page in (("page", PAGE[1]), ("activity page", ACTIVITY[1])):
                 marker = f"zqbare{kind[:2]}{chr(97 + trial)}x"
-                text = file.read_text(encoding="utf-8")
+                text = staged[kind].read_text(encoding="utf-8")
                 body = text.index("\n## ") if "\n## " in text else len(text)
                 before = time.perf_counter()
-                file.write_text(f"{text[:body]}\n\nPreviewmarker {marker}.\n{text[body:]}", encoding="utf-8")
-                wait_for(lambda marker=marker, served=served: marker in (fetch(base + served) or ""))
+                staged[kind].write_text(f"{text[:body]}\n\nPreviewmarker {marker}.\n{text[body:]}", encoding="utf-8")
+                wait_for(lambda marker=marker, page=page: marker in (fetch(base + page) or ""))
                 results[kind].append(time.perf_counter() - before)
                 print(f"  bare {builder} serve, {kind} edit {trial + 1}: shown after {results[kind][-1]:.2f} s")
                 time.sleep(1)
-    except Exception:
-        log.seek(0)
-        print(log.read()[-3000:], file=sys.stderr)
-        raise
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
-        shutil.rmtree(work, ignore_errors=True)
     return results
 
 
