@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections import OrderedDict
 
 from flask import request, session
@@ -26,6 +27,7 @@ PAGE_TABLES = ("users", "team_members", "plan_items", "records", "supervision_se
                # record pages and portfolios besides (the audit log: a record page shows its history)
                "evidence", "comments", "witness_requests", "pdp_versions", "pdp_comments", "content_snapshots",
                "reflection_comments", "audit_log")
+clock = time.time  # (a test moves it on)
 MAX_PAGES = 512  # per server process; a page is about 30 KB
 _pages: OrderedDict = OrderedDict()
 _lock = threading.Lock()
@@ -35,8 +37,10 @@ def data_version() -> int:
     return get_db().conn.execute("SELECT version FROM data_version").fetchone()[0]
 
 
-def serve(render):
-    """render() -> (html, status) or html. Returns a cached copy when nothing has changed."""
+def serve(render, within_seconds: int | None = None):
+    """render() -> (html, status) or html. Returns a cached copy when nothing has changed (and, with
+    within_seconds, only within the same span of that many seconds: for a page that shows something the clock
+    changes, such as a link's expiry)."""
     if "_flashes" in session:
         return render()
     # The session's CSRF secret must exist before it is part of the key: sign-in starts a fresh session
@@ -45,7 +49,7 @@ def serve(render):
     if "csrf_token" not in session:
         generate_csrf()  # (signing a token for the page is needed only when the page is made)
     key = (current_user.id, session["csrf_token"], request.full_path, data_version(), dt.date.today(),
-           i18n.current_language())
+           i18n.current_language(), int(clock() // within_seconds) if within_seconds else None)
     with _lock:
         page = _pages.get(key)
         if page is not None:

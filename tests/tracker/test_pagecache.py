@@ -2,10 +2,12 @@
 and every change a person makes shows on their next view of them, for them and for their manager."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from helpers import csrf_token
-from tracker import portfolio
+from tracker import pagecache, portfolio
 from tracker.db import get_db
 from tracker.records import routes as record_routes
 
@@ -25,6 +27,8 @@ def renders(monkeypatch):
         return real_gather(*args, **kwargs)
     monkeypatch.setattr(record_routes, "_render", render)
     monkeypatch.setattr(portfolio, "gather", gather)
+    frozen = pagecache.clock()
+    monkeypatch.setattr(pagecache, "clock", lambda: frozen)  # a record page is kept a minute at most
     return made
 
 
@@ -69,3 +73,22 @@ def test_a_portfolio_page_is_kept_until_something_in_it_changes(tracker_app, peo
                    [people["dafydd"], people["dafydd"]])
         db.conn.commit()
     assert "Patient listening" in inductee.get(url).get_data(as_text=True) and renders["portfolio"] == 2
+
+
+def test_a_witness_link_shows_as_expired_within_a_minute_of_its_expiry(tracker_app, people, signed_in, monkeypatch):
+    """Nothing in the data changes when a link expires: the record page is kept for a minute at most."""
+    from tracker import witness
+    frozen = pagecache.clock()
+    monkeypatch.setattr(pagecache, "clock", lambda: frozen)
+    with tracker_app.app_context():
+        witness.create(get_db(), people["dafydd"], "1.4", "Activity 1.4", witness_name="Ann Jones",
+                       witness_email="ann@example.org", purpose="Saw me lead the visit.", days=1)
+    inductee = signed_in("inductee@example.org")
+    url = f"/records/{people['dafydd']}/1.4"
+    assert "Expired" not in inductee.get(url).get_data(as_text=True)
+    # a day and a minute on: the link has expired
+    moment = dt.datetime.strptime(witness.now(), "%Y-%m-%dT%H:%M:%SZ") + dt.timedelta(days=1, minutes=1)
+    monkeypatch.setattr(witness, "now", lambda: moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert "Expired" not in inductee.get(url).get_data(as_text=True)  # the same minute: the kept page
+    monkeypatch.setattr(pagecache, "clock", lambda: frozen + 61)
+    assert "Expired" in inductee.get(url).get_data(as_text=True)

@@ -87,7 +87,8 @@ def _render(ctx: dict, status: int = 200, **forms):
 @role_required("inductee", "manager")
 def record(inductee_id: int, activity_id: str):
     inductee_or_404(inductee_id)  # the access check comes before a kept page is looked for
-    return pagecache.serve(lambda: _render(_context(inductee_id, activity_id)))
+    # a witness link's status turns to expired at its moment, with no change to the data: kept a minute at most
+    return pagecache.serve(lambda: _render(_context(inductee_id, activity_id)), within_seconds=60)
 
 
 def record_page_with(inductee_id: int, activity_id: str, **forms):
