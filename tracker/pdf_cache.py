@@ -42,7 +42,8 @@ def pdf_for(person_id: int, html: str, base_url: str | None, make: Callable[[str
 
 def _keep(path: Path, document: bytes) -> None:
     """Write atomically (another process may be reading), then drop the person's older PDFs."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the folder of everyone's, then theirs
+    path.parent.mkdir(mode=0o700, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")  # mode 600
     try:
         with os.fdopen(handle, "wb") as out:
