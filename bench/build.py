@@ -43,13 +43,13 @@ def sentence(rng: random.Random, n: int = 12) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
-def generate_corpus(root: Path, pages: int, activities: int, seed: int = 1) -> None:
+def generate_corpus(root: Path, pages: int, activities: int, seed: int = 1, sections: int = 6) -> None:
     rng = random.Random(seed)
     for shared in ("mkdocs.yml", "overrides", "node_modules"):
         os.symlink(ROOT / shared, root / shared)
-    per_section_pages = max(1, pages // 6)
-    per_section_activities = max(1, activities // 6)
-    for section in range(1, 7):
+    per_section_pages = max(1, pages // sections)
+    per_section_activities = max(1, activities // sections)
+    for section in range(1, sections + 1):
         folder = root / "content" / f"section-{section}"
         folder.mkdir(parents=True)
         for number in range(per_section_pages):
@@ -162,6 +162,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--activities", type=int, default=5000)
+    parser.add_argument("--sections", type=int, default=6)
     parser.add_argument("--builder", choices=("mkdocs", "zensical", "both"), default="both")
     parser.add_argument("--real", action="store_true", help="time build.py build on the real handbook")
     parser.add_argument("--runs", type=int, default=3, help="with --real: builds per builder")
@@ -179,7 +180,7 @@ def main() -> int:
     try:
         root = work / "project"
         root.mkdir()
-        generate_corpus(root, args.pages, args.activities)
+        generate_corpus(root, args.pages, args.activities, sections=args.sections)
         project, check_seconds = timed(lambda: sitebuild.check(root, quiet=True))
         assert project.ok, project.errors[:5]
         print(f"corpus: {len(project.pages)} Markdown pages, {len(project.activities)} activities; "
@@ -219,11 +220,15 @@ def main() -> int:
             # The bare builder, cold, on exactly the Markdown and configuration build.py produced.
             bare = work / f"bare-{builder}"
             config = sitebuild.stage(root, project, bare / "docs", bare / "site", "", builder)
-            _, bare_seconds = timed(lambda builder=builder, config=config, bare=bare: subprocess.run(
-                sitebuild.builder_command(builder, "build", config), cwd=bare, check=True,
-                env=sitebuild.builder_env(), capture_output=True))
+            # /usr/bin/time -f %M: the builder's own peak memory (resident set, KB)
+            bare_run, bare_seconds = timed(lambda builder=builder, config=config, bare=bare: subprocess.run(
+                ["/usr/bin/time", "-f", "peak %M KB", *sitebuild.builder_command(builder, "build", config)], cwd=bare,
+                check=True, env=sitebuild.builder_env(), capture_output=True, text=True))
+            peak = re.findall(r"peak (\d+) KB", bare_run.stderr)
             print(f"{builder}: {html} HTML pages; whole build (check + generate + {builder} + swap) "
-                  f"{whole_seconds:.1f} s; bare {builder} build of the same Markdown {bare_seconds:.1f} s")
+                  f"{whole_seconds:.1f} s; bare {builder} build of the same Markdown {bare_seconds:.1f} s "
+                  f"({bare_seconds / html * 1000:.1f} ms a page; peak memory "
+                  f"{int(peak[-1]) / 1024 if peak else float('nan'):.0f} MB)")
             print(f"{builder}: ratio whole / bare {whole_seconds / bare_seconds:.2f} (target <= 1.2); "
                   f"our own work / bare builder {own / bare_seconds:.1%} (target < 10%)")
             shutil.rmtree(bare, ignore_errors=True)
