@@ -27,6 +27,11 @@ KIND_ADMONITION = {
     "reading": "read",
     "online-link": "online",
 }
+# The most pages a section lists in the site's navigation. Zensical renders the whole navigation into every page, so
+# a build's time and memory grow with pages times entries (BENCHMARKS.md: 1,000 pages, 17.5 s and 556 MB listed in
+# full, 4.3 s and 175 MB not). A section with more lists its overview and its activities' index, and its overview
+# lists every page of it instead, so that none is out of reach.
+NAV_LIMIT = 60
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/iframe-worker/shim.js"
 
@@ -233,7 +238,11 @@ class SiteGenerator:
         )
         low, high = total_low + reading, total_high + reading
         total = describe_range(low, high, self.language)
-        self.render(overview, "section.md.j2", section=section, rows=rows, total=total, activities=listed)
+        pages = [] if self.listed_in_full(section) else [
+            {"title": self.project.pages[p].meta.title, "link": relative_link(overview, p)}
+            for p in self._section_pages(section) if p in self.project.pages]
+        self.render(overview, "section.md.j2", section=section, rows=rows, total=total, activities=listed,
+                    pages=pages)
 
     def catalogue(self) -> None:
         activities = sorted(self.project.activities.values(), key=lambda a: a.number)
@@ -370,14 +379,14 @@ class SiteGenerator:
         if "index.md" in project.pages:
             nav.append({_("Home"): "index.md"})
         for section in self.sorted_sections():
-            element_pages = [e.page for e in section.elements]
-            extra = self._folder_pages(section.slug, exclude=set(element_pages))
-            activities = project.activities_in(section.id)
+            pages, activities = self._section_pages(section), project.activities_in(section.id)
             entries = [site.section_overview(section)]
-            entries += [{project.pages[p].meta.title: p} for p in element_pages + extra]
-            entries.append({_("Activities"): [site.section_activity_index(section.slug)] + [
-                {f"{a.id} {a.title}": site.activity_page(a)} for a in activities
-            ]})
+            if self.listed_in_full(section):
+                entries += [{project.pages[p].meta.title: p} for p in pages]
+                entries.append({_("Activities"): [site.section_activity_index(section.slug)] + [
+                    {f"{a.id} {a.title}": site.activity_page(a)} for a in activities]})
+            else:
+                entries.append({_("Activities"): site.section_activity_index(section.slug)})
             nav.append({f"{self.section_label(section)}: {section.title}": entries})
         nav.append({_("Activity catalogue"): site.CATALOGUE})
         if project.quizzes:
@@ -400,6 +409,15 @@ class SiteGenerator:
                 nav.append({project.pages[path].meta.title: path})
         nav.append({_("Topics"): site.TAGS_PAGE})
         return nav
+
+    def _section_pages(self, section: model.Section) -> list[str]:
+        """The section's authored pages: its elements' pages, then the others in its folder."""
+        element_pages = [e.page for e in section.elements]
+        return element_pages + self._folder_pages(section.slug, exclude=set(element_pages))
+
+    def listed_in_full(self, section: model.Section) -> bool:
+        """Whether the navigation lists each of the section's pages and activities (NAV_LIMIT)."""
+        return len(self._section_pages(section)) + len(self.project.activities_in(section.id)) <= NAV_LIMIT
 
     def _folder_pages(self, folder: str, exclude: set[str] = frozenset()) -> list[str]:
         """Authored pages directly in a folder, index first, then by order and title."""

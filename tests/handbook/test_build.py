@@ -138,3 +138,27 @@ def test_activity_and_quiz_pages_show_review_date_and_sources(real_site):
     for page in ("section-3/activities/3-01.html", "section-2/activities/2-13.html", "quizzes/legal-powers.html"):
         html = (real_site / page).read_text(encoding="utf-8")
         assert "Last reviewed:" in html and 'id="sources"' in html, page
+
+
+def test_a_section_too_long_to_list_is_reached_from_its_overview(project, monkeypatch):
+    """Past NAV_LIMIT a section's navigation holds its overview and activities' index only (the builders render
+    the whole navigation into every page), and its overview lists every page, so none is out of reach."""
+    from handbook import generate
+    for number in range(2, 5):
+        write(project, f"content/section-1/1{number}-more.md", "---\ntitle: More page %d\nreviewed: 2026-11-01\n"
+              "sources:\n  - title: Synthetic\n---\n\nText.\n" % number)
+    monkeypatch.setattr(generate, "NAV_LIMIT", 3)
+    assert sitebuild.build(project) == 0
+    site = project / "site"
+    overview = (site / "section-1/index.html").read_text(encoding="utf-8")
+    page = (site / "section-1/1a-intro.html").read_text(encoding="utf-8")
+    nav = page[page.index('class="md-nav'):]
+    assert "More page 3" not in nav
+    listed = overview.split('id="pages-in-this-section"')[1]
+    for target in ("1a-intro.html", "12-more.html", "13-more.html", "14-more.html"):
+        assert f'href="{target}"' in listed, target
+    monkeypatch.setattr(generate, "NAV_LIMIT", 60)
+    assert sitebuild.build(project) == 0
+    page = (site / "section-1/1a-intro.html").read_text(encoding="utf-8")
+    assert "More page 3" in page[page.index('class="md-nav'):]  # a short section is listed in full
+    assert "Pages in this section" not in (site / "section-1/index.html").read_text(encoding="utf-8")
