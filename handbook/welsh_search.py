@@ -100,6 +100,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -411,11 +412,15 @@ class KeptForms(dict):
     def save(self) -> None:
         if len(self) == self.loaded:
             return
+        import tempfile
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".part")
-        temporary.write_text(json.dumps({"version": self.version, "forms": {w: sorted(f) for w, f in self.items()}},
-                                        ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        temporary.replace(self.path)
+        # a file of its own to write, then one atomic rename: two builds at once (the tests' workers) never mix
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".part")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({"version": self.version, "forms": {w: sorted(f) for w, f in self.items()}}, out,
+                      ensure_ascii=False, separators=(",", ":"))
+        os.replace(temporary, self.path)
 
 
 def _rules_version() -> str:

@@ -385,3 +385,28 @@ def test_each_words_forms_are_kept_between_builds_and_give_the_same_index(tmp_pa
     monkeypatch.setattr(welsh_search, "_rules_version", lambda: "other rules")
     with pytest.raises(pytest.fail.Exception):
         welsh_search.rewrite_site(site("third"), kept)
+
+
+def test_two_builds_saving_the_kept_forms_at_once_never_break_the_file(tmp_path):
+    """The tests' workers build at the same time: each save writes a file of its own and renames it."""
+    import threading
+
+    from handbook.welsh_search import KeptForms
+    kept = tmp_path / "search-forms-cy.json"
+    failures = []
+
+    def save(word: str) -> None:
+        try:
+            for number in range(30):
+                forms = KeptForms(kept)
+                forms[f"{word}{number}"] = {word}
+                forms.save()
+        except Exception as error:  # noqa: BLE001 - what the test looks for
+            failures.append(error)
+    threads = [threading.Thread(target=save, args=(word,)) for word in ("ysgol", "plant")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(KeptForms(kept)) >= 30 and not list(tmp_path.glob("*.part"))
