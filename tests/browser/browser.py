@@ -89,7 +89,11 @@ def unexpected_failure(response) -> bool:
 
 
 def assert_accessible(page, where: str) -> None:
-    assert axe_violations(page) == [], f"axe-core violations on {where} ({page.url})"
+    # the page's stylesheets in place first: a page just reached through redirects may still be loading them on a
+    # busy machine, and axe-core would judge it unstyled (seen once, on the Welsh council sign-in refusal page)
+    page.wait_for_load_state("load")
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core violations on {where} ({page.url}): {violations}"
 
 
 def sign_in(page, base: str, email: str, check_accessibility: bool = False) -> None:
