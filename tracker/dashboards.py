@@ -130,6 +130,6 @@ def render_team():
                            overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue),
                            supervision_due=supervision_due, unread=unread,
                            nothing_needed=not (pending or supervision_due or unread or overdue),
-                           sections=progress.sections_by_inductee(db, team), charts=charts,
+                           sections={i: row.sections() for i, row in rows.items()}, charts=charts,
                            changed=[{**r, "name": names[r["inductee_id"]]} for r in
                                     pinned.changed_since_sign_off(db, [m["id"] for m in team])])

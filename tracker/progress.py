@@ -127,13 +127,16 @@ class TeamRow:
     due_soon: int = 0
     remaining_min: int = 0
     remaining_max: int = 0
-    by_section: dict[str, list[int]] = field(default_factory=dict)  # section id -> [required, completed]
+    by_section: dict[str, SectionProgress] = field(default_factory=dict)
 
     remaining = Induction.remaining
 
     def sections(self) -> list[SectionProgress]:
-        """Required and complete in each section, in handbook order (the counts of sections_by_inductee)."""
-        return [SectionProgress(s.id, s.title, *self.by_section.get(s.id, (0, 0))) for s in content.sections()]
+        """Progress in every section of the handbook, in handbook order, sections with nothing required kept
+        (required 0) so that the team page's charts line up; the same counts as the person's own dashboard."""
+        order = [s.id for s in content.sections()]
+        return [self.by_section.get(s) or SectionProgress(s, content.section_title(s)) for s in order] + [
+            section for key, section in self.by_section.items() if key not in order]
 
     def rag(self, supervision_status: str | None = None) -> str:
         """With supervision.schedule's status for the person: 'overdue' counts as overdue, and 'soon' or
@@ -158,6 +161,7 @@ def team_rows(db: Database, inductees: list[dict]) -> dict[int, TeamRow]:
         f" WHERE inductee_id IN ({marks})", ids)}
     today = dt.date.today()
     activities = [(a.id, a.estimate, a.sign_off, a.section) for a in content.activities()]
+    titles = {section: content.section_title(section) for section in {a[3] for a in activities}}
     rows = {}
     for inductee_id in ids:
         row = rows[inductee_id] = TeamRow()
@@ -166,12 +170,11 @@ def team_rows(db: Database, inductees: list[dict]) -> dict[int, TeamRow]:
             if not_required:
                 continue
             row.required += 1
-            counts = row.by_section.setdefault(section, [0, 0])
-            counts[0] += 1
             state = states.get((inductee_id, activity_id), "not_started")
-            if is_complete(state, needs_sign_off):
+            if section not in row.by_section:
+                row.by_section[section] = SectionProgress(section, titles[section])
+            if count(row.by_section[section], state, needs_sign_off):
                 row.completed += 1
-                counts[1] += 1
                 continue
             row.remaining_min += estimate.min_minutes
             row.remaining_max += estimate.max_minutes
@@ -221,14 +224,8 @@ def summarise(inductee: dict, states: dict[str, tuple], plan: dict[str, tuple]) 
             section = by_section[activity.section] = SectionProgress(activity.section,
                                                                      content.section_title(activity.section))
         state = states.get(activity.id, ("not_started",))[0]
-        section.required += 1
-        if is_complete(state, activity.sign_off):
-            section.completed += 1
+        if count(section, state, activity.sign_off):
             continue
-        if state == "submitted":
-            section.submitted += 1
-        elif state in ("in_progress", "returned", "done"):
-            section.started += 1
         estimate = activity.estimate
         induction.remaining_min += estimate.min_minutes
         induction.remaining_max += estimate.max_minutes
@@ -242,6 +239,19 @@ def summarise(inductee: dict, states: dict[str, tuple], plan: dict[str, tuple]) 
 
 
 # ---- for the dashboards' charts and week-by-week view ----------------------------------------
+
+def count(section: SectionProgress, state: str, needs_sign_off: bool) -> bool:
+    """Add one required activity in `state` to the section's counts; True when it is complete."""
+    section.required += 1
+    if is_complete(state, needs_sign_off):
+        section.completed += 1
+        return True
+    if state == "submitted":
+        section.submitted += 1
+    elif state in ("in_progress", "returned", "done"):
+        section.started += 1
+    return False
+
 
 def not_started(section: SectionProgress) -> int:
     return max(0, section.required - section.completed - section.submitted - section.started)
@@ -286,15 +296,3 @@ def by_week(items: list[DueItem], today: dt.date | None = None) -> list[Week]:
             weeks[start] = Week(start, ahead=(start - this_week).days // 7)
         weeks[start].items.append(item)
     return list(weeks.values())
-
-
-def sections_by_inductee(db: Database, inductees: list[dict]) -> dict[int, list[SectionProgress]]:
-    """Each inductee's progress in every section of the handbook, in handbook order, sections with nothing
-    required kept (required 0) so that the team page's charts line up; the same counts as their own dashboard."""
-    order = [s.id for s in content.sections()]
-    result = {}
-    for inductee_id, induction in summaries(db, inductees).items():
-        found = {s.section_id: s for s in induction.sections}
-        result[inductee_id] = [found.pop(s) if s in found else SectionProgress(s, content.section_title(s))
-                               for s in order] + list(found.values())
-    return result
