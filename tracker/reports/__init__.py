@@ -170,7 +170,7 @@ def _rows(db: Database, inductees: list[dict], teams_of: dict, starts: dict) -> 
             f"SELECT inductee_id, activity_id, state FROM records WHERE inductee_id IN ({marks})", ids):
         states[inductee_id][activity_id] = state
     quizzes = len(content.project().quizzes)
-    mapped = {a.id: (a.standards, a.sign_off) for a in content.activities() if a.standards}
+    mapped = mapped_activities()
     rows = []
     for inductee in inductees:
         i = inductee["id"]
@@ -184,12 +184,17 @@ def _rows(db: Database, inductees: list[dict], teams_of: dict, starts: dict) -> 
     return rows
 
 
+def mapped_activities() -> dict[str, tuple]:
+    """{activity id: (the standards it evidences, whether it needs sign-off)} for the activities mapped to any."""
+    return {a.id: (a.standards, a.sign_off) for a in content.activities() if a.standards}
+
+
 def standards_of(states: dict[str, str], mapped: dict[str, tuple] | None = None) -> tuple[set[str], set[str]]:
     """(standards evidenced, standards signed off) by one person's records: an activity evidences each standard
     it lists (handbook standards.yml) once work on it is submitted or done, and covers it once complete.
     mapped: {activity id: (its standards, whether it needs sign-off)}, made once for many people."""
     if mapped is None:
-        mapped = {a.id: (a.standards, a.sign_off) for a in content.activities() if a.standards}
+        mapped = mapped_activities()
     evidenced, covered = set(), set()
     for activity_id, state in states.items():
         if activity_id not in mapped:
